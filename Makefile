@@ -1,0 +1,44 @@
+# make run  : set up everything and serve on http://127.0.0.1:$(PORT)
+# make test : set up everything and run every test
+# make bench: benchmarks (never part of make test)
+
+PYTHON ?= python3
+VENV   ?= .venv
+PORT   ?= 5000
+BIN     = $(VENV)/bin
+STAMP   = $(VENV)/.installed-stamp
+
+.PHONY: install translations db run test lint bench clean
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP) translations
+
+# Catalogues are compiled at install time; no .mo file is kept in git.
+translations: $(STAMP)
+	@if ls translations/*/LC_MESSAGES/messages.po >/dev/null 2>&1; then \
+		$(BIN)/pybabel compile --use-fuzzy -q -d translations; \
+	fi
+
+db: install
+	$(BIN)/amtsweg db upgrade
+	$(BIN)/amtsweg forms load
+
+run: db
+	$(BIN)/amtsweg run --host 127.0.0.1 --port $(PORT)
+
+test: install
+	$(BIN)/pytest
+
+lint: install
+	$(BIN)/ruff check portal tests
+
+bench: db
+	$(BIN)/python -m bench
+
+clean:
+	rm -rf $(VENV) instance .pytest_cache

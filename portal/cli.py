@@ -1,0 +1,137 @@
+"""The `amtsweg` command line: a Flask CLI group with the platform's commands."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+from flask import Flask, current_app
+from flask.cli import FlaskGroup, with_appcontext
+
+from .engine import check_definition, compile_form, data_schema, missing_translations
+from .engine.errors import DefinitionError
+
+
+def _create_app() -> Flask:
+    from . import create_app
+
+    return create_app()
+
+
+@click.group(cls=FlaskGroup, create_app=_create_app, add_version_option=False)
+def main() -> None:
+    """Amtsweg: accessible online applications for public authorities."""
+
+
+forms = click.Group("forms", help="Check, inspect and load form definitions.")
+
+
+def _forms_dir() -> Path:
+    return Path(current_app.config["FORMS_DIR"])
+
+
+def _definition_paths(paths: tuple[str, ...]) -> list[Path]:
+    return [Path(p) for p in paths] or sorted(_forms_dir().glob("*.json"))
+
+
+@forms.command("check")
+@click.argument("paths", nargs=-1, type=click.Path(dir_okay=False))
+@click.option("--quiet", "-q", is_flag=True, help="Print errors only, no warnings.")
+@with_appcontext
+def forms_check(paths: tuple[str, ...], quiet: bool) -> None:
+    """Validate definitions (default: every form in forms/).
+
+    Prints each problem as FILE JSON-POINTER: reason and exits with 1 when
+    any definition has an error. Missing translations are warnings.
+    """
+    failed = False
+    for path in _definition_paths(paths):
+        forms_dir = path.parent if path.parent.name != "codelists" else path.parent.parent
+        _, problems = check_definition(path, forms_dir)
+        for problem in problems:
+            if problem.is_error or not quiet:
+                click.echo(str(problem), err=not problem.is_error)
+        if any(p.is_error for p in problems):
+            failed = True
+        elif not quiet:
+            warnings = sum(1 for p in problems if not p.is_error)
+            click.echo(f"{path}: ok" + (f" ({warnings} warnings)" if warnings else ""))
+    sys.exit(1 if failed else 0)
+
+
+def _definition_for(form_id: str, version: str | None) -> dict:
+    """A form's published definition from the database, or else its file in forms/."""
+    from .models import FormVersion
+    from .publishing import current_version
+
+    try:
+        row = (
+            FormVersion.query.filter_by(form_id=form_id, version=version).one_or_none()
+            if version
+            else current_version(form_id)
+        )
+    except Exception:  # noqa: BLE001 - no database yet: fall back to the shipped file
+        row = None
+    if row is not None:
+        return row.definition
+    path = _forms_dir() / f"{form_id}.json"
+    if not path.exists():
+        raise click.ClickException(f"no form {form_id!r}: not published and not in {_forms_dir()}")
+    document, problems = check_definition(path, _forms_dir())
+    if document is None:
+        raise click.ClickException("\n".join(str(p) for p in problems))
+    return document
+
+
+@forms.command("data-schema")
+@click.argument("form_id")
+@click.option("--version", help="A published version (default: the current one).")
+@with_appcontext
+def forms_data_schema(form_id: str, version: str | None) -> None:
+    """Print the JSON Schema of a form's submission data."""
+    form = compile_form(_definition_for(form_id, version))
+    click.echo(json.dumps(data_schema(form), indent=2, ensure_ascii=False))
+
+
+@forms.command("i18n-report")
+@click.argument("paths", nargs=-1, type=click.Path(dir_okay=False))
+@with_appcontext
+def forms_i18n_report(paths: tuple[str, ...]) -> None:
+    """List, per form and language, every text that is missing, with its JSON pointer."""
+    for path in _definition_paths(paths):
+        document, problems = check_definition(path, path.parent)
+        if document is None:
+            click.echo(f"{path}: cannot be read, run `amtsweg forms check {path}`")
+            continue
+        report = missing_translations(document)
+        click.echo(f"{document['id']} {document['version']} ({path})")
+        for language in document["languages"]:
+            missing = report[language]
+            status = "complete" if not missing else f"{len(missing)} missing"
+            click.echo(f"  {language}: {status}")
+            for where in missing:
+                click.echo(f"    {where}")
+
+
+@forms.command("load")
+@with_appcontext
+def forms_load() -> None:
+    """Publish the definitions shipped in forms/ (unchanged ones are skipped)."""
+    from .extensions import db
+    from .publishing import VersionConflict, load_shipped_forms
+
+    try:
+        results = load_shipped_forms(_forms_dir())
+    except (DefinitionError, VersionConflict) as error:
+        db.session.rollback()
+        raise click.ClickException(str(error)) from None
+    db.session.commit()
+    for version, new in results:
+        state = "published" if new else "unchanged"
+        click.echo(f"{version.form_id} {version.version}: {state} ({version.content_hash[:19]}…)")
+
+
+def register_commands(app: Flask) -> None:
+    app.cli.add_command(forms)

@@ -1,0 +1,286 @@
+"""Reading and checking form definitions, with a precise report for the form designer.
+
+`check_definition` never raises for a bad definition: it returns every problem
+it finds, each with the file, the JSON pointer and a sentence a designer
+understands. `load_form` is the strict entry point for the running portal.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import re
+from collections.abc import Iterator, Mapping
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from jsonschema import Draft202012Validator, ValidationError
+
+from .conditions import ConditionError, parse
+from .errors import DefinitionError, Problem
+from .i18n import is_language_map
+from .model import Form, compile_form
+
+SCHEMAS_DIR = Path(__file__).resolve().parents[2] / "schemas"
+
+
+@lru_cache(maxsize=4)
+def _validator(name: str) -> Draft202012Validator:
+    schema = json.loads((SCHEMAS_DIR / name).read_text(encoding="utf-8"))
+    return Draft202012Validator(schema)
+
+
+def pointer(path: Iterator[Any] | list[Any]) -> str:
+    """RFC 6901 JSON pointer from a list of keys and indices."""
+    return "".join("/" + str(p).replace("~", "~0").replace("/", "~1") for p in path)
+
+
+def _describe(error: ValidationError) -> str:
+    """A jsonschema error rewritten as a sentence for a form designer."""
+    v = error.validator
+    if v == "required":
+        missing = re.search(r"'([^']+)' is a required property", error.message)
+        return f'the key "{missing.group(1) if missing else "?"}" is missing'
+    if v in ("additionalProperties", "unevaluatedProperties"):
+        keys = re.findall(r"'([^']+)'", error.message)
+        return f"unknown key {', '.join(repr(k) for k in keys)}: check the spelling or remove it"
+    if v == "enum":
+        return f"{error.instance!r} is not allowed here; use one of: " + ", ".join(
+            map(repr, error.validator_value)
+        )
+    if v == "const":
+        return f"{error.instance!r} is not allowed here; use {error.validator_value!r}"
+    if v == "pattern":
+        what = error.schema.get("description") or error.schema.get("title") or "the expected form"
+        return f"{error.instance!r} does not match {what}"
+    if v == "type":
+        return f"must be of type {error.validator_value}, not {type(error.instance).__name__}"
+    if v == "minItems":
+        return f"needs at least {error.validator_value} entr{'y' if error.validator_value == 1 else 'ies'}"
+    if v == "dependentRequired":
+        return error.message.replace("is a dependency of", "is needed together with")
+    return error.message
+
+
+def _schema_problems(document: Any, file: str, schema_name: str, base: str = "") -> list[Problem]:
+    errors = sorted(_validator(schema_name).iter_errors(document), key=lambda e: list(e.absolute_path))
+    problems = []
+    for error in errors:
+        # For if/then, jsonschema reports the failing "then"; report its inner causes only.
+        leaves = [error]
+        while leaves and leaves[0].context:
+            leaves = sorted(leaves[0].context, key=lambda e: len(e.absolute_path), reverse=True)[:1]
+        for leaf in leaves:
+            problems.append(Problem(file, base + pointer(leaf.absolute_path), _describe(leaf)))
+    return list(dict.fromkeys(problems))
+
+
+def read_json(path: Path) -> tuple[Any, list[Problem]]:
+    file = str(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return None, [Problem(file, "", "the file does not exist")]
+    except UnicodeDecodeError:
+        return None, [Problem(file, "", "the file is not UTF-8 text")]
+    try:
+        return json.loads(text), []
+    except json.JSONDecodeError as e:
+        return None, [Problem(file, "", f"not valid JSON: {e.msg} (line {e.lineno}, column {e.colno})")]
+
+
+def resolve_codelists(definition: dict[str, Any], forms_dir: Path, file: str) -> list[Problem]:
+    """Replace every `"options": "codelists/x.json"` by the codelist's options, in place."""
+    problems: list[Problem] = []
+    for i, step in enumerate(definition["steps"]):
+        for j, spec in enumerate(step["fields"]):
+            ref = spec.get("options")
+            if not isinstance(ref, str):
+                continue
+            here = f"/steps/{i}/fields/{j}/options"
+            path = (forms_dir / ref).resolve()
+            if forms_dir.resolve() not in path.parents:
+                problems.append(Problem(file, here, f"the codelist {ref!r} is outside the forms folder"))
+                continue
+            codelist, read_problems = read_json(path)
+            if read_problems:
+                problems.append(Problem(file, here, f"the codelist {ref!r} cannot be read: "
+                                        + read_problems[0].message))
+                continue
+            codelist_problems = _schema_problems(codelist, str(path), "codelist.schema.json")
+            if codelist_problems:
+                problems += codelist_problems
+                continue
+            spec["options"] = codelist["options"]
+    return problems
+
+
+def semantic_problems(definition: Mapping[str, Any], file: str) -> list[Problem]:
+    """What a schema cannot see: names, references, conditions, ranges, translations."""
+    problems: list[Problem] = []
+    add = lambda where, message, severity="error": problems.append(Problem(file, where, message, severity))  # noqa: E731
+
+    languages, default = definition["languages"], definition["default_language"]
+    if default not in languages:
+        add("/default_language", f"the default language {default!r} is not in \"languages\"")
+    if len(set(languages)) != len(languages):
+        add("/languages", "a language is listed twice")
+
+    seen_steps: dict[str, str] = {}
+    seen_fields: dict[str, str] = {}
+    earlier: set[str] = set()  # names answerable before the current point
+    repeating: dict[str, str] = {}  # field name -> its repeating step id
+
+    def check_condition(where: str, source: str | None, known: set[str], entry_names: set[str]) -> None:
+        if not source:
+            return
+        try:
+            condition = parse(source)
+        except ConditionError as e:
+            add(where, f"the condition cannot be read: {e.message} (at character {e.position + 1})")
+            return
+        for name in sorted(condition.names):
+            if name in known or name in entry_names:
+                continue
+            if name in repeating:
+                add(where, f'the condition names "{name}", which belongs to the repeating step '
+                    f'"{repeating[name]}"; a condition can only use answers given once')
+            elif name in seen_fields or name in all_names:
+                add(where, f'the condition names "{name}", which is asked only after this point; '
+                    "a condition can only use earlier answers")
+            else:
+                add(where, f'the condition names "{name}", which is not a field of this form')
+
+    all_names = {f.get("name") for s in definition["steps"] for f in s["fields"] if f.get("name")}
+
+    for i, step in enumerate(definition["steps"]):
+        sp = f"/steps/{i}"
+        if step["id"] in seen_steps:
+            add(sp + "/id", f'the step id "{step["id"]}" is already used at {seen_steps[step["id"]]}')
+        seen_steps.setdefault(step["id"], sp + "/id")
+        if step["id"] in all_names:
+            add(sp + "/id", f'the step id "{step["id"]}" is also a field name; use different names')
+        check_condition(sp + "/visible_if", step.get("visible_if"), earlier, set())
+        repeat = step.get("repeat")
+        if repeat and repeat.get("min", 0) > repeat["max"]:
+            add(sp + "/repeat", f"min ({repeat['min']}) is larger than max ({repeat['max']})")
+        entry_names: set[str] = set()
+        for j, spec in enumerate(step["fields"]):
+            fp = f"{sp}/fields/{j}"
+            name = spec.get("name")
+            for key in ("visible_if", "required_if"):
+                check_condition(f"{fp}/{key}", spec.get(key), earlier, entry_names)
+            if name:
+                if name in seen_fields:
+                    add(fp + "/name", f'the field name "{name}" is already used at {seen_fields[name]}')
+                seen_fields.setdefault(name, fp + "/name")
+                if repeat:
+                    entry_names.add(name)
+                else:
+                    earlier.add(name)
+            problems.extend(_field_problems(spec, fp, file))
+        if repeat:
+            repeating.update({n: step["id"] for n in entry_names})
+
+    problems += [
+        Problem(file, where, f"the text has no {default!r} version, the form's default language")
+        for where in _missing_texts(definition, default)
+    ]
+    for language in languages:
+        if language != default:
+            problems += [
+                Problem(file, where, f"missing translation for {language!r}", "warning")
+                for where in _missing_texts(definition, language)
+            ]
+    return problems
+
+
+def _field_problems(spec: Mapping[str, Any], fp: str, file: str) -> list[Problem]:
+    problems = []
+    if "pattern" in spec:
+        try:
+            re.compile(spec["pattern"])
+        except re.error as e:
+            problems.append(Problem(file, fp + "/pattern", f"the pattern is not a valid regular expression: {e}"))
+    for low, high in (("min", "max"), ("min_length", "max_length"), ("min_selected", "max_selected")):
+        if low in spec and high in spec and spec[low] > spec[high]:
+            problems.append(Problem(file, f"{fp}/{low}", f"{low} ({spec[low]}) is larger than {high} ({spec[high]})"))
+    if spec.get("not_in_future") and spec.get("not_in_past"):
+        problems.append(Problem(file, fp + "/not_in_past", "a date cannot be neither in the future nor in the past"))
+    before, after = spec.get("not_before"), spec.get("not_after")
+    if before and after and before[0].isdigit() and after[0].isdigit() and before > after:
+        problems.append(Problem(file, fp + "/not_before", f"not_before ({before}) is after not_after ({after})"))
+    options = spec.get("options")
+    if isinstance(options, list):
+        if not options:
+            problems.append(Problem(file, fp + "/options", "the list of options is empty"))
+        values: dict[str, int] = {}
+        for k, option in enumerate(options):
+            if option["value"] in values:
+                problems.append(Problem(file, f"{fp}/options/{k}/value",
+                                        f'the option value "{option["value"]}" is already used by option {values[option["value"]]}'))
+            values.setdefault(option["value"], k)
+    return problems
+
+
+def language_maps(node: Any, path: str = "") -> Iterator[tuple[str, Mapping[str, str]]]:
+    """Every language map in a definition, with its JSON pointer."""
+    if is_language_map(node):
+        yield path, node
+    elif isinstance(node, Mapping):
+        for key, value in node.items():
+            yield from language_maps(value, f"{path}/{key}")
+    elif isinstance(node, list):
+        for index, value in enumerate(node):
+            yield from language_maps(value, f"{path}/{index}")
+
+
+def _missing_texts(definition: Mapping[str, Any], language: str) -> list[str]:
+    return [where for where, texts in language_maps(definition) if not texts.get(language)]
+
+
+def missing_translations(definition: Mapping[str, Any]) -> dict[str, list[str]]:
+    """For each language the form offers, the pointers of texts not translated into it."""
+    return {lang: _missing_texts(definition, lang) for lang in definition["languages"]}
+
+
+def check_definition(
+    source: Path | Mapping[str, Any], forms_dir: Path | None = None, file: str | None = None
+) -> tuple[dict[str, Any] | None, list[Problem]]:
+    """Check a definition file or object; returns (resolved definition or None, problems).
+
+    The resolved definition has its codelists inline: it is what gets published,
+    hashed and compiled, so a later change to a codelist never alters a version.
+    """
+    if isinstance(source, Path):
+        file = file or str(source)
+        forms_dir = forms_dir or source.parent
+        document, problems = read_json(source)
+        if problems:
+            return None, problems
+    else:
+        document = copy.deepcopy(dict(source))
+        file = file or "<definition>"
+    if forms_dir is None:
+        forms_dir = Path(__file__).resolve().parents[2] / "forms"
+    if not isinstance(document, dict):
+        return None, [Problem(file, "", "a form definition is a JSON object { … }")]
+    problems = _schema_problems(document, file, "form.schema.json")
+    if problems:
+        return None, problems
+    problems = resolve_codelists(document, forms_dir, file)
+    if problems:
+        return None, problems
+    problems = semantic_problems(document, file)
+    if any(p.is_error for p in problems):
+        return None, problems
+    return document, problems
+
+
+def load_form(source: Path | Mapping[str, Any], forms_dir: Path | None = None) -> Form:
+    """The compiled form; raises DefinitionError listing every error."""
+    document, problems = check_definition(source, forms_dir)
+    if document is None:
+        raise DefinitionError(problems)
+    return compile_form(document)

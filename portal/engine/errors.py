@@ -1,0 +1,73 @@
+"""What the engine reports: invalid answers for citizens, problems for form designers."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from babel.dates import format_date
+from babel.numbers import format_decimal
+
+from .messages import translate
+
+
+class Invalid(Exception):
+    """An answer that breaks a rule; `message(language)` says so in the citizen's language.
+
+    `part` names the input of a composite field (``postcode`` of an address) so the
+    error summary can link to exactly that input.
+    """
+
+    def __init__(self, message: str, part: str | None = None, **params: object) -> None:
+        super().__init__(message)
+        self.message_id = message
+        self.part = part
+        self.params = params
+
+    def message(self, language: str) -> str:
+        return translate(self.message_id, language, **_localise(self.params, language))
+
+    def __repr__(self) -> str:
+        return f"Invalid({self.message_id!r}, part={self.part!r}, {self.params!r})"
+
+
+def _localise(params: dict[str, object], language: str) -> dict[str, object]:
+    """Dates and numbers inside a message are written the way the citizen writes them."""
+    out: dict[str, object] = {}
+    for key, value in params.items():
+        if isinstance(value, date):
+            out[key] = format_date(value, format="long", locale=language)
+        elif isinstance(value, Decimal | float) or (
+            isinstance(value, int) and not isinstance(value, bool)
+        ):
+            out[key] = format_decimal(value, locale=language)
+        else:
+            out[key] = value
+    return out
+
+
+@dataclass(frozen=True)
+class Problem:
+    """A problem in a form definition, located by file and JSON pointer."""
+
+    file: str
+    pointer: str
+    message: str
+    severity: str = "error"  # "error" fails the check, "warning" does not
+
+    @property
+    def is_error(self) -> bool:
+        return self.severity == "error"
+
+    def __str__(self) -> str:
+        prefix = "" if self.is_error else "warning: "
+        return f"{self.file} {self.pointer or '/'}: {prefix}{self.message}"
+
+
+class DefinitionError(Exception):
+    """A definition that cannot be compiled; `problems` says everything that is wrong."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = [p for p in problems if p.is_error]
+        super().__init__("\n".join(str(p) for p in self.problems))

@@ -1,0 +1,129 @@
+"""The runtime model of a form: a checked definition compiled into steps and fields."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from .conditions import Condition, parse
+from .fields import Field, make_field
+from .i18n import resolve
+
+
+@dataclass(frozen=True)
+class Repeat:
+    min: int
+    max: int
+    item_label: Mapping[str, str] | None
+
+
+@dataclass
+class Step:
+    id: str
+    title: Mapping[str, str]
+    fields: list[Field]
+    description: Mapping[str, str] | None = None
+    visible_if: Condition | None = None
+    repeat: Repeat | None = None
+    pointer: str = ""
+
+    @property
+    def questions(self) -> list[Field]:
+        return [f for f in self.fields if f.is_question]
+
+    def field(self, name: str) -> Field | None:
+        return next((f for f in self.fields if f.name == name), None)
+
+    def is_visible(self, answers: Mapping[str, Any], today: date | None = None) -> bool:
+        return self.visible_if is None or self.visible_if.evaluate(answers, today=today)
+
+
+@dataclass
+class Form:
+    """A compiled, immutable form version."""
+
+    definition: Mapping[str, Any]
+    steps: list[Step]
+    content_hash: str
+    id: str = field(init=False)
+    version: str = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.id = self.definition["id"]
+        self.version = self.definition["version"]
+
+    @property
+    def languages(self) -> list[str]:
+        return list(self.definition["languages"])
+
+    @property
+    def default_language(self) -> str:
+        return self.definition["default_language"]
+
+    @property
+    def reference_prefix(self) -> str:
+        return self.definition.get("reference_prefix") or self.id[:2].upper()
+
+    @property
+    def destination(self) -> str:
+        return self.definition["destination"]
+
+    def text(self, key_or_map: str | Mapping[str, str] | None, language: str) -> str:
+        """A text of the form (by top-level key, or a language map) in `language`."""
+        language_map = self.definition.get(key_or_map) if isinstance(key_or_map, str) else key_or_map
+        return resolve(language_map, language, self.default_language)
+
+    def step(self, step_id: str) -> Step | None:
+        return next((s for s in self.steps if s.id == step_id), None)
+
+    def fields(self) -> Iterator[tuple[Step, Field]]:
+        for step in self.steps:
+            for f in step.fields:
+                yield step, f
+
+    def field(self, name: str) -> Field | None:
+        return next((f for _, f in self.fields() if f.name == name), None)
+
+    def visible_steps(self, answers: Mapping[str, Any], today: date | None = None) -> list[Step]:
+        return [s for s in self.steps if s.is_visible(answers, today)]
+
+    def language_for(self, wanted: str | None) -> str:
+        """The citizen's language if this form offers it, else the form's default."""
+        return wanted if wanted in self.languages else self.default_language
+
+
+def content_hash(definition: Mapping[str, Any]) -> str:
+    """SHA-256 of the canonical JSON of a resolved definition (codelists inline).
+
+    `$schema` is left out: where an editor finds the schema is not content.
+    """
+    content = {k: v for k, v in definition.items() if k != "$schema"}
+    canonical = json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return "sha256:" + hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def compile_form(definition: Mapping[str, Any]) -> Form:
+    """Build the runtime model of a definition that passed `check_definition`."""
+    steps = []
+    for i, spec in enumerate(definition["steps"]):
+        repeat = spec.get("repeat")
+        steps.append(
+            Step(
+                id=spec["id"],
+                title=spec["title"],
+                description=spec.get("description"),
+                visible_if=parse(spec["visible_if"]) if spec.get("visible_if") else None,
+                repeat=Repeat(repeat.get("min", 0), repeat["max"], repeat.get("item_label"))
+                if repeat
+                else None,
+                fields=[
+                    make_field(f, f"/steps/{i}/fields/{j}") for j, f in enumerate(spec["fields"])
+                ],
+                pointer=f"/steps/{i}",
+            )
+        )
+    return Form(definition=definition, steps=steps, content_hash=content_hash(definition))
