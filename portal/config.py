@@ -33,15 +33,21 @@ def secret_key(instance_path: Path) -> str:
 
 
 def defaults(instance_path: Path) -> dict:
+    ttl_days = int(os.environ.get("AMTSWEG_DRAFT_TTL_DAYS", "30"))
     return {
         "SECRET_KEY": secret_key(instance_path),
         "SQLALCHEMY_DATABASE_URI": database_url(os.environ.get("DATABASE_URL"), instance_path),
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
         "FORMS_DIR": str(ROOT / "forms"),
         "TRANSLATIONS_DIR": str(ROOT / "translations"),
-        "DRAFT_TTL_DAYS": int(os.environ.get("AMTSWEG_DRAFT_TTL_DAYS", "30")),
+        "DRAFT_TTL_DAYS": ttl_days,
+        # The cookie that carries the draft id lives as long as the draft.
+        "PERMANENT_SESSION_LIFETIME": ttl_days * 86400,
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": os.environ.get("AMTSWEG_INSECURE_COOKIES") != "1",
         "WTF_CSRF_TIME_LIMIT": None,
+        # The request size is bounded before anything is read; each file has its own limit.
+        "MAX_CONTENT_LENGTH": int(os.environ.get("AMTSWEG_MAX_REQUEST_MB", "110")) * 1024 * 1024,
+        "MAX_UPLOAD_TOTAL_MB": int(os.environ.get("AMTSWEG_MAX_UPLOAD_TOTAL_MB", "100")),
     }

@@ -1,0 +1,552 @@
+"""The condition language of form definitions (`visible_if`, `required_if`).
+
+A hand-written tokenizer and recursive-descent parser build a small AST that is
+evaluated against the answers; nothing is ever handed to eval, exec or compile.
+The grammar and the exact semantics are documented in docs/conditions.md.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any, NamedTuple
+
+__all__ = [
+    "And", "Call", "Compare", "Condition", "ConditionError", "ListLiteral",
+    "Literal", "MAX_LENGTH", "MAX_NESTING", "Name", "Not", "Or", "parse",
+]
+
+MAX_LENGTH = 2000  # characters; a real condition is a line or two
+MAX_NESTING = 50  # parentheses, `not` and function calls; keeps recursion far from Python's limit
+_EQUALITY_BUDGET = 100_000  # steps for comparing nested answers; bounds cyclic or huge structures
+
+KEYWORDS = frozenset({"and", "or", "not", "in", "true", "false", "null"})
+FUNCTIONS = {"empty": 1, "count": 1, "today": 0}  # name -> number of arguments
+_LITERAL_WORDS = ("true", "false", "null")
+_COMPARISONS = ("==", "!=", "<=", ">=", "<", ">")  # two-character operators first
+_DECIMAL_TEXT = re.compile(r"-?[0-9]+(?:\.[0-9]+)?")  # [0-9], not \d: no other scripts' digits
+_NAME_START = frozenset("abcdefghijklmnopqrstuvwxyz_")
+_WORD = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_")
+
+
+class ConditionError(ValueError):
+    """Raised for a malformed condition."""
+
+    def __init__(self, message: str, position: int) -> None:
+        super().__init__(message)
+        self.message = message
+        self.position = position
+
+    def __str__(self) -> str:
+        return self.message
+
+
+# -- the syntax tree --------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Literal:
+    value: None | bool | int | Decimal | str
+
+
+@dataclass(frozen=True)
+class ListLiteral:
+    items: tuple[None | bool | int | Decimal | str, ...]
+
+
+@dataclass(frozen=True)
+class Name:
+    path: tuple[str, ...]  # ("anschrift", "postcode")
+
+
+@dataclass(frozen=True)
+class Call:
+    function: str
+    args: tuple[Node, ...]
+
+
+@dataclass(frozen=True)
+class Compare:
+    op: str  # one of _COMPARISONS, "in" or "not in"
+    left: Node
+    right: Node
+
+
+@dataclass(frozen=True)
+class Not:
+    operand: Node
+
+
+# `and`/`or` are n-ary, so a long chain `a or b or c ...` stays one flat node instead of
+# a left-leaning tree as deep as the chain is long (which recursion could not handle).
+@dataclass(frozen=True)
+class And:
+    operands: tuple[Node, ...]
+
+
+@dataclass(frozen=True)
+class Or:
+    operands: tuple[Node, ...]
+
+
+Node = Literal | ListLiteral | Name | Call | Compare | Not | And | Or
+
+
+# -- tokenizer --------------------------------------------------------------------------------
+
+class Token(NamedTuple):
+    kind: str  # "num", "str", "name", "kw", "op", "(", ")", "[", "]", ",", "end"
+    value: Any
+    pos: int
+    text: str  # as written, for messages
+
+
+def _show(char: str) -> str:
+    return repr(char) if char.isprintable() else f"U+{ord(char):04X}"
+
+
+def _display(t: Token) -> str:
+    """A token as a message quotes it; long text is shortened so the message stays readable."""
+    if t.kind == "end":
+        return "the end of the condition"
+    text = t.text if len(t.text) <= 30 else t.text[:27] + "..."
+    return text if t.kind == "str" else f"'{text}'"
+
+
+# One alternative per token kind; `bad` catches any other character so that the scanner
+# never stalls, and the checks in _tokenize turn near-misses into helpful messages.
+_TOKEN = re.compile(r"""\s*(?:
+      (?P<num>-?[0-9]+(?:\.[0-9]+)?)
+    | (?P<str>'(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*")
+    | (?P<word>[A-Za-z0-9_]+(?:\.[A-Za-z0-9_]*)*)
+    | (?P<op>==|!=|<=|>=|<|>)
+    | (?P<punct>[()\[\],])
+    | (?P<bad>\S)
+    | \Z)""", re.VERBOSE | re.DOTALL)
+_ESCAPE = re.compile(r"\\(.?)", re.DOTALL)
+_HINTS = {"=": "; use '==' to compare", "&": "; use 'and'", "|": "; use 'or'",
+          "!": "; use 'not' or '!='", "-": "; there is no arithmetic, '-' may only start a "
+          "negative number such as -3", ".": "; write decimal numbers with a digit before the "
+          "point, such as 0.5"}
+
+
+def _tokenize(src: str) -> list[Token]:
+    tokens: list[Token] = []
+    i = 0
+    while (m := _TOKEN.match(src, i)) and m.lastgroup:
+        kind, text, pos, i = m.lastgroup, m.group(m.lastgroup), m.start(m.lastgroup), m.end()
+        after = src[i:i + 1]
+        if kind == "num":
+            if after == "." and "." not in text:
+                raise ConditionError(f"expected a digit after the decimal point at position "
+                                     f"{i + 1}", i + 1)
+            if after and (after in _WORD or after == "." or after.isalpha()):
+                raise ConditionError(f"unexpected {_show(after)} directly after the number at "
+                                     f"position {i}", i)
+            tokens.append(Token("num", Decimal(text) if "." in text else int(text), pos, text))
+        elif kind == "str":
+            for e in _ESCAPE.finditer(text, 1, len(text) - 1):
+                if e.group(1) not in ("\\", "'", '"'):
+                    raise ConditionError(f"unknown escape '{e.group()}' at position "
+                                         f"{pos + e.start()}; inside quotes a backslash may "
+                                         "only precede a quote or another backslash",
+                                         pos + e.start())
+            tokens.append(Token("str", _ESCAPE.sub(r"\1", text[1:-1]), pos, text))
+        elif kind == "word":
+            tokens.append(_word(src, text, pos, after))
+        elif kind in ("op", "punct"):
+            tokens.append(Token(text if kind == "punct" else "op", text, pos, text))
+        elif text in "'\"":
+            raise ConditionError(f"the quote {text} at position {pos} is never closed", pos)
+        else:
+            hint = _HINTS.get(text, "; names may contain only a-z, 0-9 and _"
+                              if text.isalpha() else "")
+            raise ConditionError(f"unexpected character {_show(text)} at position {pos}{hint}",
+                                 pos)
+    tokens.append(Token("end", None, len(src), ""))
+    return tokens
+
+
+def _word(src: str, text: str, start: int, after: str) -> Token:
+    """A keyword or a (dotted) name, or a ConditionError explaining why it is neither."""
+    if after.isalpha():  # a letter outside a-z, such as 'ß'
+        pos = start + len(text)
+        raise ConditionError(f"unexpected character {_show(after)} at position {pos}; names "
+                             "may contain only a-z, 0-9 and _", pos)
+    pos = start
+    for part in text.split("."):
+        if part.lower() != part:
+            proper = "null" if part.lower() == "none" else part.lower()
+            raise ConditionError(f"'{part}' at position {pos} must be written in lower case "
+                                 f"('{proper}')", pos)
+        if not part or part[0] not in _NAME_START:
+            raise ConditionError(f"expected a name after '.' at position {pos}", pos)
+        if part in KEYWORDS and part != text:
+            raise ConditionError(f"'{part}' at position {pos} is a reserved word and cannot be "
+                                 "part of a name", pos)
+        pos += len(part) + 1
+    if text in KEYWORDS:
+        value = {"true": True, "false": False, "null": None}.get(text, text)
+        return Token("kw", value, start, text)
+    return Token("name", tuple(text.split(".")), start, text)
+
+
+# -- parser -----------------------------------------------------------------------------------
+
+class _Parser:
+    """Recursive descent, one method per precedence level of the EBNF in docs/conditions.md."""
+
+    def __init__(self, src: str) -> None:
+        self.tokens, self.i, self.depth = _tokenize(src), 0, 0
+
+    @property
+    def tok(self) -> Token:
+        return self.tokens[self.i]
+
+    def at(self, kind: str, text: str | None = None, ahead: int = 0) -> bool:
+        t = self.tokens[min(self.i + ahead, len(self.tokens) - 1)]
+        return t.kind == kind and (text is None or t.text == text)
+
+    def take(self) -> Token:
+        self.i += 1
+        return self.tokens[self.i - 1]
+
+    @contextmanager
+    def nested(self, t: Token) -> Iterator[None]:
+        self.depth += 1
+        if self.depth > MAX_NESTING:
+            raise ConditionError(f"the condition is nested too deeply at position {t.pos}; at "
+                                 f"most {MAX_NESTING} levels of brackets, 'not' and functions "
+                                 "are allowed", t.pos)
+        yield
+        self.depth -= 1
+
+    def starts_value(self, allow_not: bool = True) -> bool:
+        t = self.tok
+        return t.kind in ("num", "str", "name", "(", "[") or (t.kind == "kw" and (
+            t.text in _LITERAL_WORDS or (allow_not and t.text == "not")))
+
+    def need_value(self, after: str, allow_not: bool = True) -> None:
+        if not self.starts_value(allow_not):
+            t = self.tok
+            found = "" if t.kind == "end" else f", found {_display(t)}"
+            raise ConditionError(f"expected a value after '{after}' at position {t.pos}{found}",
+                                 t.pos)
+
+    def unexpected(self, expected: str) -> ConditionError:
+        t = self.tok
+        if t.kind == "end":
+            return ConditionError(f"the condition ends at position {t.pos}; expected {expected}",
+                                  t.pos)
+        if t.kind == ")":
+            return ConditionError(f"unexpected ')' at position {t.pos}: there is no '(' for it "
+                                  "to close", t.pos)
+        return ConditionError(f"unexpected {_display(t)} at position {t.pos}; expected "
+                              f"{expected}", t.pos)
+
+    def parse(self) -> Node:
+        if self.at("end"):
+            raise ConditionError("the condition is empty", 0)
+        if not self.starts_value():
+            raise self.unexpected("a value")
+        node = self.parse_or()
+        if not self.at("end"):
+            raise self.unexpected("'and', 'or' or the end of the condition")
+        return node
+
+    def parse_or(self) -> Node:
+        return self.parse_chain("or", Or, self.parse_and)
+
+    def parse_and(self) -> Node:
+        return self.parse_chain("and", And, self.parse_not)
+
+    def parse_chain(self, word: str, kind: type[And | Or], parse_part: Callable[[], Node]) -> Node:
+        parts = [parse_part()]
+        while self.at("kw", word):
+            self.need_value(self.take().text)
+            parts.append(parse_part())
+        return parts[0] if len(parts) == 1 else kind(tuple(parts))
+
+    def parse_not(self) -> Node:
+        # `not` takes a whole comparison: `not a == 1` means `not (a == 1)`, as in English.
+        if not self.at("kw", "not"):
+            return self.parse_comparison()
+        t = self.take()
+        self.need_value("not")
+        with self.nested(t):
+            return Not(self.parse_not())
+
+    def comparison_op(self) -> str | None:
+        if self.at("op") or self.at("kw", "in"):
+            return self.tok.text
+        return "not in" if self.at("kw", "not") and self.at("kw", "in", ahead=1) else None
+
+    def parse_comparison(self) -> Node:
+        left = self.parse_operand()
+        op = self.comparison_op()
+        if op is None:
+            if self.at("kw", "not"):
+                pos = self.tokens[self.i + 1].pos
+                raise ConditionError(f"expected 'in' after 'not' at position {pos}", pos)
+            if self.starts_value():
+                raise self.unexpected("an operator such as '==', 'in', 'and' or 'or' before it")
+            return left
+        self.i += 2 if op == "not in" else 1
+        self.need_value(op, allow_not=False)
+        right = self.parse_operand()
+        if (chained := self.comparison_op()) is not None:
+            raise ConditionError(f"comparisons cannot be chained: '{chained}' at position "
+                                 f"{self.tok.pos}; join two comparisons with 'and'", self.tok.pos)
+        return Compare(op, left, right)
+
+    def parse_operand(self) -> Node:
+        t = self.take()  # the caller has checked that a value starts here
+        if t.kind in ("num", "str") or (t.kind == "kw" and t.text in _LITERAL_WORDS):
+            return Literal(t.value)
+        if t.kind == "name":
+            return self.parse_call(t) if self.at("(") else Name(t.value)
+        if t.kind == "[":
+            return self.parse_list(t)
+        self.need_value("(")
+        with self.nested(t):
+            node = self.parse_or()
+        self.close(t)
+        return node
+
+    def close(self, opening: Token) -> None:
+        if not self.at(")"):
+            raise self.unexpected(f"')' to close the '(' at position {opening.pos}")
+        self.i += 1
+
+    def parse_call(self, name: Token) -> Node:
+        function = ".".join(name.value)
+        if function not in FUNCTIONS:
+            raise ConditionError(f"unknown function '{function}' at position {name.pos}; the "
+                                 "functions are empty(), count() and today()", name.pos)
+        opening, args = self.take(), []
+        with self.nested(opening):
+            if not self.at(")"):
+                self.need_value("(")
+                args.append(self.parse_or())
+                while self.at(","):
+                    self.need_value(self.take().text)
+                    args.append(self.parse_or())
+        self.close(opening)
+        if len(args) != FUNCTIONS[function]:
+            takes = "no value" if FUNCTIONS[function] == 0 else "exactly one value"
+            raise ConditionError(f"{function}() at position {name.pos} takes {takes}, but "
+                                 f"was given {len(args)}", name.pos)
+        return Call(function, tuple(args))
+
+    def parse_list(self, opening: Token) -> ListLiteral:
+        items: list[Any] = []
+        while not self.at("]"):
+            t = self.tok
+            if t.kind in ("num", "str") or (t.kind == "kw" and t.text in _LITERAL_WORDS):
+                items.append(self.take().value)
+            elif t.kind in ("name", "kw", "[", "("):
+                raise ConditionError("a list may contain only fixed values (text in quotes, "
+                                     f"numbers, true, false, null); found {_display(t)} at "
+                                     f"position {t.pos}", t.pos)
+            else:
+                raise self.unexpected(f"a value or ']' to close the '[' at position "
+                                      f"{opening.pos}")
+            if self.at(","):
+                self.i += 1
+                if self.at("]"):
+                    raise self.unexpected("a value after ','")
+            elif not self.at("]"):
+                raise self.unexpected(f"',' or ']' to close the '[' at position {opening.pos}")
+        self.i += 1
+        return ListLiteral(tuple(items))
+
+
+# -- evaluation -------------------------------------------------------------------------------
+
+_OPAQUE = object()  # an answer of a type the language does not know (an object, NaN)
+
+
+def _plain(value: Any) -> Any:
+    """Reduce an answer to None, bool, int, Decimal, str, list or dict (or _OPAQUE).
+
+    Subclasses are copied into the plain type through the base class, so that an answer
+    object with a strange __eq__ or __iter__ can never make evaluation raise.
+    """
+    try:
+        if value is None or value is True or value is False:
+            return value
+        if isinstance(value, str):
+            return value if type(value) is str else str.__str__(value)
+        if isinstance(value, int):
+            return value if type(value) is int else int.__int__(value)
+        if isinstance(value, Decimal):
+            return Decimal(value) if value.is_finite() else _OPAQUE
+        if isinstance(value, float):  # not produced by the engine, but JSON could carry one
+            return Decimal(float.__repr__(value)) if math.isfinite(value) else _OPAQUE
+        if isinstance(value, list):
+            return value if type(value) is list else list(list.__iter__(value))
+        if isinstance(value, tuple):
+            return list(tuple.__iter__(value))
+        if isinstance(value, Mapping):  # only text keys can be named in a condition
+            return {str.__str__(k): v for k, v in value.items() if isinstance(k, str)}
+    except Exception:  # noqa: S110 - an unreadable answer is simply not comparable
+        pass
+    return _OPAQUE
+
+
+def _number(value: Any) -> int | Decimal | None:
+    if type(value) is int or type(value) is Decimal:
+        return value
+    if type(value) is str and _DECIMAL_TEXT.fullmatch(value):
+        return Decimal(value)
+    return None
+
+
+def _is_number(value: Any) -> bool:
+    return type(value) is int or type(value) is Decimal  # type(), because bool is an int
+
+
+def _empty(value: Any) -> bool:
+    return value is None or (type(value) in (str, list, dict) and len(value) == 0)
+
+
+def _truthy(value: Any) -> bool:
+    return value is not False and not _empty(value)
+
+
+def _equal(a: Any, b: Any, budget: list[int], depth: int = 0) -> bool:
+    a, b = _plain(a), _plain(b)
+    if a is None or b is None or type(a) is bool or type(b) is bool:
+        return a is b
+    if _is_number(a) or _is_number(b):
+        x, y = _number(a), _number(b)
+        return x is not None and y is not None and x == y
+    if type(a) is str and type(b) is str:
+        return a == b
+    if type(a) is type(b) and type(a) in (list, dict):
+        # Answers come from JSON and are shallow; the limits only stop cyclic or absurd input.
+        budget[0] -= 1
+        if budget[0] < 0 or depth > 32 or len(a) != len(b):
+            return False
+        if type(a) is list:
+            return all(_equal(x, y, budget, depth + 1) for x, y in zip(a, b, strict=True))
+        return a.keys() == b.keys() and all(_equal(a[k], b[k], budget, depth + 1) for k in a)
+    return False
+
+
+def _order(a: Any, b: Any) -> int | None:
+    """-1, 0 or 1; None when the two values have no order (then every < <= > >= is false)."""
+    if _is_number(a) or _is_number(b):
+        x, y = _number(a), _number(b)
+        if x is None or y is None:
+            return None
+        return (x > y) - (x < y)
+    if type(a) is str and type(b) is str:
+        return (a > b) - (a < b)
+    return None
+
+
+def _lookup(answers: Any, path: tuple[str, ...]) -> Any:
+    value = answers
+    for part in path:
+        try:
+            if not isinstance(value, Mapping):
+                return None
+            value = value[part]
+        except Exception:  # a missing key, or a mapping that fails to answer: no answer
+            return None
+    return _plain(value)
+
+
+class _Evaluator:
+    def __init__(self, answers: Mapping[str, Any], today: date | None) -> None:
+        self.answers = answers
+        self.today = today
+
+    def today_text(self) -> str:
+        day = self.today if self.today is not None else date.today()
+        if isinstance(day, datetime):  # a datetime is a date, but its isoformat has a time
+            day = day.date()
+        return date(day.year, day.month, day.day).isoformat()
+
+    def value(self, node: Node) -> Any:
+        match node:
+            case Literal(value):
+                return value
+            case ListLiteral(items):
+                return list(items)
+            case Name(path):
+                return _lookup(self.answers, path)
+            case Call("today", _):
+                return self.today_text()
+            case Call("empty", (arg,)):
+                return _empty(self.value(arg))
+            case Call("count", (arg,)):
+                value = self.value(arg)
+                return len(value) if type(value) is list else 0
+            case Not(operand):
+                return not _truthy(self.value(operand))
+            case And(operands):  # all() and any() stop at the first deciding operand
+                return all(_truthy(self.value(o)) for o in operands)
+            case Or(operands):
+                return any(_truthy(self.value(o)) for o in operands)
+            case Compare(op, left, right):
+                return self.compare(op, self.value(left), self.value(right))
+        raise AssertionError(f"unknown node {node!r}")  # unreachable: parse builds every node
+
+    def compare(self, op: str, left: Any, right: Any) -> bool:
+        budget = [_EQUALITY_BUDGET]
+        if op in ("in", "not in"):
+            found = type(right) is list and any(_equal(left, item, budget) for item in right)
+            return found if op == "in" else not found
+        if op in ("==", "!="):
+            return _equal(left, right, budget) == (op == "==")
+        order = _order(left, right)
+        if order is None:
+            return False
+        return {"<": order < 0, "<=": order <= 0, ">": order > 0, ">=": order >= 0}[op]
+
+
+def _names(node: Node) -> set[str]:
+    match node:
+        case Name(path):
+            return {path[0]}
+        case Compare(_, left, right):
+            return _names(left) | _names(right)
+        case Not(operand):
+            return _names(operand)
+        case Call(_, children) | And(children) | Or(children):
+            return set().union(*(_names(c) for c in children))
+    return set()
+
+
+@dataclass(frozen=True)
+class Condition:
+    """A parsed condition; `names` are the answers it reads (first part of a dotted name)."""
+
+    source: str
+    root: Node = field(compare=False, repr=False)
+    names: frozenset[str] = field(compare=False, repr=False)
+
+    def evaluate(self, answers: Mapping[str, Any], *, today: date | None = None) -> bool:
+        """True or false for these answers; never raises. `today` replaces the clock."""
+        return _truthy(_Evaluator(answers, today).value(self.root))
+
+
+def parse(source: str) -> Condition:
+    """Parse a condition; raises ConditionError with a message and a 0-based position."""
+    if not isinstance(source, str):
+        raise ConditionError("a condition must be written as text in quotes", 0)
+    source = str.__str__(source)
+    if len(source) > MAX_LENGTH:
+        raise ConditionError(f"the condition is {len(source)} characters long; at most "
+                             f"{MAX_LENGTH} are allowed", MAX_LENGTH)
+    try:
+        root = _Parser(source).parse()
+    except RecursionError:  # only if the caller's own stack is already nearly exhausted
+        raise ConditionError("the condition is nested too deeply", 0) from None
+    return Condition(source, root, frozenset(_names(root)))

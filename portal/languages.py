@@ -1,0 +1,70 @@
+"""The citizen's language: chosen on any page, kept in a cookie, then Accept-Language."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import Blueprint, Flask, g, redirect, request
+from flask_babel import Babel
+from werkzeug.wrappers import Response
+
+from .engine import LANGUAGES, text_direction
+
+COOKIE = "lang"
+#: Each language named in itself, for the language switch.
+NATIVE_NAMES = {"de": "Deutsch", "en": "English", "uk": "Українська", "tr": "Türkçe", "ar": "العربية"}
+
+bp = Blueprint("languages", __name__)
+babel = Babel()
+
+
+def wanted_language() -> str | None:
+    """The language the citizen asked for: the cookie, else the browser's preference."""
+    chosen = request.cookies.get(COOKIE)
+    if chosen in LANGUAGES:
+        return chosen
+    return request.accept_languages.best_match(LANGUAGES)
+
+
+def page_languages() -> list[str]:
+    """The languages this page can be shown in: the form's own, or all of them."""
+    form = g.get("form")
+    return form.languages if form is not None else list(LANGUAGES)
+
+
+def current_language() -> str:
+    form = g.get("form")
+    wanted = wanted_language()
+    if form is not None:
+        return form.language_for(wanted)
+    return wanted if wanted in LANGUAGES else "de"
+
+
+@bp.get("/language/<language>")
+def choose(language: str) -> Response:
+    """Switch language and return to the same page; answers stay in the draft."""
+    target = request.args.get("next", "/")
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        target = "/"  # only ever back into this site
+    response = redirect(target, code=303)
+    if language in LANGUAGES:
+        response.set_cookie(COOKIE, language, max_age=365 * 86400, samesite="Lax",
+                            secure=request.is_secure, httponly=True)
+    return response
+
+
+def init_app(app: Flask) -> None:
+    babel.init_app(app, locale_selector=current_language,
+                   default_translation_directories=app.config["TRANSLATIONS_DIR"])
+    app.register_blueprint(bp)
+
+    @app.context_processor
+    def language_context() -> dict:
+        language = current_language()
+        return {
+            "language": language,
+            "direction": text_direction(language),
+            "page_languages": page_languages(),
+            "native_names": NATIVE_NAMES,
+        }

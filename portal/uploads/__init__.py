@@ -1,0 +1,1 @@
+"""File uploads: storage backends, content checks, and the attachments of a draft."""

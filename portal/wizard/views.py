@@ -1,0 +1,438 @@
+"""The citizen's pages: catalogue, start, steps, check answers, confirmation, drafts."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import (
+    abort,
+    current_app,
+    g,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask_babel import gettext as _
+from werkzeug.wrappers import Response
+
+from .. import drafts
+from ..engine import FieldError, Invalid, Step, check_answers, validate_step
+from ..engine.messages import N_
+from ..uploads import service as uploads
+from ..languages import current_language
+from ..models import Draft
+from ..publishing import compiled, current_version, published_forms
+from ..submissions import NotComplete, submission_for, submit
+from . import bp
+from .forms import attach_errors, raw_input, step_form
+from .journey import Journey
+from .presenters import attachment_names
+
+
+# -- loading ------------------------------------------------------------------
+
+
+def _draft_id(form_id: str) -> str | None:
+    return (session.get("drafts") or {}).get(form_id)
+
+
+def _remember_draft(form_id: str, draft: Draft) -> None:
+    ids = dict(session.get("drafts") or {})
+    ids[form_id] = draft.id
+    session["drafts"] = ids
+    session.permanent = True
+
+
+@bp.url_value_preprocessor
+def load_form(endpoint: str | None, values: dict[str, Any] | None) -> None:
+    """Put the form (and the citizen's draft) on `g`; a draft keeps its own version."""
+    if not values or "form_id" not in values:
+        return
+    form_id = values["form_id"]
+    g.draft = drafts.find_draft(_draft_id(form_id))
+    if g.draft is not None and g.draft.form_version.form_id == form_id:
+        g.form = compiled(g.draft.form_version)
+        return
+    g.draft = None
+    version = current_version(form_id)
+    if version is None:
+        abort(404)
+    g.form = compiled(version)
+
+
+def _journey() -> Journey | None:
+    return Journey(g.form, g.draft) if g.get("draft") is not None else None
+
+
+def _no_draft() -> tuple[str, int]:
+    """The cookie names no live draft: it expired, was sent, or was never there."""
+    had_cookie = _draft_id(g.form.id) is not None
+    return render_template("wizard/no_draft.html", form=g.form, expired=had_cookie), 410 if had_cookie else 404
+
+
+def _step_url(step: Step | None) -> str:
+    if step is None:
+        return url_for("wizard.summary", form_id=g.form.id)
+    return url_for("wizard.step", form_id=g.form.id, step_id=step.id)
+
+
+# -- catalogue and start --------------------------------------------------------
+
+
+@bp.get("/")
+def catalogue() -> str:
+    language = current_language()
+    query = request.args.get("q", "").strip()
+    groups: dict[str, list] = {}
+    for version in published_forms():
+        form = compiled(version)
+        lang = form.language_for(language)
+        title, description = form.text("title", lang), form.text("description", lang)
+        if query and query.casefold() not in f"{title} {description}".casefold():
+            continue
+        topic = form.text("topic", lang) or _("Weitere Leistungen")
+        groups.setdefault(topic, []).append({"form": form, "title": title, "description": description})
+    count = sum(len(entries) for entries in groups.values())
+    return render_template("wizard/catalogue.html", groups=sorted(groups.items()), query=query,
+                           count=count)
+
+
+@bp.get("/forms/<form_id>/")
+def start_page(form_id: str) -> str:
+    submitted = g.draft is not None and g.draft.submitted_at is not None
+    return render_template("wizard/start.html", form=g.form, draft=g.draft, submitted=submitted)
+
+
+@bp.post("/forms/<form_id>/start")
+def start(form_id: str) -> Response:
+    version = current_version(form_id)
+    draft = drafts.start_draft(version, current_language(), current_app.config["DRAFT_TTL_DAYS"])
+    _remember_draft(form_id, draft)
+    form = compiled(version)
+    return redirect(url_for("wizard.step", form_id=form_id, step_id=form.steps[0].id), code=303)
+
+
+@bp.post("/forms/<form_id>/resume")
+def resume(form_id: str) -> Response | tuple[str, int]:
+    code = request.form.get("resume_code", "")
+    draft = drafts.find_by_resume_code(code, form_id)
+    if draft is None:
+        error = _("Zu diesem Code haben wir keinen gespeicherten Antrag gefunden. Prüfen Sie den Code "
+                  "oder beginnen Sie neu. Gespeicherte Anträge werden nach %(days)s Tagen gelöscht.",
+                  days=current_app.config["DRAFT_TTL_DAYS"])
+        return render_template("wizard/start.html", form=g.form, draft=g.draft, submitted=False,
+                               resume_error=error, resume_code=code), 422
+    _remember_draft(form_id, draft)
+    g.draft, g.form = draft, compiled(draft.form_version)
+    return _where_left_off()
+
+
+@bp.get("/forms/<form_id>/continue")
+def continue_draft(form_id: str) -> Any:
+    if g.draft is None:
+        return _no_draft()
+    return _where_left_off()
+
+
+def _where_left_off() -> Response:
+    journey = Journey(g.form, g.draft)
+    current = g.form.step(g.draft.current_step or "")
+    if current is None or not journey.applies(current) or not journey.can_open(current):
+        current = journey.first_open()
+    return redirect(_step_url(current), code=303)
+
+
+# -- steps --------------------------------------------------------------------------
+
+
+class Detour(Exception):
+    """The citizen cannot be where they asked to be; `response` shows the way forward."""
+
+    def __init__(self, response: Any) -> None:
+        self.response = response
+
+
+@bp.errorhandler(Detour)
+def detour(error: Detour) -> Any:
+    return error.response
+
+
+def _open_step(step_id: str) -> tuple[Journey, Step]:
+    journey = _journey()
+    if journey is None:
+        raise Detour(_no_draft())
+    if g.draft.submitted_at is not None:
+        raise Detour(redirect(url_for("wizard.confirmation", form_id=g.form.id), code=303))
+    step = g.form.step(step_id)
+    if step is None:
+        raise Detour((render_template("wizard/not_here.html", form=g.form, reason="unknown",
+                                      next_url=_step_url(journey.first_open())), 404))
+    if not journey.applies(step):
+        raise Detour((render_template("wizard/not_here.html", form=g.form, reason="skipped",
+                                      next_url=_step_url(journey.first_open())), 409))
+    if not journey.can_open(step):
+        raise Detour(redirect(_step_url(journey.first_open()), code=303))
+    return journey, step
+
+
+def _shown_fields(step: Step, context: dict[str, Any]) -> list:
+    """Fields to render: those whose condition holds, and those that depend on this very page.
+
+    Without JavaScript a page cannot react to its own answers, so a question that
+    depends on another question of the same step is shown; the engine discards
+    its answer if it does not apply.
+    """
+    own = {f.name for f in step.questions}
+    return [f for f in step.fields
+            if f.visible_if is None or f.visible_if.names & own or f.is_visible(context)]
+
+
+def _render_step(journey: Journey, step: Step, wtform: Any, errors: list, status: int = 200,
+                 files: dict[str, list[str]] | None = None, **extra: Any) -> tuple[str, int]:
+    number, total = journey.position(step)
+    context = journey.earlier_answers(step)
+    by_id = {a.id: a for a in uploads.attachments_for(g.draft)}
+    files = files if files is not None else {
+        f.name: list(journey.answers.get(f.name) or []) for f in step.questions if f.type == "file"}
+    attachments = {name: [by_id[i] for i in ids if i in by_id] for name, ids in files.items()}
+    return render_template(
+        "wizard/step.html",
+        form=g.form,
+        step=step,
+        wtform=wtform,
+        errors=errors,
+        number=number,
+        total=total,
+        context=context,
+        shown=_shown_fields(step, context),
+        attachments=attachments,
+        back_url=_step_url(journey.before(step)) if journey.before(step) else
+        url_for("wizard.start_page", form_id=g.form.id),
+        return_to=request.values.get("return_to") == "summary",
+        **extra,
+    ), status
+
+
+@bp.route("/forms/<form_id>/steps/<step_id>", methods=["GET", "POST"])
+def step(form_id: str, step_id: str) -> Any:
+    journey, step = _open_step(step_id)
+    if step.repeat is not None:
+        return _entry_list(journey, step)
+    language = current_language()
+    if request.method == "GET":
+        wtform = step_form(g.form, step, language, answers=journey.answers)
+        return _render_step(journey, step, wtform, [])
+    wtform = step_form(g.form, step, language, formdata=request.form)
+    raw = raw_input(wtform)
+    files, upload_errors = _receive_files(step, journey.answers)
+    raw.update(files)
+    result = validate_step(step, raw, journey.earlier_answers(step), language)
+    ttl = current_app.config["DRAFT_TTL_DAYS"]
+    saving = request.form.get("action") == "save"
+    if upload_errors or _staying_for_files():
+        # An upload or removal: show the page again with the file list, nothing else flagged.
+        merged = journey.with_step_answers(step, {**_kept(journey, step), **result.values, **files})
+        drafts.save(g.draft, merged, journey.completed_without(step), step.id, ttl)
+        attach_errors(wtform, upload_errors, language)
+        return _render_step(journey, step, wtform, upload_errors, 422 if upload_errors else 200,
+                            files=files)
+    if not result.ok:
+        # Keep what was valid, so a closed tab loses as little as possible.
+        merged = journey.with_step_answers(step, {**_kept(journey, step), **result.values, **files})
+        drafts.save(g.draft, merged, journey.completed_without(step), step.id, ttl)
+        if saving:
+            return _save_for_later(step.id)
+        attach_errors(wtform, result.errors, language)
+        return _render_step(journey, step, wtform, result.errors, 422)
+    drafts.save(g.draft, journey.with_step_answers(step, result.values),
+                journey.completed_with(step), step.id, ttl)
+    if saving:
+        return _save_for_later(step.id)
+    return redirect(_next_url(journey, step), code=303)
+
+
+def _staying_for_files() -> bool:
+    return request.form.get("action") == "upload" or bool(request.form.get("remove"))
+
+
+def _receive_files(step: Step, values: dict[str, Any]) -> tuple[dict[str, list[str]], list[FieldError]]:
+    """Apply a removal and store new uploads for the step's file fields.
+
+    The attachment ids come from the draft, never from the browser; the
+    browser only sends new files and which one to remove.
+    """
+    file_fields = [f for f in step.questions if f.type == "file"]
+    files = {f.name: list(values.get(f.name) or []) for f in file_fields}
+    errors: list[FieldError] = []
+    if removed := request.form.get("remove"):
+        for ids in files.values():
+            if removed in ids:
+                ids.remove(removed)
+                uploads.remove(g.draft, removed)
+    for f in file_fields:
+        for upload in request.files.getlist(f"{f.name}-upload"):
+            if not upload or not upload.filename:
+                continue
+            if len(files[f.name]) >= f.max_files:
+                errors.append(FieldError(f, Invalid(
+                    N_("Sie können hier höchstens %(max)s Dateien hochladen."), max=f.max_files)))
+                break
+            try:
+                files[f.name].append(uploads.accept(g.draft, f, upload.stream, upload.filename).id)
+            except Invalid as error:
+                errors.append(FieldError(f, error))
+    return files, errors
+
+
+def _kept(journey: Journey, step: Step) -> dict[str, Any]:
+    return {f.name: journey.answers[f.name] for f in step.questions if f.name in journey.answers}
+
+
+def _next_url(journey: Journey, step: Step) -> str:
+    if request.form.get("return_to") == "summary" and journey.first_open() is None:
+        return url_for("wizard.summary", form_id=g.form.id)
+    following = journey.after(step)
+    if following is not None and journey.is_done(following) and request.form.get("return_to") != "summary":
+        return _step_url(following)
+    return _step_url(following if following is not None else journey.first_open())
+
+
+def _save_for_later(step_id: str) -> Response:
+    code = drafts.issue_resume_code(g.draft)
+    session["resume_code"] = code
+    return redirect(url_for("wizard.saved", form_id=g.form.id), code=303)
+
+
+@bp.get("/forms/<form_id>/saved")
+def saved(form_id: str) -> Any:
+    if g.draft is None:
+        return _no_draft()
+    code = session.pop("resume_code", None)
+    if code is None:
+        return redirect(url_for("wizard.start_page", form_id=form_id), code=303)
+    return render_template("wizard/saved.html", form=g.form, code=code, draft=g.draft,
+                           days=current_app.config["DRAFT_TTL_DAYS"])
+
+
+# -- repeating steps ------------------------------------------------------------------
+
+
+def _entry_list(journey: Journey, step: Step) -> Any:
+    entries = journey.entries(step)
+    error = None
+    if request.method == "POST":
+        if len(entries) < step.repeat.min:
+            error = _("Bitte fügen Sie mindestens %(min)s Einträge hinzu.", min=step.repeat.min)
+        else:
+            drafts.save(g.draft, journey.answers, journey.completed_with(step), step.id,
+                        current_app.config["DRAFT_TTL_DAYS"])
+            if request.form.get("action") == "save":
+                return _save_for_later(step.id)
+            return redirect(_next_url(journey, step), code=303)
+    elif not entries and step.repeat.min > 0:
+        return redirect(url_for("wizard.entry", form_id=g.form.id, step_id=step.id, entry="new"))
+    number, total = journey.position(step)
+    return render_template(
+        "wizard/entries.html", form=g.form, step=step, entries=entries, error=error,
+        number=number, total=total,
+        back_url=_step_url(journey.before(step)) if journey.before(step) else
+        url_for("wizard.start_page", form_id=g.form.id),
+    ), (422 if error else 200)
+
+
+def _entry_index(entry: str, entries: list) -> int | None:
+    """`new`, or 1 … number of entries; anything else is no entry."""
+    if entry == "new":
+        return len(entries)
+    if entry.isdigit() and 1 <= int(entry) <= len(entries):
+        return int(entry) - 1
+    return None
+
+
+@bp.route("/forms/<form_id>/steps/<step_id>/entries/<entry>", methods=["GET", "POST"])
+def entry(form_id: str, step_id: str, entry: str) -> Any:
+    journey, step = _open_step(step_id)
+    entries = journey.entries(step)
+    index = _entry_index(entry, entries) if step.repeat else None
+    if index is None:
+        return render_template("wizard/not_here.html", form=g.form, reason="unknown",
+                               next_url=_step_url(step)), 404
+    if index == len(entries) and len(entries) >= step.repeat.max:
+        return redirect(_step_url(step), code=303)
+    language = current_language()
+    earlier = journey.earlier_answers(step)
+    current = entries[index] if index < len(entries) else {}
+    if request.method == "GET":
+        wtform = step_form(g.form, step, language, answers=current)
+        return _render_entry(journey, step, wtform, [], index)
+    wtform = step_form(g.form, step, language, formdata=request.form)
+    result = validate_step(step, raw_input(wtform), earlier, language)
+    if not result.ok:
+        attach_errors(wtform, result.errors, language)
+        return _render_entry(journey, step, wtform, result.errors, index, 422)
+    entries[index:index + 1] = [result.values]
+    drafts.save(g.draft, journey.with_entries(step, entries), journey.completed_without(step), step.id,
+                current_app.config["DRAFT_TTL_DAYS"])
+    return redirect(_step_url(step), code=303)
+
+
+def _render_entry(journey: Journey, step: Step, wtform: Any, errors: list, index: int,
+                  status: int = 200) -> tuple[str, int]:
+    return _render_step(journey, step, wtform, errors, status, entry_number=index + 1,
+                        action_url=request.path)
+
+
+@bp.post("/forms/<form_id>/steps/<step_id>/entries/<int:number>/remove")
+def remove_entry(form_id: str, step_id: str, number: int) -> Any:
+    journey, step = _open_step(step_id)
+    entries = journey.entries(step)
+    if step.repeat is not None and 1 <= number <= len(entries):
+        del entries[number - 1]
+        drafts.save(g.draft, journey.with_entries(step, entries), journey.completed_without(step),
+                    step.id, current_app.config["DRAFT_TTL_DAYS"])
+    return redirect(_step_url(step), code=303)
+
+
+# -- check answers, submit, confirmation ----------------------------------------------
+
+
+@bp.get("/forms/<form_id>/summary")
+def summary(form_id: str) -> Any:
+    journey = _journey()
+    if journey is None:
+        return _no_draft()
+    if g.draft.submitted_at is not None:
+        return redirect(url_for("wizard.confirmation", form_id=form_id), code=303)
+    first_open = journey.first_open()
+    if first_open is not None:
+        return redirect(_step_url(first_open), code=303)
+    problems = check_answers(g.form, journey.answers)
+    g.attachment_names = attachment_names(uploads.attachments_for(g.draft))
+    return render_template("wizard/summary.html", form=g.form, journey=journey, problems=problems,
+                           language=current_language())
+
+
+@bp.post("/forms/<form_id>/submit")
+def send(form_id: str) -> Any:
+    journey = _journey()
+    if journey is None:
+        return _no_draft()
+    try:
+        submit(g.draft)
+    except NotComplete as incomplete:
+        g.attachment_names = attachment_names(uploads.attachments_for(g.draft))
+        first = g.form.step(next(iter(incomplete.problems)))
+        return render_template("wizard/summary.html", form=g.form, journey=journey,
+                               problems=incomplete.problems, language=current_language(),
+                               first_problem=first), 422
+    return redirect(url_for("wizard.confirmation", form_id=form_id), code=303)
+
+
+@bp.get("/forms/<form_id>/confirmation")
+def confirmation(form_id: str) -> Any:
+    if g.draft is None or (submission := submission_for(g.draft)) is None:
+        return _no_draft()
+    return render_template("wizard/confirmation.html", form=g.form, submission=submission,
+                           receipt_url=None)
