@@ -159,13 +159,11 @@ def prefill(step: Step, answers: Mapping[str, Any], language: str) -> dict[str, 
     return data
 
 
-def attach_errors(wtform: WTForm, errors: list[FieldError], language: str) -> None:
-    """Put the engine's messages on the WTForms fields; a composite's part is marked too."""
+def error_messages(errors: list[FieldError], language: str) -> tuple[dict[str, str], dict[str, str | None]]:
+    """Per field name: the message to show, and which input of a composite it concerns."""
+    messages: dict[str, str] = {}
+    parts: dict[str, str | None] = {}
     for error in errors:
-        field = wtform._fields.get(error.name)
-        if field is None:
-            continue
-        message = error.message(language)
-        field.errors = [message]
-        if error.part and isinstance(field, FormField) and error.part in field.form._fields:
-            field.form._fields[error.part].errors = [message]
+        messages.setdefault(error.name, error.message(language))
+        parts.setdefault(error.name, error.part)
+    return messages, parts

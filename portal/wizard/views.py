@@ -26,7 +26,7 @@ from ..models import Draft
 from ..publishing import compiled, current_version, published_forms
 from ..submissions import NotComplete, submission_for, submit
 from . import bp
-from .forms import attach_errors, raw_input, step_form
+from .forms import error_messages, raw_input, step_form
 from .journey import Journey
 from .presenters import attachment_names
 
@@ -193,6 +193,7 @@ def _render_step(journey: Journey, step: Step, wtform: Any, errors: list, status
                  files: dict[str, list[str]] | None = None, **extra: Any) -> tuple[str, int]:
     number, total = journey.position(step)
     context = journey.earlier_answers(step)
+    messages, parts = error_messages(errors, current_language())
     by_id = {a.id: a for a in uploads.attachments_for(g.draft)}
     files = files if files is not None else {
         f.name: list(journey.answers.get(f.name) or []) for f in step.questions if f.type == "file"}
@@ -207,6 +208,8 @@ def _render_step(journey: Journey, step: Step, wtform: Any, errors: list, status
         total=total,
         context=context,
         shown=_shown_fields(step, context),
+        messages=messages,
+        parts=parts,
         attachments=attachments,
         back_url=_step_url(journey.before(step)) if journey.before(step) else
         url_for("wizard.start_page", form_id=g.form.id),
@@ -235,7 +238,6 @@ def step(form_id: str, step_id: str) -> Any:
         # An upload or removal: show the page again with the file list, nothing else flagged.
         merged = journey.with_step_answers(step, {**_kept(journey, step), **result.values, **files})
         drafts.save(g.draft, merged, journey.completed_without(step), step.id, ttl)
-        attach_errors(wtform, upload_errors, language)
         return _render_step(journey, step, wtform, upload_errors, 422 if upload_errors else 200,
                             files=files)
     if not result.ok:
@@ -244,7 +246,6 @@ def step(form_id: str, step_id: str) -> Any:
         drafts.save(g.draft, merged, journey.completed_without(step), step.id, ttl)
         if saving:
             return _save_for_later(step.id)
-        attach_errors(wtform, result.errors, language)
         return _render_step(journey, step, wtform, result.errors, 422)
     drafts.save(g.draft, journey.with_step_answers(step, result.values),
                 journey.completed_with(step), step.id, ttl)
@@ -370,7 +371,6 @@ def entry(form_id: str, step_id: str, entry: str) -> Any:
     wtform = step_form(g.form, step, language, formdata=request.form)
     result = validate_step(step, raw_input(wtform), earlier, language)
     if not result.ok:
-        attach_errors(wtform, result.errors, language)
         return _render_entry(journey, step, wtform, result.errors, index, 422)
     entries[index:index + 1] = [result.values]
     drafts.save(g.draft, journey.with_entries(step, entries), journey.completed_without(step), step.id,

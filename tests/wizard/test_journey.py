@@ -1,0 +1,159 @@
+"""A citizen's way through every shipped form, on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from jsonschema import Draft202012Validator
+from sqlalchemy import func, select
+
+from portal.engine import data_schema
+from portal.extensions import db
+from portal.models import Attachment, Submission
+from portal.publishing import compiled, current_version
+from portal.reference import is_valid
+from tests.walk import Walker
+
+FORMS = ["onlinewache", "bauantrag", "hilfe-zum-lebensunterhalt"]
+
+
+def reference_on(html: str) -> str:
+    return re.search(r'id="reference">([^<]+)<', html).group(1)
+
+
+@pytest.mark.parametrize("form_id", FORMS)
+def test_every_shipped_form_can_be_completed_and_submitted(app, client, form_id):
+    form = compiled(current_version(form_id))
+    walker = Walker(client, form)
+    summary = walker.walk()
+    assert "Prüfen Sie Ihre Angaben" in summary
+    # Every step the answers lead through is on the summary, with a change link.
+    for location in walker.visited:
+        step = form.step(location.split("/steps/")[1].split("/")[0])
+        assert f'id="summary-{step.id}"' in summary
+
+    response = client.post(f"/forms/{form_id}/submit")
+    assert response.status_code == 303
+    confirmation = client.get(response.headers["Location"])
+    reference = reference_on(confirmation.text)
+    assert is_valid(reference) and reference.startswith(form.reference_prefix + "-")
+
+    submission = db.session.execute(select(Submission)).scalar_one()
+    assert submission.reference == reference
+    assert submission.form_version.content_hash == form.content_hash
+    Draft202012Validator(data_schema(form)).validate(submission.data)
+    # Every uploaded file on the way belongs to the submission now.
+    attached = db.session.execute(select(Attachment)).scalars().all()
+    assert attached and all(a.submission_id == submission.id for a in attached)
+
+
+def test_double_submit_refresh_and_back_create_one_submission(app, client):
+    form = compiled(current_version("onlinewache"))
+    Walker(client, form).walk()
+    first = client.post("/forms/onlinewache/submit")
+    second = client.post("/forms/onlinewache/submit")  # a double click or a refresh
+    assert first.status_code == second.status_code == 303
+    assert db.session.execute(select(func.count(Submission.id))).scalar() == 1
+    # Back to a step after sending: the citizen is told it was sent, nothing is re-opened.
+    back = client.get("/forms/onlinewache/steps/tat")
+    assert back.status_code == 303 and back.headers["Location"].endswith("/confirmation")
+    assert reference_on(client.get("/forms/onlinewache/confirmation").text)
+
+
+def test_invalid_answer_comes_back_with_every_other_answer_kept(app, client):
+    client.post("/forms/onlinewache/start")
+    client.post("/forms/onlinewache/steps/anliegen", data={"art": "anzeige", "action": "continue"})
+    response = client.post(
+        "/forms/onlinewache/steps/tat",
+        data={
+            "delikt": "fahrraddiebstahl",
+            "tatzeit_art": "zeitpunkt",
+            "tatzeit_datum-day": "31",
+            "tatzeit_datum-month": "2",
+            "tatzeit_datum-year": "2026",
+            "tatzeit_uhrzeit": "14:30",
+            "action": "continue",
+        },
+    )
+    assert response.status_code == 422
+    html = response.text
+    # The error summary links to the failing input, the message stands at the field.
+    assert 'href="#tatzeit_datum-day"' in html
+    assert 'id="tatzeit_datum-error"' in html
+    assert "<title>Fehler:" in html
+    # What the citizen typed is still there, the wrong date included, to correct it.
+    assert 'value="fahrraddiebstahl" checked' in html
+    assert 'value="14:30"' in html
+    assert 'value="31"' in html
+
+
+def test_a_step_the_conditions_skip_is_explained_not_crashed(app, client):
+    client.post("/forms/onlinewache/start")
+    client.post("/forms/onlinewache/steps/anliegen", data={"art": "anzeige", "action": "continue"})
+    # "zeugen" applies only when witnesses were named; nothing says so yet.
+    response = client.post("/forms/onlinewache/steps/zeugen", data={"action": "continue"})
+    assert response.status_code in (303, 409)
+    unknown = client.get("/forms/onlinewache/steps/gibt-es-nicht")
+    assert unknown.status_code == 404 and "Diese Seite gibt es nicht" in unknown.text
+    assert "Traceback" not in unknown.text
+
+
+def test_without_a_draft_the_citizen_is_sent_to_the_start(app, client):
+    response = client.get("/forms/onlinewache/steps/tat")
+    assert response.status_code == 404
+    assert "keinen begonnenen Antrag" in response.text
+
+
+def test_a_forged_session_cookie_is_ignored(app, client):
+    client.post("/forms/onlinewache/start")
+    client.set_cookie("session", "eyJkcmFmdHMiOnsib25saW5ld2FjaGUiOiJ4In19.forged.signature")
+    response = client.get("/forms/onlinewache/steps/anliegen")
+    assert response.status_code == 404
+    assert "Zur Startseite der Leistung" in response.text
+
+
+def test_a_half_finished_draft_cannot_be_submitted(app, client):
+    client.post("/forms/onlinewache/start")
+    client.post("/forms/onlinewache/steps/anliegen", data={"art": "anzeige", "action": "continue"})
+    response = client.post("/forms/onlinewache/submit")
+    assert response.status_code == 422
+    assert "Einige Angaben fehlen" in response.text
+    assert db.session.execute(select(func.count(Submission.id))).scalar() == 0
+
+
+def test_change_link_returns_to_the_summary(app, client):
+    form = compiled(current_version("onlinewache"))
+    Walker(client, form).walk()
+    page = client.get("/forms/onlinewache/steps/anzeigeerstatter?return_to=summary")
+    assert 'name="return_to" value="summary"' in page.text
+    data = {k: v for k, v in _reporter(form).items()}
+    data.update({"return_to": "summary", "action": "continue",
+                 "erstatter_email": "neue.adresse@example.org"})
+    response = client.post("/forms/onlinewache/steps/anzeigeerstatter", data=data)
+    assert response.status_code == 303 and response.headers["Location"].endswith("/summary")
+    assert "neue.adresse@example.org" in client.get("/forms/onlinewache/summary").text
+
+
+def _reporter(form):
+    from tests.walk import form_data
+
+    data = {}
+    for f in form.step("anzeigeerstatter").questions:
+        data.update(form_data(f))
+    return data
+
+
+def test_pages_send_a_strict_content_security_policy(app, client):
+    response = client.get("/")
+    csp = response.headers["Content-Security-Policy"]
+    assert "unsafe-inline" not in csp and "script-src 'self'" in csp
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+
+
+def test_session_cookie_is_httponly_and_secure_by_default():
+    from portal import create_app
+
+    app = create_app({"TESTING": True, "SECRET_KEY": "x", "SQLALCHEMY_DATABASE_URI": "sqlite://"})
+    assert app.config["SESSION_COOKIE_SECURE"] is True
+    assert app.config["SESSION_COOKIE_HTTPONLY"] is True
