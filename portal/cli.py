@@ -133,5 +133,18 @@ def forms_load() -> None:
         click.echo(f"{version.form_id} {version.version}: {state} ({version.content_hash[:19]}…)")
 
 
+@click.command("cleanup")
+@with_appcontext
+def cleanup() -> None:
+    """Delete expired drafts and the files nobody needs any more."""
+    from .drafts import delete_expired
+    from .uploads.service import delete_orphans
+
+    drafts = delete_expired()
+    files = delete_orphans()
+    click.echo(f"deleted {drafts} expired drafts and {files} orphaned files")
+
+
 def register_commands(app: Flask) -> None:
     app.cli.add_command(forms)
+    app.cli.add_command(cleanup)

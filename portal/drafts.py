@@ -95,6 +95,8 @@ def find_by_resume_code(code: str, form_id: str) -> Draft | None:
 
 def delete_expired() -> int:
     """Delete drafts past their expiry; returns how many."""
-    result = db.session.execute(delete(Draft).where(Draft.expires_at <= now()))
+    result = db.session.execute(
+        delete(Draft).where(Draft.expires_at <= now()).execution_options(synchronize_session=False)
+    )
     db.session.commit()
     return result.rowcount or 0

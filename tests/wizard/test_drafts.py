@@ -1,0 +1,142 @@
+"""Drafts: saved after every step, resumable by code, expiring, never in the URL."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+from sqlalchemy import func, select
+
+from portal import drafts
+from portal.extensions import db
+from portal.models import Draft
+
+
+def _start(client) -> None:
+    client.post("/forms/onlinewache/start")
+    client.post("/forms/onlinewache/steps/anliegen", data={"art": "anzeige", "action": "continue"})
+
+
+def test_answers_are_in_the_database_after_each_step(app, client):
+    _start(client)
+    draft = db.session.execute(select(Draft)).scalar_one()
+    assert draft.answers == {"art": "anzeige"}
+    assert draft.completed_steps == ["anliegen"]
+    # The draft id travels in the signed cookie only, never in a URL.
+    page = client.get("/forms/onlinewache/steps/tat")
+    assert draft.id not in page.text
+
+
+def test_save_and_resume_with_the_code_on_another_device(app, client):
+    _start(client)
+    saved = client.post(
+        "/forms/onlinewache/steps/tat",
+        data={"delikt": "betrug", "action": "save"},
+    )
+    assert saved.status_code == 303
+    page = client.get(saved.headers["Location"])
+    code = re.search(r'id="resume-code">([^<]+)<', page.text).group(1)
+    assert re.fullmatch(r"[A-Z0-9]{4}-[A-Z0-9]{4}-[A-Z0-9]{4}", code)
+    # The code is stored only as a hash.
+    draft = db.session.execute(select(Draft)).scalar_one()
+    assert code.replace("-", "") not in (draft.resume_code_hash or "")
+
+    other_device = app.test_client()
+    resumed = other_device.post("/forms/onlinewache/resume", data={"resume_code": code.lower()})
+    assert resumed.status_code == 303
+    assert resumed.headers["Location"].endswith("/steps/tat")
+    step = other_device.get(resumed.headers["Location"])
+    assert 'value="betrug" checked' in step.text
+
+
+def test_a_wrong_resume_code_is_explained(app, client):
+    response = client.post("/forms/onlinewache/resume", data={"resume_code": "AAAA-BBBB-CCCC"})
+    assert response.status_code == 422
+    assert "keinen gespeicherten Antrag gefunden" in response.text
+    assert 'value="AAAA-BBBB-CCCC"' in response.text  # what was typed stays to be corrected
+
+
+def test_expired_drafts_are_gone_with_a_clear_page_and_deleted_by_cleanup(app, client):
+    _start(client)
+    draft = db.session.execute(select(Draft)).scalar_one()
+    draft.expires_at = drafts.now() - timedelta(minutes=1)
+    db.session.commit()
+    page = client.get("/forms/onlinewache/steps/tat")
+    assert page.status_code == 410
+    assert "nicht mehr verfügbar" in page.text
+    assert drafts.delete_expired() == 1
+    assert db.session.execute(select(func.count(Draft.id))).scalar() == 0
+
+
+def test_a_draft_finishes_on_the_version_it_started_with(app, client):
+    from portal.engine import check_definition
+    from portal.publishing import current_version, publish
+    from tests.conftest import FORMS_DIR
+
+    _start(client)
+    started_on = db.session.execute(select(Draft)).scalar_one().form_version.version
+    document, _ = check_definition(FORMS_DIR / "onlinewache.json")
+    document["version"] = "1.1.0"
+    document["steps"][1]["title"]["de"] = "Was ist geschehen? (neu)"
+    publish(document)
+    db.session.commit()
+    assert current_version("onlinewache").version == "1.1.0"
+    own = client.get("/forms/onlinewache/steps/tat")
+    assert "(neu)" not in own.text and started_on == "1.0.0"
+    newcomer = app.test_client()
+    newcomer.post("/forms/onlinewache/start")
+    newcomer.post("/forms/onlinewache/steps/anliegen", data={"art": "anzeige", "action": "continue"})
+    assert "(neu)" in newcomer.get("/forms/onlinewache/steps/tat").text
+
+
+def test_repeating_step_add_change_remove_within_min_and_max(app, client):
+    from portal.publishing import compiled, current_version
+    from tests.walk import form_data
+
+    form = compiled(current_version("onlinewache"))
+    step = form.step("zeugen")
+    _start(client)
+    draft = db.session.execute(select(Draft)).scalar_one()
+    # Pretend the earlier steps are answered so that the witnesses step applies.
+    answers = dict(draft.answers, zeugen_vorhanden="ja", taeter_bekannt="nein")
+    done = [s.id for s in form.steps[: form.steps.index(step)]]
+    drafts.save(draft, answers, done, "zeugen", 30)
+
+    first = client.get("/forms/onlinewache/steps/zeugen")
+    assert first.status_code == 302 and first.headers["Location"].endswith("/entries/new")
+
+    def witness(name: str) -> dict:
+        data = {"action": "continue"}
+        for f in step.questions:
+            data.update(form_data(f))
+        data["zeuge_name-given_name"] = name
+        return data
+
+    for name in ("Anna", "Bohdan"):
+        added = client.post("/forms/onlinewache/steps/zeugen/entries/new", data=witness(name))
+        assert added.status_code == 303
+    listing = client.get("/forms/onlinewache/steps/zeugen").text
+    assert "Anna" in listing and "Bohdan" in listing
+    client.post("/forms/onlinewache/steps/zeugen/entries/1", data=witness("Anja"))
+    client.post("/forms/onlinewache/steps/zeugen/entries/2/remove")
+    listing = client.get("/forms/onlinewache/steps/zeugen").text
+    assert "Anja" in listing and "Bohdan" not in listing and "Anna" not in listing
+    # Removing the last one falls below the minimum: continuing is refused with a reason.
+    client.post("/forms/onlinewache/steps/zeugen/entries/1/remove")
+    refused = client.post("/forms/onlinewache/steps/zeugen", data={"action": "continue"})
+    assert refused.status_code in (302, 422)
+
+
+def test_csrf_token_is_required_on_every_form(database_url, tmp_path):
+    from tests.conftest import make_app
+
+    app = make_app(database_url, tmp_path / "instance", WTF_CSRF_ENABLED=True)
+    with app.app_context():
+        client = app.test_client()
+        refused = client.post("/forms/onlinewache/start")
+        assert refused.status_code == 400
+        assert "Bitte versuchen Sie es noch einmal" in refused.text
+        page = client.get("/forms/onlinewache/")
+        token = re.search(r'name="csrf_token" value="([^"]+)"', page.text).group(1)
+        assert client.post("/forms/onlinewache/start", data={"csrf_token": token}).status_code == 303
+        db.session.remove()
