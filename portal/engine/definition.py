@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import copy
 import json
+import os
 import re
 from collections.abc import Iterator, Mapping
 from functools import lru_cache
@@ -99,8 +100,10 @@ def resolve_codelists(definition: dict[str, Any], forms_dir: Path, file: str) ->
             if not isinstance(ref, str):
                 continue
             here = f"/steps/{i}/fields/{j}/options"
-            path = (forms_dir / ref).resolve()
-            if forms_dir.resolve() not in path.parents:
+            # The schema allows only "codelists/<name>.json"; this guards a definition
+            # checked without the schema (a library caller) against "../" tricks.
+            path = Path(os.path.normpath(forms_dir / ref))
+            if Path(os.path.normpath(forms_dir)) not in path.parents:
                 problems.append(Problem(file, here, f"the codelist {ref!r} is outside the forms folder"))
                 continue
             codelist, read_problems = read_json(path)

@@ -1,0 +1,173 @@
+"""The `amtsweg forms …` commands a form designer and an authority's IT use."""
+
+from __future__ import annotations
+
+import copy
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from jsonschema import Draft202012Validator
+
+from portal import create_app
+from portal.cli import main
+from tests.conftest import FORMS_DIR, ROOT
+
+
+@pytest.fixture
+def cli(tmp_path):
+    """Run `amtsweg …` without a database: checking needs none."""
+    runner = CliRunner()
+
+    def run(*args: str):
+        return runner.invoke(main, list(args), env={"AMTSWEG_INSTANCE_PATH": str(tmp_path),
+                                                    "AMTSWEG_SECRET_KEY": "x"})
+
+    return run
+
+
+def test_shipped_forms_pass_the_check(cli):
+    result = cli("forms", "check", *map(str, sorted(FORMS_DIR.glob("*.json"))))
+    assert result.exit_code == 0, result.output
+    assert result.output.count(": ok") == 3
+
+
+def test_a_broken_definition_names_every_problem_with_its_pointer(cli, tmp_path):
+    document = json.loads((FORMS_DIR / "onlinewache.json").read_text())
+    broken = copy.deepcopy(document)
+    # A condition that cannot be read, a duplicate field name, a schema violation.
+    broken["steps"][1]["fields"][1]["visible_if"] = "delikt == "
+    broken["steps"][2]["fields"][0]["name"] = broken["steps"][1]["fields"][0]["name"]
+    path = tmp_path / "broken.json"
+    path.write_text(json.dumps(broken, ensure_ascii=False))
+    (tmp_path / "codelists").symlink_to(FORMS_DIR / "codelists")
+    result = cli("forms", "check", str(path))
+    assert result.exit_code == 1
+    assert f"{path} /steps/1/fields/1/visible_if: the condition cannot be read" in result.output
+    assert f"{path} /steps/2/fields/0/name: the field name \"delikt\" is already used" in result.output
+
+    broken["steps"][0]["fields"][1]["type"] = "radiobutton"
+    path.write_text(json.dumps(broken, ensure_ascii=False))
+    result = cli("forms", "check", str(path))
+    assert result.exit_code == 1
+    assert f"{path} /steps/0/fields/1/type: 'radiobutton' is not allowed here" in result.output
+
+
+def test_schema_violation_condition_and_duplicate_in_one_file(cli, tmp_path):
+    """The issue's case: all three kinds of problem reported, each on its own line."""
+    definition = {
+        "id": "test-form", "version": "1.0.0", "languages": ["de"], "default_language": "de",
+        "title": {"de": "Test"}, "privacy_notice": {"de": "Datenschutz"},
+        "destination": "test", "retention_days": 30,
+        "steps": [{"id": "eins", "title": {"de": "Eins"}, "fields": [
+            {"name": "a", "type": "text", "label": {"de": "A"}},
+            {"name": "a", "type": "text", "label": {"de": "A2"}, "visible_if": "b == 'x'"},
+            {"name": "c", "type": "number", "label": {"de": "C"}, "min": 5, "max": 1},
+        ]}],
+    }
+    path = tmp_path / "test-form.json"
+    path.write_text(json.dumps(definition))
+    result = cli("forms", "check", str(path))
+    assert result.exit_code == 1
+    lines = result.output.splitlines()
+    assert f'{path} /steps/0/fields/1/name: the field name "a" is already used at /steps/0/fields/0/name' in lines
+    assert any(line.startswith(f"{path} /steps/0/fields/1/visible_if: the condition names \"b\"")
+               for line in lines)
+    assert f"{path} /steps/0/fields/2/min: min (5) is larger than max (1)" in lines
+
+    definition["steps"][0]["fields"][0]["lable"] = {"de": "Tippfehler"}
+    path.write_text(json.dumps(definition))
+    result = cli("forms", "check", str(path))
+    assert result.exit_code == 1
+    assert "unknown key 'lable'" in result.output and "/steps/0/fields/0" in result.output
+
+
+def test_json_syntax_errors_give_line_and_column(cli, tmp_path):
+    path = tmp_path / "x.json"
+    path.write_text('{"id": "x",\n  "version": }')
+    result = cli("forms", "check", str(path))
+    assert result.exit_code == 1
+    assert "not valid JSON" in result.output and "line 2" in result.output
+
+
+def test_data_schema_accepts_valid_and_rejects_invalid_submissions(cli):
+    result = cli("forms", "data-schema", "onlinewache")
+    assert result.exit_code == 0, result.output
+    schema = json.loads(result.output)
+    validator = Draft202012Validator(schema)
+    valid = {
+        "art": "hinweis", "delikt": "betrug", "tatzeit_art": "zeitpunkt",
+        "tatzeit_datum": "2026-11-01", "tatort_art": "online", "tatort_online": "example.org",
+        "tathergang": "Ich wurde auf einer Verkaufsplattform betrogen und habe bezahlt.",
+        "schaden_entstanden": "nein", "geschaedigt": "ja",
+        "taeter_bekannt": "nein", "zeugen_vorhanden": "nein",
+        "erstatter_name": {"given_name": "Olena", "family_name": "Kovalenko"},
+        "erstatter_anschrift": {"street": "Hauptstraße", "house_number": "1", "postcode": "10115",
+                                "city": "Berlin", "country": "DE"},
+        "erstatter_email": "olena@example.org", "wahrheit": True, "datenschutz": True,
+    }
+    errors = list(validator.iter_errors(valid))
+    assert errors == [], [e.message for e in errors]
+    wrong_option = dict(valid, delikt="Diebstahl")  # a label, not an option value
+    assert not validator.is_valid(wrong_option)
+    missing = {k: v for k, v in valid.items() if k != "erstatter_email"}
+    assert not validator.is_valid(missing)
+
+
+def test_i18n_report_lists_missing_texts_by_pointer(cli, tmp_path):
+    document = json.loads((FORMS_DIR / "bauantrag.json").read_text())
+    document["languages"] = ["de", "en", "uk"]
+    del document["steps"][0]["title"]["en"]
+    path = tmp_path / "bauantrag.json"
+    path.write_text(json.dumps(document, ensure_ascii=False))
+    (tmp_path / "codelists").symlink_to(FORMS_DIR / "codelists")
+    result = cli("forms", "i18n-report", str(path))
+    assert result.exit_code == 0
+    assert "  en: 1 missing" in result.output and "    /steps/0/title" in result.output
+    assert "  uk:" in result.output and "  de: complete" in result.output
+
+
+def test_the_engine_imports_without_flask():
+    code = (
+        "import sys\n"
+        "class Block:\n"
+        "    def find_spec(self, name, path=None, target=None):\n"
+        "        if name.split('.')[0] in {'flask', 'flask_sqlalchemy', 'sqlalchemy', 'wtforms', 'werkzeug'}:\n"
+        "            raise ImportError('blocked: ' + name)\n"
+        "sys.meta_path.insert(0, Block())\n"
+        "from portal.engine import load_form\n"
+        "from pathlib import Path\n"
+        "form = load_form(Path('forms/onlinewache.json'))\n"
+        "print(form.id, len(form.steps))\n"
+    )
+    # portal/__init__ imports Flask, so load the engine package by path, as a library user would.
+    code = code.replace("from portal.engine import load_form",
+                        "import importlib.util, types\n"
+                        "pkg = types.ModuleType('portal'); pkg.__path__ = ['portal']; sys.modules['portal'] = pkg\n"
+                        "from portal.engine import load_form")
+    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("onlinewache ")
+
+
+def test_forms_load_is_idempotent_and_refuses_changed_content(runner, app, tmp_path):
+    first = runner.invoke(args=["forms", "load"])
+    assert first.exit_code == 0 and "unchanged" in first.output
+    changed = tmp_path / "forms"
+    changed.mkdir()
+    (changed / "codelists").symlink_to(FORMS_DIR / "codelists")
+    document = json.loads((FORMS_DIR / "onlinewache.json").read_text())
+    document["title"]["de"] = "Anders"
+    (changed / "onlinewache.json").write_text(json.dumps(document, ensure_ascii=False))
+    app.config["FORMS_DIR"] = str(changed)
+    refused = runner.invoke(args=["forms", "load"])
+    assert refused.exit_code == 1 and "new version number" in refused.output
+
+
+def test_create_app_does_not_touch_the_database(tmp_path):
+    app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/none.sqlite3",
+                      "INSTANCE_PATH": str(tmp_path), "SECRET_KEY": "x"})
+    assert app and not Path(tmp_path / "none.sqlite3").exists()
