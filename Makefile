@@ -8,9 +8,9 @@ PORT   ?= 5000
 BIN     = $(VENV)/bin
 STAMP   = $(VENV)/.installed-stamp
 
-.PHONY: install translations db run test lint bench clean
+.PHONY: install translations messages db run test lint bench clean
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml package-lock.json
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e '.[dev]'
@@ -24,6 +24,12 @@ translations: $(STAMP)
 	@if ls translations/*/LC_MESSAGES/messages.po >/dev/null 2>&1; then \
 		$(BIN)/pybabel compile --use-fuzzy -q -d translations; \
 	fi
+
+# After changing interface texts: refresh the template and every catalogue.
+messages: $(STAMP)
+	$(BIN)/pybabel extract -q -F babel.cfg -k N_ -k _ -k gettext -k ngettext:1,2 \
+		--no-location --sort-output --project Amtsweg -o translations/messages.pot .
+	$(BIN)/pybabel update -q -i translations/messages.pot -d translations --no-fuzzy-matching
 
 db: install
 	$(BIN)/amtsweg db upgrade

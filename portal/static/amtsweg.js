@@ -20,6 +20,33 @@
     });
   });
 
+  // Conditional reveal: a field that depends on a choice on this page shows once it applies.
+  var form = document.querySelector("main form[method='post']");
+  var dependants = document.querySelectorAll("[data-reveal-name]");
+  function chosen(name) {
+    var values = [];
+    form.querySelectorAll("[name='" + name + "']").forEach(function (input) {
+      if ((input.type === "radio" || input.type === "checkbox") ? input.checked : input.value) {
+        values.push(input.value);
+      }
+    });
+    return values;
+  }
+  function update() {
+    dependants.forEach(function (wrapper) {
+      var wanted = JSON.parse(wrapper.getAttribute("data-reveal-values"));
+      var show = chosen(wrapper.getAttribute("data-reveal-name")).some(function (value) {
+        return wanted.indexOf(value) !== -1;
+      });
+      // Never hide a field that carries an error message: the citizen must see it.
+      wrapper.hidden = !show && !wrapper.querySelector(".error-message");
+    });
+  }
+  if (form && dependants.length) {
+    form.addEventListener("change", update);
+    update();
+  }
+
   // A second click on "send" while the first is on its way must not send twice.
   document.querySelectorAll("[data-prevent-double-click]").forEach(function (button) {
     button.form.addEventListener("submit", function (event) {

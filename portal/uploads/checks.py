@@ -1,12 +1,20 @@
-"""What a file really is, judged by its content, and whether a field accepts it."""
+"""What a file really is, judged by its content, and whether a field accepts it.
+
+Every refusal is a `Rejected`: an engine `Invalid` whose German source message
+names the file and says what is allowed (types in words, sizes in MB), so the
+step can come back with a sentence the citizen can act on.
+"""
 
 from __future__ import annotations
 
 import re
+import zlib
+from collections.abc import Iterable
 from pathlib import PurePath
 from typing import BinaryIO
 
 import magic
+from babel.lists import format_list
 
 from ..engine import Invalid
 from ..engine.messages import N_
@@ -23,6 +31,11 @@ TYPE_NAMES = {
     "application/vnd.openxmlformats-officedocument.wordprocessingml.document": "DOCX",
     "application/vnd.oasis.opendocument.text": "ODT",
     "application/zip": "ZIP",
+    "application/x-7z-compressed": "7z",
+    "application/x-rar": "RAR",
+    "application/vnd.rar": "RAR",
+    "application/gzip": "GZIP",
+    "application/x-tar": "TAR",
 }
 #: The file name endings that belong to each type.
 EXTENSIONS = {
@@ -34,14 +47,47 @@ EXTENSIONS = {
     "image/webp": {".webp"},
     "text/plain": {".txt"},
 }
-#: Never accepted, whatever a definition says: programs and scripts.
+#: Never accepted, whatever a definition says: programs, object code and scripts.
+#: libmagic 5.4x names them e.g. application/x-executable, x-pie-executable,
+#: x-sharedlib, x-object, x-coredump (ELF), x-dosexec and
+#: vnd.microsoft.portable-executable (Windows), x-mach-binary (macOS),
+#: text/x-shellscript, text/x-script.python.
 DANGEROUS = re.compile(
-    r"application/(x-(ms)?dos-?executable|x-executable|x-sharedlib|x-mach-binary|x-elf|"
-    r"vnd\.microsoft\.portable-executable|x-msi|x-sh|x-shellscript|x-bat|java-archive|"
-    r"x-java-applet)|text/x-(shellscript|script\.python|perl|php)"
+    r"application/("
+    r"x-[\w.+-]*exec[\w.+-]*|x-sharedlib|x-object|x-coredump|x-elf|x-mach-?(binary|o[\w.+-]*)|"
+    r"vnd\.microsoft\.portable-executable|x-msdownload|x-ms-installer|x-msi|vnd\.ms-msi|"
+    r"x-sh|x-shellscript|x-bat|x-msdos-program|java-archive|x-java-applet|x-java-archive|"
+    r"(x-)?javascript|x-(perl|php|python|ruby)|vnd\.android\.package-archive|x-apple-diskimage"
+    r")|text/(x-(shellscript|sh|script\.[\w.+-]+|perl|php|python|ruby|lua|tcl|awk|msdos-batch)"
+    r"|javascript)"
 )
-#: PDF names that run something when the document is opened.
-PDF_ACTIVE = re.compile(rb"/(JavaScript|JS|Launch|EmbeddedFile|RichMedia|XFA)\b")
+#: PDF names that run something when the document is opened, or carry other files.
+PDF_ACTIVE_NAMES = frozenset(
+    {b"JavaScript", b"JS", b"Launch", b"EmbeddedFile", b"EmbeddedFiles", b"RichMedia", b"XFA"}
+)
+#: A PDF name written plainly, or with #xx escapes (/J#61vaScript is /JavaScript).
+_PDF_NAME = re.compile(rb"/((?:[A-Za-z]|#[0-9A-Fa-f]{2})+)")
+#: Where a stream's data begins ("endstream" is not a beginning).
+_PDF_STREAM = re.compile(rb"(?<!end)stream(?:\r\n|\n)")
+#: The most a PDF's compressed streams may unpack to before we give up checking it.
+PDF_INFLATE_LIMIT = 256 * 1024 * 1024
+_OVERLAP = 64
+
+
+class TypeList(tuple):
+    """Media types that a message lists in words, in the citizen's language ("PDF, JPEG or PNG")."""
+
+
+class Rejected(Invalid):
+    """An upload that is refused, with a message that names the file and says what is allowed."""
+
+    def message(self, language: str) -> str:
+        params = {
+            key: format_list(describe_types(value), style="or", locale=language)
+            if isinstance(value, TypeList) else value
+            for key, value in self.params.items()
+        }
+        return Invalid(self.message_id, **params).message(language)
 
 
 def sniff(stream: BinaryIO) -> str:
@@ -51,39 +97,124 @@ def sniff(stream: BinaryIO) -> str:
     return magic.from_buffer(head, mime=True) or "application/octet-stream"
 
 
-def describe_types(media_types: tuple[str, ...] | list[str]) -> list[str]:
+def describe_types(media_types: Iterable[str]) -> list[str]:
     return [TYPE_NAMES.get(t, t.split("/")[-1].upper()) for t in media_types]
 
 
 def check_type(media_type: str, filename: str, accept: tuple[str, ...]) -> None:
-    """Raise Invalid unless the content's type is accepted and the name does not lie."""
+    """Raise Rejected unless the content's type is accepted and the name does not lie."""
+    name = safe_display_name(filename)
+    allowed = TypeList(accept)
     if DANGEROUS.fullmatch(media_type):
-        raise Invalid(N_("Programme und Skripte können nicht hochgeladen werden."))
+        raise Rejected(
+            N_("„%(name)s“ ist ein Programm oder Skript. Solche Dateien können nicht hochgeladen "
+               "werden. Erlaubt sind nur %(types)s."),
+            name=name, types=allowed,
+        )
     if media_type not in accept:
-        raise Invalid(N_("Dieser Dateityp ist hier nicht erlaubt."))
+        if media_type in TYPE_NAMES:
+            raise Rejected(
+                N_("„%(name)s“ ist eine %(kind)s-Datei. Erlaubt sind hier nur %(types)s."),
+                name=name, kind=TYPE_NAMES[media_type], types=allowed,
+            )
+        raise Rejected(
+            N_("Dateien wie „%(name)s“ sind hier nicht erlaubt. Erlaubt sind nur %(types)s."),
+            name=name, types=allowed,
+        )
     suffix = PurePath(filename).suffix.lower()
     if suffix and media_type in EXTENSIONS and suffix not in EXTENSIONS[media_type]:
-        raise Invalid(
-            N_("Der Dateiname endet auf %(suffix)s, der Inhalt ist aber eine %(kind)s-Datei. "
-               "Bitte prüfen Sie, ob Sie die richtige Datei gewählt haben."),
-            suffix=suffix,
-            kind=TYPE_NAMES.get(media_type, media_type),
+        raise Rejected(
+            N_("Der Name der Datei „%(name)s“ endet auf %(suffix)s, der Inhalt ist aber eine "
+               "%(kind)s-Datei. Bitte prüfen Sie, ob Sie die richtige Datei gewählt haben."),
+            name=name, suffix=suffix, kind=TYPE_NAMES.get(media_type, media_type),
         )
 
 
-def check_pdf(stream: BinaryIO) -> None:
-    """Reject PDFs that carry scripts, launch actions or embedded files."""
-    previous = b""
+class _NameScanner:
+    """Finds active PDF names in data fed to it piece by piece."""
+
+    def __init__(self) -> None:
+        self.tail = b""
+
+    def feed(self, data: bytes, final: bool = False) -> bool:
+        buffer = self.tail + data
+        for match in _PDF_NAME.finditer(buffer):
+            if match.end() == len(buffer) and not final:
+                break  # the name may go on in the next piece; the tail keeps it
+            name = match.group(1)
+            if b"#" in name:
+                name = re.sub(rb"#([0-9A-Fa-f]{2})", lambda m: bytes([int(m.group(1), 16)]), name)
+            if name in PDF_ACTIVE_NAMES:
+                return True
+        self.tail = buffer[-_OVERLAP:]
+        return False
+
+
+def _pdf_has_active_content(stream: BinaryIO) -> bool:
+    """Look for active names in the file as written and inside its compressed streams.
+
+    Modern PDFs keep most objects (the catalogue with its /OpenAction among them)
+    in compressed object streams, so reading the raw bytes alone is not enough:
+    every stream that inflates with zlib (FlateDecode) is unpacked and read too.
+    """
+    scanner, starts, offset, previous = _NameScanner(), set(), 0, b""
     while chunk := stream.read(64 * 1024):
-        # Overlap the chunks so a name split across two reads is still found.
-        if PDF_ACTIVE.search(previous[-16:] + chunk):
-            stream.seek(0)
-            raise Invalid(
-                N_("Die PDF-Datei enthält aktive Inhalte (Skripte oder eingebettete Programme). "
-                   "Bitte speichern oder drucken Sie sie als einfaches PDF und laden Sie es erneut hoch.")
-            )
+        if scanner.feed(chunk):
+            return True
+        window = previous[-_OVERLAP:] + chunk
+        base = offset - len(previous[-_OVERLAP:])
+        starts.update(base + m.end() for m in _PDF_STREAM.finditer(window))
+        offset += len(chunk)
         previous = chunk
+    if scanner.feed(b"", final=True):
+        return True
+    budget = PDF_INFLATE_LIMIT
+    for start in sorted(starts):
+        stream.seek(start)
+        inflater, names = zlib.decompressobj(), _NameScanner()
+        try:
+            while not inflater.eof and (chunk := stream.read(64 * 1024)):
+                data = inflater.decompress(chunk, 1024 * 1024)
+                while True:
+                    budget -= len(data)
+                    if budget < 0:
+                        raise PdfTooComplex
+                    if names.feed(data):
+                        return True
+                    if not inflater.unconsumed_tail:
+                        break
+                    data = inflater.decompress(inflater.unconsumed_tail, 1024 * 1024)
+        except zlib.error:
+            pass  # not a zlib stream (an image, say): nothing to unpack
+        if names.feed(b"", final=True):
+            return True
+    return False
+
+
+class PdfTooComplex(Exception):
+    """The compressed streams unpack to more than PDF_INFLATE_LIMIT."""
+
+
+def check_pdf(stream: BinaryIO, filename: str = "") -> None:
+    """Reject PDFs that carry scripts, launch actions or embedded files."""
+    try:
+        active = _pdf_has_active_content(stream)
+    except PdfTooComplex:
+        stream.seek(0)
+        raise Rejected(
+            N_("Die PDF-Datei „%(name)s“ ist zu umfangreich, um sie sicher zu prüfen. Bitte "
+               "speichern oder drucken Sie sie als einfaches PDF mit weniger Seiten und laden Sie "
+               "es erneut hoch."),
+            name=safe_display_name(filename),
+        ) from None
     stream.seek(0)
+    if active:
+        raise Rejected(
+            N_("Die PDF-Datei „%(name)s“ enthält aktive Inhalte (Skripte, Startbefehle oder "
+               "eingebettete Dateien). Bitte speichern oder drucken Sie sie als einfaches PDF "
+               "und laden Sie es erneut hoch."),
+            name=safe_display_name(filename),
+        )
 
 
 def safe_display_name(filename: str | None) -> str:

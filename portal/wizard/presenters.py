@@ -18,6 +18,7 @@ from ..languages import current_language
 from ..models import Attachment
 from ..uploads.checks import describe_types
 from . import bp
+from .reveal import reveal_attributes
 
 BERLIN = ZoneInfo("Europe/Berlin")
 
@@ -82,6 +83,11 @@ def summarise_entry(step: Step, entry: dict[str, Any]) -> str:
         if len(parts) == 2:
             break
     return " – ".join(p.replace("\n", ", ") for p in parts if p)
+
+
+@bp.app_template_global()
+def reveal(field: Field, step: Step) -> Markup:
+    return Markup(reveal_attributes(field.visible_if, {f.name for f in step.questions}))
 
 
 def attachment_names(attachments: list[Attachment]) -> dict[str, str]:
