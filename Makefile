@@ -22,14 +22,14 @@ install: $(STAMP) translations
 # Catalogues are compiled at install time; no .mo file is kept in git.
 translations: $(STAMP)
 	@if ls translations/*/LC_MESSAGES/messages.po >/dev/null 2>&1; then \
-		$(BIN)/pybabel compile --use-fuzzy -q -d translations; \
+		$(BIN)/pybabel -q compile -d translations; \
 	fi
 
 # After changing interface texts: refresh the template and every catalogue.
 messages: $(STAMP)
-	$(BIN)/pybabel extract -q -F babel.cfg -k N_ -k _ -k gettext -k ngettext:1,2 \
+	$(BIN)/pybabel -q extract -F babel.cfg -k N_ -k _ -k gettext -k ngettext:1,2 \
 		--no-location --sort-output --project Amtsweg -o translations/messages.pot .
-	$(BIN)/pybabel update -q -i translations/messages.pot -d translations --no-fuzzy-matching
+	$(BIN)/pybabel -q update -i translations/messages.pot -d translations --no-fuzzy-matching
 
 db: install
 	$(BIN)/amtsweg db upgrade

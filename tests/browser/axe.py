@@ -31,8 +31,33 @@ async (tags) => {
 """
 
 
-def _has_axe(page: Page) -> bool:
-    return page.evaluate("typeof axe !== 'undefined'")
+# With scripting off, <noscript> content parses as markup (HTML standard, "scripting flag").
+_SCRIPTING_ENABLED = """
+() => {
+    const div = document.createElement('div');
+    div.innerHTML = '<noscript><p></p></noscript>';
+    return div.querySelector('noscript p') === null;
+}
+"""
+
+# Without scripting, script tags never run and timers never fire, but DevTools evaluation
+# and microtasks do: load axe by evaluation and let its timers run as microtasks.
+_LOAD_WITHOUT_SCRIPTING = """
+source => {
+    window.setTimeout = (fn, ms, ...args) => { Promise.resolve().then(() => fn(...args)); };
+    window.clearTimeout = () => {};
+    (0, eval)(source);
+}
+"""
+
+
+def _inject_axe(page: Page) -> None:
+    if page.evaluate("typeof axe !== 'undefined'"):
+        return
+    if page.evaluate(_SCRIPTING_ENABLED):
+        page.add_script_tag(path=str(AXE_JS))
+    else:  # page_no_js
+        page.evaluate(_LOAD_WITHOUT_SCRIPTING, AXE_JS.read_text())
 
 
 def assert_accessible(page: Page, context: str = "") -> None:
@@ -40,11 +65,7 @@ def assert_accessible(page: Page, context: str = "") -> None:
     __tracebackhide__ = True
     if not AXE_JS.exists():
         pytest.fail(f"{AXE_JS} is missing: run make install (it runs npm ci)", pytrace=False)
-    if not _has_axe(page):
-        page.add_script_tag(path=str(AXE_JS))
-    if not _has_axe(page):
-        # JavaScript is off (page_no_js): the tag did not run, but DevTools evaluation does.
-        page.evaluate("source => { (0, eval)(source); }", AXE_JS.read_text())
+    _inject_axe(page)
     violations = page.evaluate(_RUN_AXE, WCAG_TAGS)
     if not violations:
         return

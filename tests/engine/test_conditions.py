@@ -3,6 +3,7 @@ evaluation, and property tests against an independent reference evaluator."""
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Mapping
 from datetime import date, datetime
 from decimal import Decimal
@@ -542,16 +543,13 @@ def test_token_soup_parses_or_raises_condition_error(tokens: list[str], gaps: li
 
 # Small pools, so that generated literals and answers often meet (equal, ordered, members).
 NAMES = [("a",), ("b",), ("c",), ("d",), ("d", "x")]
-STRING_POOL = ["", "x", "y", "2", "2.50", "-1", "2026-03-15", "it's", 'q"']
+STRING_POOL = ["", "x", "y", "1", "2026-03-15", "it's", 'q"']
+INT_POOL = [-1, 0, 1, 2]
+DECIMAL_POOL = ["1.0", "1.50", "2.00", "-0.5", "0.50"]  # equal to, between and beside INT_POOL
 
-
-def _decimal_text(whole: int, frac: str) -> str:
-    return f"{whole}.{frac}"
-
-
-decimal_texts = st.builds(_decimal_text, st.integers(-1, 3), st.sampled_from(["0", "5", "50", "00"]))
+decimal_texts = st.sampled_from(DECIMAL_POOL)
 literal_values = st.one_of(
-    st.none(), st.booleans(), st.integers(-1, 3),
+    st.none(), st.booleans(), st.sampled_from(INT_POOL),
     decimal_texts.map(Decimal),  # a decimal literal (its text keeps trailing zeros)
     st.sampled_from(STRING_POOL),
 )
@@ -571,12 +569,23 @@ def _literal(value: Any) -> tuple[Any, ...]:
 literals = literal_values.map(_literal)
 lists = st.lists(literals, max_size=4).map(lambda items: ("list", tuple(i[1:] for i in items)))
 names = st.sampled_from(NAMES).map(lambda path: ("name", path))
-atoms = st.one_of(
-    names, names, names, literals, literals, lists,
-    st.one_of(names, literals).map(lambda x: ("empty", x)),
-    names.map(lambda x: ("count", x)),
-    st.just(("today",)),
-)
+
+
+@st.composite
+def atoms(draw: st.DrawFn) -> tuple[Any, ...]:
+    """A comparison operand; drawn by hand to weight names and literals (st.one_of with
+    repeated strategies does not weight them)."""
+    kind = draw(st.sampled_from(["name"] * 4 + ["literal"] * 3 + ["empty"] * 2 + ["count"] * 2
+                                + ["list", "today"]))
+    if kind == "empty":
+        return ("empty", draw(st.one_of(names, literals)))
+    if kind == "count":
+        return ("count", draw(names))
+    if kind == "today":
+        return ("today",)
+    return draw({"name": names, "literal": literals, "list": lists}[kind])
+
+
 OPERATORS = ["==", "!=", "<", "<=", ">", ">=", "in", "not in"]
 
 
@@ -589,19 +598,20 @@ def expressions(draw: st.DrawFn, depth: int = 3) -> tuple[Any, ...]:
     if shape == "leaf":
         shape = draw(st.sampled_from(["comparison", "comparison", "comparison", "value"]))
         if shape == "value":
-            return draw(atoms)
-        return ("cmp", draw(st.sampled_from(OPERATORS)), draw(atoms), draw(atoms))
+            return draw(atoms())
+        return ("cmp", draw(st.sampled_from(OPERATORS)), draw(atoms()), draw(atoms()))
     if shape == "not":
         return ("not", draw(expressions(depth - 1)))
     if shape == "cmp":  # a parenthesised expression as an operand: (a and b) == true
-        operand = st.one_of(atoms, expressions(depth - 1))
+        operand = st.one_of(atoms(), expressions(depth - 1))
         return ("cmp", draw(st.sampled_from(OPERATORS)), draw(operand), draw(operand))
     parts = draw(st.lists(expressions(depth - 1), min_size=2, max_size=3))
     return (shape, tuple(parts))
 
 
 answer_values = st.one_of(
-    st.none(), st.booleans(), st.integers(-1, 3), decimal_texts, st.sampled_from(STRING_POOL),
+    st.none(), st.booleans(), st.sampled_from(INT_POOL), decimal_texts,
+    st.sampled_from(STRING_POOL),
     st.lists(st.sampled_from(STRING_POOL), max_size=3),
 )
 answer_sets = st.fixed_dictionaries({}, optional={
@@ -765,6 +775,58 @@ def test_evaluate_agrees_with_reference(expression: tuple[Any, ...],
     for answers in answer_list:
         expected = ref_truthy(ref_value(expression, answers, today))
         assert condition.evaluate(answers, today=today) is expected, (source, answers)
+
+
+# One flat pool for single comparisons: uniform draws make the rarer meetings of types
+# (1 and "1.0", a text and a list, a boolean and a number) come up in every run.
+FLAT_VALUES = [None, True, False, -1, 0, 1, 2, Decimal("1.0"), Decimal("1.50"), Decimal("-0.5"),
+               "", "x", "1", "1.0", "1.50", "2.00", "-0.5", "2026-03-15", "it's"]
+FLAT_ANSWERS = [v for v in FLAT_VALUES if not isinstance(v, Decimal)] + [
+    [], ["x"], ["1", "x"], ["1.0"], ["2026-03-15"], {}, {"x": "1"}, {"x": 1}]
+flat_literals = st.sampled_from(FLAT_VALUES).map(_literal)
+comparison_sides = st.one_of(
+    flat_literals, st.sampled_from([("name", ("a",)), ("name", ("b",))]),
+    st.lists(flat_literals, max_size=3).map(lambda items: ("list", tuple(i[1:] for i in items))),
+    st.sampled_from([("count", ("name", ("a",))), ("empty", ("name", ("b",))), ("today",)]),
+)
+
+
+@PROPERTY
+@given(st.sampled_from(OPERATORS), comparison_sides, comparison_sides,
+       st.fixed_dictionaries({}, optional={"a": st.sampled_from(FLAT_ANSWERS),
+                                           "b": st.sampled_from(FLAT_ANSWERS)}))
+def test_single_comparisons_agree_with_reference(op: str, left: tuple[Any, ...],
+                                                 right: tuple[Any, ...],
+                                                 answers: dict[str, Any]) -> None:
+    expression = ("cmp", op, left, right)
+    source = render_min(expression)
+    expected = ref_value(expression, answers, DAY)
+    assert parse(source).evaluate(answers, today=DAY) is expected, (source, answers)
+
+
+def test_every_pairing_agrees_with_reference() -> None:
+    """All operators over every pair from the pools, exhaustively (about 25 000 cases): a
+    literal, a list literal, an answer, or a missing answer on either side."""
+    list_literals = [("list", ()), ("list", ((None, "null"),)),
+                     ("list", (("x", "'x'"), (1, "1"), (Decimal("1.50"), "1.50")))]
+    sides: list[tuple[str, Any]] = [("lit", _literal(v)) for v in FLAT_VALUES]
+    sides += [("lit", x) for x in list_literals]
+    sides += [("answer", v) for v in FLAT_ANSWERS] + [("missing", None)]
+    checked = 0
+    for op in OPERATORS:
+        for (left_kind, left), (right_kind, right) in itertools.product(sides, sides):
+            answers = {}
+            if left_kind == "answer":
+                answers["a"] = left
+            if right_kind == "answer":
+                answers["b"] = right
+            expression = ("cmp", op, left if left_kind == "lit" else ("name", ("a",)),
+                          right if right_kind == "lit" else ("name", ("b",)))
+            expected = ref_value(expression, answers, DAY)
+            assert parse(render_min(expression)).evaluate(answers) is expected, (
+                render_min(expression), answers)
+            checked += 1
+    assert checked > 20_000
 
 
 @PROPERTY

@@ -20,7 +20,7 @@ def source_messages(tmp_path_factory) -> set[str]:
     """The msgids in the code and templates right now, freshly extracted."""
     pot = tmp_path_factory.mktemp("pot") / "messages.pot"
     subprocess.run(
-        [Path(sys.executable).parent / "pybabel", "extract", "-q", "-F", "babel.cfg",
+        [Path(sys.executable).parent / "pybabel", "-q", "extract", "-F", "babel.cfg",
          "-k", "N_", "-k", "_", "-k", "gettext", "-k", "ngettext:1,2", "-o", str(pot), "."],
         cwd=ROOT, check=True,
     )

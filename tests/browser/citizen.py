@@ -1,0 +1,101 @@
+"""A citizen in Chromium: fills each step of a shipped form with valid answers.
+
+The values come from tests/walk.py (the same answers the test-client walker
+posts); the inputs are found by the ids the wizard gives them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from playwright.sync_api import Page
+
+from portal.engine import Form, Step, load_form
+from tests.walk import file_for, form_data
+
+ROOT = Path(__file__).resolve().parents[2]
+
+OnPage = Callable[[Page, str], None]
+
+
+def shipped_form(form_id: str) -> Form:
+    return load_form(ROOT / "forms" / f"{form_id}.json")
+
+
+def step_of(form: Form, url: str) -> Step | None:
+    if "/steps/" not in url:
+        return None
+    return form.step(url.split("/steps/")[1].split("/")[0].split("?")[0])
+
+
+def _visible(page: Page, selector: str) -> bool:
+    locator = page.locator(selector)
+    return locator.count() > 0 and locator.first.is_visible()
+
+
+def fill_step(page: Page, step: Step) -> None:
+    """Answer every question the page shows, in page order (so reveals happen in turn)."""
+    for field in step.questions:
+        if field.type == "file":
+            selector = f"#{field.name}-upload"
+            if _visible(page, selector):
+                content, name = file_for(field)
+                mime = "application/pdf" if name.endswith(".pdf") else "image/png"
+                page.set_input_files(selector, files=[{"name": name, "mimeType": mime, "buffer": content}])
+            continue
+        for key, value in form_data(field).items():
+            if field.type in ("radio", "checkboxes"):
+                selector = f"#{field.name}-0"
+                if _visible(page, selector):
+                    page.check(selector)
+                break
+            selector = f"#{key}"
+            if not _visible(page, selector):
+                continue
+            if field.type == "checkbox":
+                page.check(selector)
+            elif page.locator(selector).evaluate("e => e.tagName") == "SELECT":
+                page.select_option(selector, value)
+            else:
+                page.fill(selector, value)
+
+
+def continue_button(page: Page):
+    return page.locator("main button.button[name='action'][value='continue']").first
+
+
+def walk(page: Page, base: str, form_id: str, on_page: OnPage | None = None,
+         invalid_first: bool = False, max_pages: int = 60) -> str:
+    """From the start page to the confirmation; returns the reference number.
+
+    `on_page(page, label)` runs on every page (axe, width checks); with
+    `invalid_first`, each step is first sent empty to show its errors.
+    """
+    form = shipped_form(form_id)
+    check = on_page or (lambda _page, _label: None)
+    page.goto(f"{base}/forms/{form_id}/")
+    check(page, "start page")
+    page.locator("main form[action$='/start'] button").click()
+    for _ in range(max_pages):
+        url = page.url
+        if url.endswith("/summary"):
+            check(page, "check your answers")
+            page.locator("main form[action$='/submit'] button").click()
+            check(page, "confirmation")
+            return page.locator("#reference").inner_text()
+        step = step_of(form, url)
+        assert step is not None, f"unexpected page {url}"
+        check(page, f"step {step.id}")
+        if step.repeat is not None and "/entries/" not in url:
+            continue_button(page).click()
+            continue
+        if invalid_first and page.locator(".error-summary").count() == 0:
+            continue_button(page).click()
+            if page.locator(".error-summary").count():
+                check(page, f"step {step.id} with errors")
+        fill_step(page, step)
+        continue_button(page).click()
+        assert page.locator(".error-summary").count() == 0 or page.url != url, (
+            f"{url}: {page.locator('.error-summary').inner_text()}")
+    raise AssertionError("the form did not reach the confirmation")
