@@ -5,7 +5,7 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 from flask import Blueprint, Flask, g, redirect, request
-from flask_babel import Babel
+from flask_babel import Babel, refresh
 from werkzeug.wrappers import Response
 
 from .engine import LANGUAGES, text_direction
@@ -58,6 +58,12 @@ def init_app(app: Flask) -> None:
     babel.init_app(app, locale_selector=current_language,
                    default_translation_directories=app.config["TRANSLATIONS_DIR"])
     app.register_blueprint(bp)
+
+    @app.before_request
+    def fresh_locale() -> None:
+        # Flask-Babel caches the locale on the application context, which a test (or a
+        # CLI command) may keep across requests; every request decides afresh.
+        refresh()
 
     @app.context_processor
     def language_context() -> dict:

@@ -11,7 +11,10 @@ import struct
 import zlib
 from dataclasses import dataclass, field
 from io import BytesIO
+from decimal import Decimal
 from typing import Any
+
+from babel.numbers import format_decimal
 
 from portal.engine import Field, Form, Step
 
@@ -83,8 +86,11 @@ def _number_for(f: Field) -> str:
     return str(value)
 
 
-def form_data(f: Field) -> dict[str, Any]:
-    """The inputs a browser posts for a valid answer to `f` (file fields excluded)."""
+def form_data(f: Field, language: str = "de") -> dict[str, Any]:
+    """The inputs a browser posts for a valid answer to `f` (file fields excluded).
+
+    Numbers are written the way a citizen of `language` writes them.
+    """
     n = f.name
     match f.type:
         case "text" | "textarea":
@@ -96,9 +102,9 @@ def form_data(f: Field) -> dict[str, Any]:
         case "number":
             return {n: _number_for(f)}
         case "decimal":
-            return {n: _number_for(f) + ",5"}
+            return {n: format_decimal(Decimal(_number_for(f)) + Decimal("0.5"), locale=language)}
         case "money":
-            return {n: "1.234,50"}
+            return {n: format_decimal(Decimal("1234.50"), format="#,##0.00", locale=language)}
         case "date":
             return {f"{n}-day": "15", f"{n}-month": "3", f"{n}-year": _year_for(f)}
         case "date_range":
@@ -145,6 +151,7 @@ class Walker:
 
     client: Any
     form: Form
+    language: str = "de"
     visited: list[str] = field(default_factory=list)
     pages: list[tuple[str, int]] = field(default_factory=list)
 
@@ -163,7 +170,7 @@ class Walker:
                 continue
             # Post only what the page shows, as a browser would.
             if re.search(rf'name="{re.escape(f.name)}(-[a-z_]+)*"', html):
-                data.update(form_data(f))
+                data.update(form_data(f, self.language))
         return data
 
     def walk(self, max_pages: int = 60) -> str:

@@ -13,6 +13,7 @@ from babel import Locale
 from . import dates
 from .errors import Invalid
 from .fields import Field, _text, field_type, is_blank
+from .i18n import western_digits
 from .messages import N_
 
 POSTCODE_DE = re.compile(r"(?!00)[0-9]{5}")
@@ -163,7 +164,7 @@ class PostcodeDE(Field):
     autocomplete_default = "postal-code"
 
     def parse(self, raw: Any, language: str) -> str:
-        return _text(raw).replace(" ", "")
+        return western_digits(_text(raw)).replace(" ", "")
 
     def check(self, value: Any, today: date | None = None) -> None:
         check_postcode_de(value)

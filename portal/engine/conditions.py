@@ -1,13 +1,11 @@
-"""The condition language of form definitions (`visible_if`, `required_if`).
+"""The condition language of form definitions (`visible_if`, `required_if`): a hand-written
+tokenizer and recursive-descent parser to a small AST, and its evaluation against answers.
 
-A hand-written tokenizer and recursive-descent parser build a small AST that is
-evaluated against the answers; nothing is ever handed to eval, exec or compile.
-The grammar and the exact semantics are documented in docs/conditions.md.
+Nothing is ever handed to eval, exec or compile. docs/conditions.md is the reference.
 """
 
 from __future__ import annotations
 
-import math
 import re
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
@@ -16,22 +14,15 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any, NamedTuple
 
-__all__ = [
-    "And", "Call", "Compare", "Condition", "ConditionError", "ListLiteral",
-    "Literal", "MAX_LENGTH", "MAX_NESTING", "Name", "Not", "Or", "parse",
-]
+__all__ = ["MAX_LENGTH", "MAX_NESTING", "And", "Call", "Compare", "Condition", "ConditionError",
+           "ListLiteral", "Literal", "Name", "Not", "Or", "parse"]
 
 MAX_LENGTH = 2000  # characters; a real condition is a line or two
-MAX_NESTING = 50  # parentheses, `not` and function calls; keeps recursion far from Python's limit
-_EQUALITY_BUDGET = 100_000  # steps for comparing nested answers; bounds cyclic or huge structures
-
+MAX_NESTING = 50  # brackets, `not` and functions: keeps the parser far from Python's stack limit
 KEYWORDS = frozenset({"and", "or", "not", "in", "true", "false", "null"})
 FUNCTIONS = {"empty": 1, "count": 1, "today": 0}  # name -> number of arguments
 _LITERAL_WORDS = ("true", "false", "null")
-_COMPARISONS = ("==", "!=", "<=", ">=", "<", ">")  # two-character operators first
 _DECIMAL_TEXT = re.compile(r"-?[0-9]+(?:\.[0-9]+)?")  # [0-9], not \d: no other scripts' digits
-_NAME_START = frozenset("abcdefghijklmnopqrstuvwxyz_")
-_WORD = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_")
 
 
 class ConditionError(ValueError):
@@ -39,8 +30,8 @@ class ConditionError(ValueError):
 
     def __init__(self, message: str, position: int) -> None:
         super().__init__(message)
-        self.message = message
-        self.position = position
+        self.message = message  # a sentence for a form designer, naming the position
+        self.position = position  # 0-based offset in the source
 
     def __str__(self) -> str:
         return self.message
@@ -48,19 +39,22 @@ class ConditionError(ValueError):
 
 # -- the syntax tree --------------------------------------------------------------------------
 
+Value = None | bool | int | Decimal | str
+
+
 @dataclass(frozen=True)
 class Literal:
-    value: None | bool | int | Decimal | str
+    value: Value
 
 
 @dataclass(frozen=True)
 class ListLiteral:
-    items: tuple[None | bool | int | Decimal | str, ...]
+    items: tuple[Value, ...]
 
 
 @dataclass(frozen=True)
 class Name:
-    path: tuple[str, ...]  # ("anschrift", "postcode")
+    path: tuple[str, ...]  # `anschrift.postcode` is ("anschrift", "postcode")
 
 
 @dataclass(frozen=True)
@@ -71,7 +65,7 @@ class Call:
 
 @dataclass(frozen=True)
 class Compare:
-    op: str  # one of _COMPARISONS, "in" or "not in"
+    op: str  # == != < <= > >= in, or "not in"
     left: Node
     right: Node
 
@@ -81,8 +75,8 @@ class Not:
     operand: Node
 
 
-# `and`/`or` are n-ary, so a long chain `a or b or c ...` stays one flat node instead of
-# a left-leaning tree as deep as the chain is long (which recursion could not handle).
+# And/Or hold all operands of a chain: `a or b or c ...` stays one flat node rather than a
+# tree as deep as the chain is long, which evaluation would have to recurse through.
 @dataclass(frozen=True)
 class And:
     operands: tuple[Node, ...]
@@ -99,26 +93,14 @@ Node = Literal | ListLiteral | Name | Call | Compare | Not | And | Or
 # -- tokenizer --------------------------------------------------------------------------------
 
 class Token(NamedTuple):
-    kind: str  # "num", "str", "name", "kw", "op", "(", ")", "[", "]", ",", "end"
+    kind: str  # num str name kw op ( ) [ ] , end
     value: Any
     pos: int
     text: str  # as written, for messages
 
 
-def _show(char: str) -> str:
-    return repr(char) if char.isprintable() else f"U+{ord(char):04X}"
-
-
-def _display(t: Token) -> str:
-    """A token as a message quotes it; long text is shortened so the message stays readable."""
-    if t.kind == "end":
-        return "the end of the condition"
-    text = t.text if len(t.text) <= 30 else t.text[:27] + "..."
-    return text if t.kind == "str" else f"'{text}'"
-
-
-# One alternative per token kind; `bad` catches any other character so that the scanner
-# never stalls, and the checks in _tokenize turn near-misses into helpful messages.
+# One alternative per kind of token; `bad` takes any other character, so the scanner never
+# stalls and _tokenize can turn near misses into helpful messages.
 _TOKEN = re.compile(r"""\s*(?:
       (?P<num>-?[0-9]+(?:\.[0-9]+)?)
     | (?P<str>'(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*")
@@ -130,8 +112,17 @@ _TOKEN = re.compile(r"""\s*(?:
 _ESCAPE = re.compile(r"\\(.?)", re.DOTALL)
 _HINTS = {"=": "; use '==' to compare", "&": "; use 'and'", "|": "; use 'or'",
           "!": "; use 'not' or '!='", "-": "; there is no arithmetic, '-' may only start a "
-          "negative number such as -3", ".": "; write decimal numbers with a digit before the "
-          "point, such as 0.5"}
+          "negative number such as -3", ".": "; write a digit before the point, such as 0.5"}
+_ONLY_ASCII = "; names may contain only a-z, 0-9 and _"
+
+
+def _show(char: str) -> str:
+    return repr(char) if char.isprintable() else f"U+{ord(char):04X}"
+
+
+def _display(t: Token) -> str:
+    text = t.text if len(t.text) <= 30 else t.text[:27] + "..."  # keep messages short
+    return text if t.kind == "str" else f"'{text}'"
 
 
 def _tokenize(src: str) -> list[Token]:
@@ -144,61 +135,58 @@ def _tokenize(src: str) -> list[Token]:
             if after == "." and "." not in text:
                 raise ConditionError(f"expected a digit after the decimal point at position "
                                      f"{i + 1}", i + 1)
-            if after and (after in _WORD or after == "." or after.isalpha()):
-                raise ConditionError(f"unexpected {_show(after)} directly after the number at "
-                                     f"position {i}", i)
+            if after.isalnum() or after in ("_", "."):
+                raise ConditionError(f"unexpected {_show(after)} directly after the number "
+                                     f"at position {i}", i)
             tokens.append(Token("num", Decimal(text) if "." in text else int(text), pos, text))
         elif kind == "str":
             for e in _ESCAPE.finditer(text, 1, len(text) - 1):
                 if e.group(1) not in ("\\", "'", '"'):
                     raise ConditionError(f"unknown escape '{e.group()}' at position "
-                                         f"{pos + e.start()}; inside quotes a backslash may "
-                                         "only precede a quote or another backslash",
-                                         pos + e.start())
+                                         f"{pos + e.start()}; inside quotes a backslash may only"
+                                         " come before a quote or a backslash", pos + e.start())
             tokens.append(Token("str", _ESCAPE.sub(r"\1", text[1:-1]), pos, text))
         elif kind == "word":
-            tokens.append(_word(src, text, pos, after))
+            tokens.append(_word(text, pos, after))
         elif kind in ("op", "punct"):
-            tokens.append(Token(text if kind == "punct" else "op", text, pos, text))
-        elif text in "'\"":
+            tokens.append(Token("op" if kind == "op" else text, text, pos, text))
+        elif text in ("'", '"'):
             raise ConditionError(f"the quote {text} at position {pos} is never closed", pos)
         else:
-            hint = _HINTS.get(text, "; names may contain only a-z, 0-9 and _"
-                              if text.isalpha() else "")
+            hint = _HINTS.get(text, _ONLY_ASCII if text.isalpha() else "")
             raise ConditionError(f"unexpected character {_show(text)} at position {pos}{hint}",
                                  pos)
     tokens.append(Token("end", None, len(src), ""))
     return tokens
 
 
-def _word(src: str, text: str, start: int, after: str) -> Token:
-    """A keyword or a (dotted) name, or a ConditionError explaining why it is neither."""
+def _word(text: str, start: int, after: str) -> Token:
+    """A keyword or a (dotted) name, or a ConditionError that says why it is neither."""
     if after.isalpha():  # a letter outside a-z, such as 'ß'
         pos = start + len(text)
-        raise ConditionError(f"unexpected character {_show(after)} at position {pos}; names "
-                             "may contain only a-z, 0-9 and _", pos)
+        raise ConditionError(f"unexpected character {_show(after)} at position {pos}"
+                             f"{_ONLY_ASCII}", pos)
     pos = start
     for part in text.split("."):
         if part.lower() != part:
             proper = "null" if part.lower() == "none" else part.lower()
             raise ConditionError(f"'{part}' at position {pos} must be written in lower case "
                                  f"('{proper}')", pos)
-        if not part or part[0] not in _NAME_START:
+        if not part or part[0].isdigit():
             raise ConditionError(f"expected a name after '.' at position {pos}", pos)
         if part in KEYWORDS and part != text:
-            raise ConditionError(f"'{part}' at position {pos} is a reserved word and cannot be "
-                                 "part of a name", pos)
+            raise ConditionError(f"'{part}' at position {pos} is a reserved word and cannot "
+                                 "be part of a name", pos)
         pos += len(part) + 1
     if text in KEYWORDS:
-        value = {"true": True, "false": False, "null": None}.get(text, text)
-        return Token("kw", value, start, text)
+        return Token("kw", {"true": True, "false": False, "null": None}.get(text), start, text)
     return Token("name", tuple(text.split(".")), start, text)
 
 
 # -- parser -----------------------------------------------------------------------------------
 
 class _Parser:
-    """Recursive descent, one method per precedence level of the EBNF in docs/conditions.md."""
+    """Recursive descent, one method per level of the EBNF in docs/conditions.md."""
 
     def __init__(self, src: str) -> None:
         self.tokens, self.i, self.depth = _tokenize(src), 0, 0
@@ -240,13 +228,12 @@ class _Parser:
     def unexpected(self, expected: str) -> ConditionError:
         t = self.tok
         if t.kind == "end":
-            return ConditionError(f"the condition ends at position {t.pos}; expected {expected}",
-                                  t.pos)
-        if t.kind == ")":
-            return ConditionError(f"unexpected ')' at position {t.pos}: there is no '(' for it "
-                                  "to close", t.pos)
-        return ConditionError(f"unexpected {_display(t)} at position {t.pos}; expected "
-                              f"{expected}", t.pos)
+            message = f"the condition ends at position {t.pos}; expected {expected}"
+        elif t.kind == ")":
+            message = f"unexpected ')' at position {t.pos}: there is no '(' for it to close"
+        else:
+            message = f"unexpected {_display(t)} at position {t.pos}; expected {expected}"
+        return ConditionError(message, t.pos)
 
     def parse(self) -> Node:
         if self.at("end"):
@@ -298,7 +285,7 @@ class _Parser:
         self.i += 2 if op == "not in" else 1
         self.need_value(op, allow_not=False)
         right = self.parse_operand()
-        if (chained := self.comparison_op()) is not None:
+        if (chained := self.comparison_op()) is not None:  # `a < b < c` is ambiguous: refuse it
             raise ConditionError(f"comparisons cannot be chained: '{chained}' at position "
                                  f"{self.tok.pos}; join two comparisons with 'and'", self.tok.pos)
         return Compare(op, left, right)
@@ -323,7 +310,7 @@ class _Parser:
         self.i += 1
 
     def parse_call(self, name: Token) -> Node:
-        function = ".".join(name.value)
+        function = name.text
         if function not in FUNCTIONS:
             raise ConditionError(f"unknown function '{function}' at position {name.pos}; the "
                                  "functions are empty(), count() and today()", name.pos)
@@ -338,12 +325,12 @@ class _Parser:
         self.close(opening)
         if len(args) != FUNCTIONS[function]:
             takes = "no value" if FUNCTIONS[function] == 0 else "exactly one value"
-            raise ConditionError(f"{function}() at position {name.pos} takes {takes}, but "
-                                 f"was given {len(args)}", name.pos)
+            raise ConditionError(f"{function}() at position {name.pos} takes {takes}, but was "
+                                 f"given {len(args)}", name.pos)
         return Call(function, tuple(args))
 
     def parse_list(self, opening: Token) -> ListLiteral:
-        items: list[Any] = []
+        items: list[Value] = []
         while not self.at("]"):
             t = self.tok
             if t.kind in ("num", "str") or (t.kind == "kw" and t.text in _LITERAL_WORDS):
@@ -353,8 +340,7 @@ class _Parser:
                                      f"numbers, true, false, null); found {_display(t)} at "
                                      f"position {t.pos}", t.pos)
             else:
-                raise self.unexpected(f"a value or ']' to close the '[' at position "
-                                      f"{opening.pos}")
+                raise self.unexpected(f"a value or ']' to close the '[' at position {opening.pos}")
             if self.at(","):
                 self.i += 1
                 if self.at("]"):
@@ -368,38 +354,39 @@ class _Parser:
 # -- evaluation -------------------------------------------------------------------------------
 
 _OPAQUE = object()  # an answer of a type the language does not know (an object, NaN)
+_EQUALITY_BUDGET = 100_000  # container comparisons per operator; stops cyclic or absurd answers
 
 
 def _plain(value: Any) -> Any:
-    """Reduce an answer to None, bool, int, Decimal, str, list or dict (or _OPAQUE).
+    """Reduce an answer to None, bool, int, Decimal, str, list or dict, else _OPAQUE.
 
-    Subclasses are copied into the plain type through the base class, so that an answer
-    object with a strange __eq__ or __iter__ can never make evaluation raise.
+    Subclasses are copied through their base class, so that an answer object with a strange
+    __eq__ or __iter__ can never make evaluation raise.
     """
     try:
-        if value is None or value is True or value is False:
+        if value is None or isinstance(value, bool):  # bool cannot be subclassed
             return value
         if isinstance(value, str):
-            return value if type(value) is str else str.__str__(value)
+            return str.__str__(value)  # returns a plain str unchanged
         if isinstance(value, int):
-            return value if type(value) is int else int.__int__(value)
-        if isinstance(value, Decimal):
-            return Decimal(value) if value.is_finite() else _OPAQUE
-        if isinstance(value, float):  # not produced by the engine, but JSON could carry one
-            return Decimal(float.__repr__(value)) if math.isfinite(value) else _OPAQUE
+            return int.__int__(value)
+        if isinstance(value, Decimal | float):  # a float never comes from the engine, but JSON
+            number = Decimal(value if isinstance(value, Decimal) else float.__repr__(value))
+            return number if number.is_finite() else _OPAQUE
         if isinstance(value, list):
             return value if type(value) is list else list(list.__iter__(value))
         if isinstance(value, tuple):
             return list(tuple.__iter__(value))
         if isinstance(value, Mapping):  # only text keys can be named in a condition
             return {str.__str__(k): v for k, v in value.items() if isinstance(k, str)}
-    except Exception:  # noqa: S110 - an unreadable answer is simply not comparable
+    except Exception:  # noqa: S110 - an answer that cannot be read is not comparable
         pass
     return _OPAQUE
 
 
 def _number(value: Any) -> int | Decimal | None:
-    if type(value) is int or type(value) is Decimal:
+    """The number in an int, a Decimal or a decimal text such as "1234.50"; else None."""
+    if type(value) is int or type(value) is Decimal:  # type(), because a bool is an int
         return value
     if type(value) is str and _DECIMAL_TEXT.fullmatch(value):
         return Decimal(value)
@@ -407,7 +394,7 @@ def _number(value: Any) -> int | Decimal | None:
 
 
 def _is_number(value: Any) -> bool:
-    return type(value) is int or type(value) is Decimal  # type(), because bool is an int
+    return type(value) is int or type(value) is Decimal
 
 
 def _empty(value: Any) -> bool:
@@ -422,14 +409,13 @@ def _equal(a: Any, b: Any, budget: list[int], depth: int = 0) -> bool:
     a, b = _plain(a), _plain(b)
     if a is None or b is None or type(a) is bool or type(b) is bool:
         return a is b
-    if _is_number(a) or _is_number(b):
+    if _is_number(a) or _is_number(b):  # a number meets a number or a decimal text
         x, y = _number(a), _number(b)
         return x is not None and y is not None and x == y
     if type(a) is str and type(b) is str:
         return a == b
     if type(a) is type(b) and type(a) in (list, dict):
-        # Answers come from JSON and are shallow; the limits only stop cyclic or absurd input.
-        budget[0] -= 1
+        budget[0] -= 1  # answers come from JSON and are shallow; this only stops absurd input
         if budget[0] < 0 or depth > 32 or len(a) != len(b):
             return False
         if type(a) is list:
@@ -439,12 +425,10 @@ def _equal(a: Any, b: Any, budget: list[int], depth: int = 0) -> bool:
 
 
 def _order(a: Any, b: Any) -> int | None:
-    """-1, 0 or 1; None when the two values have no order (then every < <= > >= is false)."""
+    """-1, 0 or 1; None when the two have no order, and then < <= > >= are all false."""
     if _is_number(a) or _is_number(b):
         x, y = _number(a), _number(b)
-        if x is None or y is None:
-            return None
-        return (x > y) - (x < y)
+        return None if x is None or y is None else (x > y) - (x < y)
     if type(a) is str and type(b) is str:
         return (a > b) - (a < b)
     return None
@@ -462,53 +446,50 @@ def _lookup(answers: Any, path: tuple[str, ...]) -> Any:
     return _plain(value)
 
 
-class _Evaluator:
-    def __init__(self, answers: Mapping[str, Any], today: date | None) -> None:
-        self.answers = answers
-        self.today = today
+def _today(today: date | None) -> str:
+    day = today if today is not None else date.today()
+    if isinstance(day, datetime):  # a datetime is a date, but its isoformat has a time
+        day = day.date()
+    return date(day.year, day.month, day.day).isoformat()
 
-    def today_text(self) -> str:
-        day = self.today if self.today is not None else date.today()
-        if isinstance(day, datetime):  # a datetime is a date, but its isoformat has a time
-            day = day.date()
-        return date(day.year, day.month, day.day).isoformat()
 
-    def value(self, node: Node) -> Any:
-        match node:
-            case Literal(value):
-                return value
-            case ListLiteral(items):
-                return list(items)
-            case Name(path):
-                return _lookup(self.answers, path)
-            case Call("today", _):
-                return self.today_text()
-            case Call("empty", (arg,)):
-                return _empty(self.value(arg))
-            case Call("count", (arg,)):
-                value = self.value(arg)
-                return len(value) if type(value) is list else 0
-            case Not(operand):
-                return not _truthy(self.value(operand))
-            case And(operands):  # all() and any() stop at the first deciding operand
-                return all(_truthy(self.value(o)) for o in operands)
-            case Or(operands):
-                return any(_truthy(self.value(o)) for o in operands)
-            case Compare(op, left, right):
-                return self.compare(op, self.value(left), self.value(right))
-        raise AssertionError(f"unknown node {node!r}")  # unreachable: parse builds every node
+def _value(node: Node, answers: Mapping[str, Any], today: date | None) -> Any:
+    match node:
+        case Literal(value):
+            return value
+        case ListLiteral(items):
+            return list(items)
+        case Name(path):
+            return _lookup(answers, path)
+        case Call("today", _):
+            return _today(today)
+        case Call("empty", (arg,)):
+            return _empty(_value(arg, answers, today))
+        case Call("count", (arg,)):
+            value = _value(arg, answers, today)
+            return len(value) if type(value) is list else 0
+        case Not(operand):
+            return not _truthy(_value(operand, answers, today))
+        case And(operands):  # all() and any() stop at the first operand that decides
+            return all(_truthy(_value(o, answers, today)) for o in operands)
+        case Or(operands):
+            return any(_truthy(_value(o, answers, today)) for o in operands)
+        case Compare(op, left, right):
+            return _compare(op, _value(left, answers, today), _value(right, answers, today))
+    raise AssertionError(f"unknown node {node!r}")  # unreachable: parse builds every node
 
-    def compare(self, op: str, left: Any, right: Any) -> bool:
-        budget = [_EQUALITY_BUDGET]
-        if op in ("in", "not in"):
-            found = type(right) is list and any(_equal(left, item, budget) for item in right)
-            return found if op == "in" else not found
-        if op in ("==", "!="):
-            return _equal(left, right, budget) == (op == "==")
-        order = _order(left, right)
-        if order is None:
-            return False
-        return {"<": order < 0, "<=": order <= 0, ">": order > 0, ">=": order >= 0}[op]
+
+def _compare(op: str, left: Any, right: Any) -> bool:
+    budget = [_EQUALITY_BUDGET]
+    if op in ("in", "not in"):
+        found = type(right) is list and any(_equal(left, item, budget) for item in right)
+        return found == (op == "in")
+    if op in ("==", "!="):
+        return _equal(left, right, budget) == (op == "==")
+    order = _order(left, right)
+    if order is None:
+        return False
+    return {"<": order < 0, "<=": order <= 0, ">": order > 0, ">=": order >= 0}[op]
 
 
 def _names(node: Node) -> set[str]:
@@ -526,7 +507,7 @@ def _names(node: Node) -> set[str]:
 
 @dataclass(frozen=True)
 class Condition:
-    """A parsed condition; `names` are the answers it reads (first part of a dotted name)."""
+    """A parsed condition. `names` are the answers it reads (the first part of a dotted name)."""
 
     source: str
     root: Node = field(compare=False, repr=False)
@@ -534,14 +515,14 @@ class Condition:
 
     def evaluate(self, answers: Mapping[str, Any], *, today: date | None = None) -> bool:
         """True or false for these answers; never raises. `today` replaces the clock."""
-        return _truthy(_Evaluator(answers, today).value(self.root))
+        return _truthy(_value(self.root, answers, today))
 
 
 def parse(source: str) -> Condition:
-    """Parse a condition; raises ConditionError with a message and a 0-based position."""
+    """Parse a condition; raises ConditionError (only) with a message and a 0-based position."""
     if not isinstance(source, str):
         raise ConditionError("a condition must be written as text in quotes", 0)
-    source = str.__str__(source)
+    source = str.__str__(source)  # a plain str, whatever subclass came in
     if len(source) > MAX_LENGTH:
         raise ConditionError(f"the condition is {len(source)} characters long; at most "
                              f"{MAX_LENGTH} are allowed", MAX_LENGTH)

@@ -11,6 +11,7 @@ from typing import Any
 from babel.dates import format_date, format_time
 
 from .errors import Invalid
+from .i18n import western_digits
 from .messages import N_
 
 NOT_A_DATE = N_("Bitte geben Sie ein gültiges Datum an, zum Beispiel 27.03.2024.")
@@ -27,7 +28,7 @@ def today_in_germany() -> date:
 def parse_date(raw: Any) -> date:
     """A date from day/month/year inputs or from text (27.03.2024, 27/3/2024, 2024-03-27)."""
     if isinstance(raw, Mapping):
-        parts = {k: str(raw.get(k) or "").strip() for k in ("day", "month", "year")}
+        parts = {k: western_digits(str(raw.get(k) or "")).strip() for k in ("day", "month", "year")}
         missing = [k for k, v in parts.items() if not v]
         if missing:
             raise Invalid(
@@ -40,7 +41,7 @@ def parse_date(raw: Any) -> date:
             )
         day, month, year = parts["day"], parts["month"], parts["year"]
     else:
-        text = str(raw or "").strip()
+        text = western_digits(str(raw or "")).strip()
         if m := re.fullmatch(r"(\d{4})-(\d{1,2})-(\d{1,2})", text):
             year, month, day = m.groups()
         elif m := re.fullmatch(r"(\d{1,2})\s*[./-]\s*(\d{1,2})\s*[./-]\s*(\d{4})", text):

@@ -141,7 +141,7 @@ def semantic_problems(definition: Mapping[str, Any], file: str) -> list[Problem]
         try:
             condition = parse(source)
         except ConditionError as e:
-            add(where, f"the condition cannot be read: {e.message} (at character {e.position + 1})")
+            add(where, f"the condition cannot be read: {e.message}")
             return
         for name in sorted(condition.names):
             if name in known or name in entry_names:

@@ -20,7 +20,7 @@ from babel.numbers import NumberFormatError, parse_decimal
 from . import dates
 from .conditions import Condition, parse
 from .errors import Invalid
-from .i18n import resolve
+from .i18n import resolve, western_digits
 from .messages import N_
 
 REQUIRED = N_("Bitte beantworten Sie diese Frage.")
@@ -240,7 +240,7 @@ class Tel(Text):
     default_max_length = 30
 
     def parse(self, raw: Any, language: str) -> str:
-        return " ".join(_text(raw).split())
+        return " ".join(western_digits(_text(raw)).split())
 
     def check(self, value: Any, today: date | None = None) -> None:
         digits = sum(ch.isdigit() for ch in value)
@@ -264,7 +264,7 @@ def parse_number(raw: str, language: str) -> Decimal:
     "1234.56" typed into a German page is also understood, since a single point
     followed by one or two digits cannot be a thousands separator.
     """
-    text = _text(raw).replace("\u00a0", "").replace("\u202f", "").replace(" ", "")
+    text = western_digits(_text(raw)).replace("\u00a0", "").replace("\u202f", "").replace(" ", "")
     text = text.removesuffix("€").removeprefix("€").replace("−", "-")
     if not text:
         raise InvalidOperation
@@ -418,7 +418,7 @@ class Time(Field):
     type = "time"
 
     def parse(self, raw: Any, language: str) -> str:
-        return dates.parse_time(_text(raw))
+        return dates.parse_time(western_digits(_text(raw)))
 
     def value_schema(self) -> dict[str, Any]:
         return {"type": "string", "pattern": r"^([01][0-9]|2[0-3]):[0-5][0-9]$"}

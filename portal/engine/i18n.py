@@ -36,3 +36,16 @@ def resolve(language_map: Mapping[str, str] | None, language: str, default_langu
 
 def text_direction(language: str) -> str:
     return "rtl" if language in RIGHT_TO_LEFT else "ltr"
+
+
+# Arabic-Indic (U+0660…) and Eastern Arabic-Indic (U+06F0…) digits, and the Arabic
+# decimal and thousands separators: what an Arabic keyboard types for numbers.
+_WESTERN = str.maketrans(
+    {**{0x0660 + i: str(i) for i in range(10)}, **{0x06F0 + i: str(i) for i in range(10)},
+     0x066B: ",", 0x066C: "."}
+)
+
+
+def western_digits(text: str) -> str:
+    """Digits as 0-9, whatever script the citizen typed them in."""
+    return text.translate(_WESTERN)

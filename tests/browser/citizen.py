@@ -34,7 +34,7 @@ def _visible(page: Page, selector: str) -> bool:
     return locator.count() > 0 and locator.first.is_visible()
 
 
-def fill_step(page: Page, step: Step) -> None:
+def fill_step(page: Page, step: Step, language: str = "de") -> None:
     """Answer every question the page shows, in page order (so reveals happen in turn)."""
     for field in step.questions:
         if field.type == "file":
@@ -44,7 +44,7 @@ def fill_step(page: Page, step: Step) -> None:
                 mime = "application/pdf" if name.endswith(".pdf") else "image/png"
                 page.set_input_files(selector, files=[{"name": name, "mimeType": mime, "buffer": content}])
             continue
-        for key, value in form_data(field).items():
+        for key, value in form_data(field, language).items():
             if field.type in ("radio", "checkboxes"):
                 selector = f"#{field.name}-0"
                 if _visible(page, selector):
@@ -66,7 +66,7 @@ def continue_button(page: Page):
 
 
 def walk(page: Page, base: str, form_id: str, on_page: OnPage | None = None,
-         invalid_first: bool = False, max_pages: int = 60) -> str:
+         invalid_first: bool = False, max_pages: int = 60, language: str | None = None) -> str:
     """From the start page to the confirmation; returns the reference number.
 
     `on_page(page, label)` runs on every page (axe, width checks); with
@@ -75,6 +75,10 @@ def walk(page: Page, base: str, form_id: str, on_page: OnPage | None = None,
     form = shipped_form(form_id)
     check = on_page or (lambda _page, _label: None)
     page.goto(f"{base}/forms/{form_id}/")
+    if language is not None and page.locator("html").get_attribute("lang") != language:
+        # The language switch on the page, as a citizen would use it.
+        page.locator(f".language-switch a[lang='{language}']").click()
+        assert page.locator("html").get_attribute("lang") == language
     check(page, "start page")
     page.locator("main form[action$='/start'] button").click()
     for _ in range(max_pages):
@@ -94,7 +98,7 @@ def walk(page: Page, base: str, form_id: str, on_page: OnPage | None = None,
             continue_button(page).click()
             if page.locator(".error-summary").count():
                 check(page, f"step {step.id} with errors")
-        fill_step(page, step)
+        fill_step(page, step, language or "de")
         continue_button(page).click()
         assert page.locator(".error-summary").count() == 0 or page.url != url, (
             f"{url}: {page.locator('.error-summary').inner_text()}")

