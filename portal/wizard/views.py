@@ -208,6 +208,7 @@ def _render_step(journey: Journey, step: Step, wtform: Any, errors: list, status
         total=total,
         context=context,
         shown=_shown_fields(step, context),
+        journey=journey,
         messages=messages,
         parts=parts,
         attachments=attachments,
@@ -292,11 +293,10 @@ def _kept(journey: Journey, step: Step) -> dict[str, Any]:
 
 
 def _next_url(journey: Journey, step: Step) -> str:
+    """After a step: back to the summary when changing an answer from there, else onwards."""
     if request.form.get("return_to") == "summary" and journey.first_open() is None:
         return url_for("wizard.summary", form_id=g.form.id)
     following = journey.after(step)
-    if following is not None and journey.is_done(following) and request.form.get("return_to") != "summary":
-        return _step_url(following)
     return _step_url(following if following is not None else journey.first_open())
 
 
@@ -337,7 +337,7 @@ def _entry_list(journey: Journey, step: Step) -> Any:
     number, total = journey.position(step)
     return render_template(
         "wizard/entries.html", form=g.form, step=step, entries=entries, error=error,
-        number=number, total=total,
+        number=number, total=total, journey=journey,
         back_url=_step_url(journey.before(step)) if journey.before(step) else
         url_for("wizard.start_page", form_id=g.form.id),
     ), (422 if error else 200)
@@ -373,9 +373,18 @@ def entry(form_id: str, step_id: str, entry: str) -> Any:
     if not result.ok:
         return _render_entry(journey, step, wtform, result.errors, index, 422)
     entries[index:index + 1] = [result.values]
-    drafts.save(g.draft, journey.with_entries(step, entries), journey.completed_without(step), step.id,
-                current_app.config["DRAFT_TTL_DAYS"])
+    drafts.save(g.draft, journey.with_entries(step, entries), _entries_done(journey, step, entries),
+                step.id, current_app.config["DRAFT_TTL_DAYS"])
+    if request.form.get("return_to") == "summary" and journey.first_open() is None:
+        return redirect(url_for("wizard.summary", form_id=g.form.id), code=303)
     return redirect(_step_url(step), code=303)
+
+
+def _entries_done(journey: Journey, step: Step, entries: list) -> list[str]:
+    """Changing an entry keeps a finished list finished, as long as it has enough entries."""
+    if journey.is_done(step) and len(entries) >= step.repeat.min:
+        return journey.completed_with(step)
+    return journey.completed_without(step)
 
 
 def _render_entry(journey: Journey, step: Step, wtform: Any, errors: list, index: int,
@@ -390,7 +399,7 @@ def remove_entry(form_id: str, step_id: str, number: int) -> Any:
     entries = journey.entries(step)
     if step.repeat is not None and 1 <= number <= len(entries):
         del entries[number - 1]
-        drafts.save(g.draft, journey.with_entries(step, entries), journey.completed_without(step),
+        drafts.save(g.draft, journey.with_entries(step, entries), _entries_done(journey, step, entries),
                     step.id, current_app.config["DRAFT_TTL_DAYS"])
     return redirect(_step_url(step), code=303)
 
