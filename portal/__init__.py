@@ -31,11 +31,13 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 
     from . import errors, languages, models, security  # noqa: F401 - models registers tables
     from .cli import register_commands
+    from .uploads import init_app as init_uploads
     from .wizard import bp as wizard
 
     languages.init_app(app)
     security.init_app(app)
     errors.init_app(app)
+    init_uploads(app)
     app.register_blueprint(wizard)
     register_commands(app)
     return app

@@ -50,4 +50,9 @@ def defaults(instance_path: Path) -> dict:
         # The request size is bounded before anything is read; each file has its own limit.
         "MAX_CONTENT_LENGTH": int(os.environ.get("AMTSWEG_MAX_REQUEST_MB", "110")) * 1024 * 1024,
         "MAX_UPLOAD_TOTAL_MB": int(os.environ.get("AMTSWEG_MAX_UPLOAD_TOTAL_MB", "100")),
+        "UPLOAD_DIR": os.environ.get("AMTSWEG_UPLOAD_DIR") or None,
+        # Virus scanning (docs/uploads.md): a clamd socket or a command; off when neither is set.
+        "CLAMD_SOCKET": os.environ.get("AMTSWEG_CLAMD_SOCKET") or None,
+        "SCAN_COMMAND": os.environ.get("AMTSWEG_SCAN_COMMAND") or None,
+        "SCAN_TIMEOUT": float(os.environ.get("AMTSWEG_SCAN_TIMEOUT", "30")),
     }

@@ -67,10 +67,18 @@ PDF_ACTIVE_NAMES = frozenset(
 )
 #: A PDF name written plainly, or with #xx escapes (/J#61vaScript is /JavaScript).
 _PDF_NAME = re.compile(rb"/((?:[A-Za-z]|#[0-9A-Fa-f]{2})+)")
+_PDF_ACTIVE_PLAIN = re.compile(
+    rb"/(?:JavaScript|JS|Launch|EmbeddedFiles?|RichMedia|XFA)(?![A-Za-z#])")
+_PDF_ESCAPED_NAME = re.compile(
+    rb"/(?:[A-Za-z]|#[0-9A-Fa-f]{2})*#[0-9A-Fa-f]{2}(?:[A-Za-z]|#[0-9A-Fa-f]{2})*")
 #: Where a stream's data begins ("endstream" is not a beginning).
-_PDF_STREAM = re.compile(rb"(?<!end)stream(?:\r\n|\n)")
-#: The most a PDF's compressed streams may unpack to before we give up checking it.
+_PDF_STREAM = re.compile(rb"(?<!end)stream(?:\r\n|\n|\r)")
+_PDF_ENDSTREAM = re.compile(rb"endstream")
+_PDF_OBJ = re.compile(rb"\d+\s+\d+\s+obj\b")
+_PDF_LENGTH = re.compile(rb"/Length\s+(\d+)(?!\s+\d+\s+R)")
+#: The most a PDF's object streams may unpack to before we give up checking it.
 PDF_INFLATE_LIMIT = 256 * 1024 * 1024
+_CHUNK = 64 * 1024
 _OVERLAP = 64
 
 
@@ -130,64 +138,122 @@ def check_type(media_type: str, filename: str, accept: tuple[str, ...]) -> None:
         )
 
 
+def _pdf_name(raw: bytes) -> bytes:
+    if b"#" not in raw:
+        return raw
+    return re.sub(rb"#([0-9A-Fa-f]{2})", lambda m: bytes([int(m.group(1), 16)]), raw)
+
+
 class _NameScanner:
-    """Finds active PDF names in data fed to it piece by piece."""
+    """Finds active PDF names in data fed to it piece by piece.
+
+    Plain names are found by one regular expression; only names written with
+    #xx escapes (rare in honest files) are decoded one by one.
+    """
 
     def __init__(self) -> None:
         self.tail = b""
 
     def feed(self, data: bytes, final: bool = False) -> bool:
         buffer = self.tail + data
-        for match in _PDF_NAME.finditer(buffer):
+        # A match that touches the end may go on in the next piece ("/JS" of "/JSON"):
+        # it is decided then, from the tail.
+        match = _PDF_ACTIVE_PLAIN.search(buffer)
+        if match and (final or match.end() < len(buffer)):
+            return True
+        for match in _PDF_ESCAPED_NAME.finditer(buffer):
             if match.end() == len(buffer) and not final:
-                break  # the name may go on in the next piece; the tail keeps it
-            name = match.group(1)
-            if b"#" in name:
-                name = re.sub(rb"#([0-9A-Fa-f]{2})", lambda m: bytes([int(m.group(1), 16)]), name)
-            if name in PDF_ACTIVE_NAMES:
+                break
+            if _pdf_name(match.group(0)[1:]) in PDF_ACTIVE_NAMES:
                 return True
-        self.tail = buffer[-_OVERLAP:]
+        self.tail = b"" if final else buffer[-_OVERLAP:]
         return False
 
 
-def _pdf_has_active_content(stream: BinaryIO) -> bool:
-    """Look for active names in the file as written and inside its compressed streams.
+def _search(stream: BinaryIO, pattern: re.Pattern, start: int, end: int) -> tuple[int, int] | None:
+    """The first match of `pattern` in stream[start:end], as absolute offsets."""
+    pos, previous = start, b""
+    while pos < end:
+        stream.seek(pos)
+        chunk = stream.read(min(_CHUNK, end - pos))
+        if not chunk:
+            return None
+        buffer, base = previous + chunk, pos - len(previous)
+        pos += len(chunk)
+        match = pattern.search(buffer)
+        # A match at the very end may be incomplete ("stream\r" before its "\n"): read on.
+        if match and (match.end() < len(buffer) or pos >= end):
+            return base + match.start(), base + match.end()
+        previous = buffer[-16:]
+    return None
 
-    Modern PDFs keep most objects (the catalogue with its /OpenAction among them)
-    in compressed object streams, so reading the raw bytes alone is not enough:
-    every stream that inflates with zlib (FlateDecode) is unpacked and read too.
+
+def _pieces(stream: BinaryIO, start: int, end: int):
+    stream.seek(start)
+    while start < end and (chunk := stream.read(min(_CHUNK, end - start))):
+        start += len(chunk)
+        yield chunk
+
+
+def _inflated_has_active_names(stream: BinaryIO, start: int, end: int, budget: list[int]) -> bool:
+    inflater, names = zlib.decompressobj(), _NameScanner()
+    try:
+        for chunk in _pieces(stream, start, end):
+            data = inflater.decompress(chunk, 1024 * 1024)
+            while True:
+                budget[0] -= len(data)
+                if budget[0] < 0:
+                    raise PdfTooComplex
+                if names.feed(data):
+                    return True
+                if inflater.eof or not inflater.unconsumed_tail:
+                    break
+                data = inflater.decompress(inflater.unconsumed_tail, 1024 * 1024)
+            if inflater.eof:
+                break
+    except zlib.error:
+        pass  # not FlateDecode: nothing we can unpack
+    return names.feed(b"", final=True)
+
+
+def _pdf_has_active_content(stream: BinaryIO) -> bool:
+    """Look for active names in the PDF's objects: as written, and in its object streams.
+
+    Stream data (page contents, images, fonts) is skipped: compressed or binary
+    data contains byte sequences like "/JS" by chance, and no action lives there.
+    Modern PDFs keep most objects, the catalogue with its /OpenAction among them,
+    in compressed object streams (/Type /ObjStm): those are unpacked and read.
     """
-    scanner, starts, offset, previous = _NameScanner(), set(), 0, b""
-    while chunk := stream.read(64 * 1024):
-        if scanner.feed(chunk):
+    size = stream.seek(0, 2)
+    scanner, budget, pos = _NameScanner(), [PDF_INFLATE_LIMIT], 0
+    while pos < size:
+        found = _search(stream, _PDF_STREAM, pos, size)
+        raw_end = found[0] if found else size
+        recent = b""
+        for piece in _pieces(stream, pos, raw_end):
+            if scanner.feed(piece):
+                return True
+            recent = (recent + piece)[-_CHUNK:]
+        if scanner.feed(b"", final=True):
             return True
-        window = previous[-_OVERLAP:] + chunk
-        base = offset - len(previous[-_OVERLAP:])
-        starts.update(base + m.end() for m in _PDF_STREAM.finditer(window))
-        offset += len(chunk)
-        previous = chunk
-    if scanner.feed(b"", final=True):
-        return True
-    budget = PDF_INFLATE_LIMIT
-    for start in sorted(starts):
-        stream.seek(start)
-        inflater, names = zlib.decompressobj(), _NameScanner()
-        try:
-            while not inflater.eof and (chunk := stream.read(64 * 1024)):
-                data = inflater.decompress(chunk, 1024 * 1024)
-                while True:
-                    budget -= len(data)
-                    if budget < 0:
-                        raise PdfTooComplex
-                    if names.feed(data):
-                        return True
-                    if not inflater.unconsumed_tail:
-                        break
-                    data = inflater.decompress(inflater.unconsumed_tail, 1024 * 1024)
-        except zlib.error:
-            pass  # not a zlib stream (an image, say): nothing to unpack
-        if names.feed(b"", final=True):
+        if found is None:
+            break
+        # The stream's dictionary: from its "N 0 obj" to the keyword.
+        headers = list(_PDF_OBJ.finditer(recent))
+        head = recent[headers[-1].end():] if headers else recent
+        names = {_pdf_name(n) for n in _PDF_NAME.findall(head)}
+        length = _PDF_LENGTH.search(head)
+        data_start = found[1]
+        data_end = size
+        if closing := _search(stream, _PDF_ENDSTREAM, data_start, size):
+            data_end = closing[0]
+        if length is not None:
+            # Whichever ends first: what lies between is read as objects, not skipped.
+            data_end = min(data_end, data_start + int(length.group(1)))
+        if (b"ObjStm" in names or not headers) and _inflated_has_active_names(
+                stream, data_start, data_end, budget):
             return True
+        pos = max(data_end, data_start)
     return False
 
 

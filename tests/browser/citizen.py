@@ -65,6 +65,14 @@ def continue_button(page: Page):
     return page.locator("main button.button[name='action'][value='continue']").first
 
 
+def press_continue(page: Page) -> None:
+    """Click "continue" and wait until the answer is in, also when upload.js sends it."""
+    continue_button(page).click()
+    # With a file chosen, upload.js posts in the background and marks the form busy.
+    page.wait_for_function("() => !document.querySelector('form[aria-busy=\"true\"]')")
+    page.wait_for_load_state()
+
+
 def walk(page: Page, base: str, form_id: str, on_page: OnPage | None = None,
          invalid_first: bool = False, max_pages: int = 60, language: str | None = None) -> str:
     """From the start page to the confirmation; returns the reference number.
@@ -95,11 +103,26 @@ def walk(page: Page, base: str, form_id: str, on_page: OnPage | None = None,
             continue_button(page).click()
             continue
         if invalid_first and page.locator(".error-summary").count() == 0:
-            continue_button(page).click()
+            press_continue(page)
             if page.locator(".error-summary").count():
                 check(page, f"step {step.id} with errors")
         fill_step(page, step, language or "de")
-        continue_button(page).click()
+        press_continue(page)
         assert page.locator(".error-summary").count() == 0 or page.url != url, (
             f"{url}: {page.locator('.error-summary').inner_text()}")
     raise AssertionError("the form did not reach the confirmation")
+
+
+def start_and_answer_until(page: Page, base: str, form_id: str, step_id: str) -> Form:
+    """Start a form and answer every step validly until `step_id` is the open page."""
+    form = shipped_form(form_id)
+    page.goto(f"{base}/forms/{form_id}/")
+    page.locator("main form[action$='/start'] button").click()
+    for _ in range(30):
+        step = step_of(form, page.url)
+        if step is not None and step.id == step_id:
+            return form
+        if step.repeat is None or "/entries/" in page.url:
+            fill_step(page, step)
+        press_continue(page)
+    raise AssertionError(f"{step_id} was never reached")

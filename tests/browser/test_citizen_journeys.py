@@ -8,7 +8,7 @@ import pytest
 from playwright.sync_api import Browser, Page
 
 from .axe import assert_accessible
-from .citizen import continue_button, fill_step, shipped_form, step_of, walk
+from .citizen import press_continue, fill_step, shipped_form, step_of, walk
 from .conftest import LiveServer
 
 FORMS = ["onlinewache", "bauantrag", "hilfe-zum-lebensunterhalt"]
@@ -136,7 +136,7 @@ def test_closing_the_browser_after_each_step_and_resuming_with_the_code(
             fill_step(page, step)
             answered.append(step.id)
         if step.repeat is not None and "/entries/" in page.url:
-            continue_button(page).click()  # save the entry, then save on the list page
+            press_continue(page)  # save the entry, then save on the list page
             continue
         page.locator("main button[name='action'][value='save']").click()
         code = page.locator("#resume-code").inner_text()
@@ -148,7 +148,7 @@ def test_closing_the_browser_after_each_step_and_resuming_with_the_code(
         page.fill("#resume_code", code)
         page.locator("main form[action$='/resume'] button").click()
         if step_of(form, page.url) == step and "/entries/" not in page.url:
-            continue_button(page).click()
+            press_continue(page)
     summary = page.locator("main").inner_text()
     assert "Olena" in summary and "Kovalenko" in summary and "1.234,50" in summary
     page.locator("main form[action$='/submit'] button").click()

@@ -45,7 +45,9 @@ def definition(**file_field: Any) -> dict[str, Any]:
             {
                 "id": "ende",
                 "title": L("Abschluss", "Finish"),
-                "fields": [{"name": "bemerkung", "type": "text", "label": L("Bemerkung", "Remark")}],
+                "fields": [
+                    {"name": "bemerkung", "type": "text", "label": L("Bemerkung", "Remark")},
+                ],
             },
         ],
     }
@@ -86,4 +88,5 @@ def listed_files(html: str) -> list[str]:
 
 def error_messages(html: str) -> list[str]:
     """The messages in the error summary at the top of the page."""
-    return [re.sub(r"\s+", " ", m) for m in re.findall(r'<li><a href="#[^"]+">(.*?)</a></li>', html, re.S)]
+    found = re.findall(r'<li><a href="#[^"]+">(.*?)</a></li>', html, re.S)
+    return [re.sub(r"\s+", " ", m) for m in found]

@@ -1,0 +1,51 @@
+"""Requests that carry files: a broken multipart body is an error, never an empty form.
+
+Werkzeug's form parser is silent by default: a multipart body cut off in the
+middle (a dropped connection, a proxy that gave up) parses as an empty or
+half form, and the step would treat it as the citizen's answer, with every
+question "missing". Here such a body is refused before any view sees it, with
+a page that says nothing was lost. `init_app` switches this on.
+"""
+
+from __future__ import annotations
+
+from flask import Flask, render_template
+from flask_babel import gettext as _
+from werkzeug.exceptions import BadRequest, ClientDisconnected
+from werkzeug.formparser import FormDataParser
+
+
+class BrokenRequest(BadRequest):
+    """The request body is not the well-formed form it claims to be."""
+
+
+class StrictFormRequest:
+    """A request mixin: form parsing errors raise BrokenRequest instead of vanishing."""
+
+    def make_form_data_parser(self) -> FormDataParser:
+        parser = super().make_form_data_parser()  # type: ignore[misc]
+        parser.silent = False
+        return parser
+
+    def _load_form_data(self) -> None:
+        try:
+            super()._load_form_data()  # type: ignore[misc]
+        except ValueError as error:
+            raise BrokenRequest() from error
+
+
+def init_app(app: Flask) -> None:
+    if not issubclass(app.request_class, StrictFormRequest):
+        app.request_class = type("Request", (StrictFormRequest, app.request_class), {})
+
+    @app.errorhandler(BrokenRequest)
+    @app.errorhandler(ClientDisconnected)
+    def broken_request(error: BadRequest) -> tuple[str, int]:
+        return render_template(
+            "errors/error.html",
+            title=_("Die Seite ist nicht vollständig angekommen"),
+            message=_("Ihre Angaben und Dateien sind nicht vollständig bei uns angekommen, "
+                      "vielleicht weil die Verbindung unterbrochen wurde. Alles, was Sie vorher "
+                      "gespeichert haben, ist noch da. Gehen Sie zurück und senden Sie die Seite "
+                      "noch einmal ab."),
+        ), 400
