@@ -79,13 +79,12 @@
       }
     });
     request.addEventListener("load", function () {
-      var here = target(form);
-      if (request.responseURL && request.responseURL !== here) {
-        // The step was done and the server sent us on: go there as a browser would.
-        window.location.assign(request.responseURL);
-        return;
+      // Show the page the server answered with. After a redirect (the step is done, or the
+      // draft was saved) that is the next page, already fetched: fetching it again would
+      // repeat a one-time page such as the resume code.
+      if (request.responseURL && request.responseURL !== target(form)) {
+        window.history.replaceState(null, "", request.responseURL);
       }
-      // The same step again (file listed, or a message why not): show the page as sent.
       document.open();
       document.write(request.responseText);
       document.close();

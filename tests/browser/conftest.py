@@ -106,6 +106,8 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
         "AMTSWEG_INSTANCE_PATH": str(tmp / "instance"),
         "AMTSWEG_SECRET_KEY": "test",
         "AMTSWEG_INSECURE_COOKIES": "1",
+        # One browser starts hundreds of applications a minute here; limits have their own tests.
+        "AMTSWEG_RATELIMIT_ENABLED": "0",
         "PYTHONUNBUFFERED": "1",
     }
     for command in (["db", "upgrade"], ["forms", "load"]):
