@@ -44,7 +44,11 @@ test: install
 lint: install
 	$(BIN)/ruff check portal tests
 
+# The load generator is Debian's wrk; without it (not root, no apt) bench/load.py falls back
+# to its Python client and says so in docs/benchmarks.md.
 bench: db
+	@command -v wrk >/dev/null || [ "$$(id -u)" != 0 ] || \
+		(apt-get update -qq && apt-get install -y -qq wrk >/dev/null) || true
 	$(BIN)/python -m bench
 
 clean:

@@ -29,15 +29,24 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     migrate.init_app(app, db, directory=str(ROOT / "migrations"))
     csrf.init_app(app)
 
-    from . import errors, languages, models, security  # noqa: F401 - models registers tables
+    from . import errors, health, languages, limits, models, security  # noqa: F401 - models: tables
+    from . import logging as structured_logging
+    from .api import bp as api
     from .cli import register_commands
+    from .designer import init_app as init_designer  # the form designer, and its tables
     from .uploads import init_app as init_uploads
     from .wizard import bp as wizard
 
+    structured_logging.init_app(app)
     languages.init_app(app)
     security.init_app(app)
     errors.init_app(app)
     init_uploads(app)
     app.register_blueprint(wizard)
+    app.register_blueprint(health.bp)
+    app.register_blueprint(api)
+    csrf.exempt(api)  # bearer tokens, not cookies: there is no session to forge requests with
+    init_designer(app)
+    limits.init_app(app)
     register_commands(app)
     return app

@@ -136,15 +136,23 @@ def forms_load() -> None:
 @click.command("cleanup")
 @with_appcontext
 def cleanup() -> None:
-    """Delete expired drafts and the files nobody needs any more."""
+    """Delete expired drafts, submissions past retention and the files nobody needs any more."""
     from .drafts import delete_expired
+    from .handover.retention import delete_expired_submissions
     from .uploads.service import delete_orphans
 
+    submissions = delete_expired_submissions()
+    click.echo(f"deleted the data of {submissions} submissions past retention (tombstones kept)")
     drafts = delete_expired()
     files = delete_orphans()
     click.echo(f"deleted {drafts} expired drafts and {files} orphaned files")
 
 
 def register_commands(app: Flask) -> None:
+    from .designer.cli import users
+    from .handover.cli import register as register_handover
+
     app.cli.add_command(forms)
+    register_handover(app.cli)
     app.cli.add_command(cleanup)
+    app.cli.add_command(users)

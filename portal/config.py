@@ -32,12 +32,45 @@ def secret_key(instance_path: Path) -> str:
     return path.read_text().strip()
 
 
+def engine_options(url: str) -> dict:
+    """Connection handling for the database behind `url`.
+
+    Parameters are never rendered into error messages, because they hold the
+    citizens' answers and error messages end up in logs. On PostgreSQL every
+    web worker keeps a small pool: workers x (pool size + overflow) on every
+    node must stay below the server's max_connections (docs/operations.md).
+    """
+    options: dict = {"pool_pre_ping": True, "hide_parameters": True}
+    if url.startswith("postgresql"):
+        env = os.environ.get
+        options.update(
+            pool_size=int(env("AMTSWEG_DB_POOL_SIZE", "5")),
+            max_overflow=int(env("AMTSWEG_DB_MAX_OVERFLOW", "5")),
+            # A request waits this long for a free connection, then gets the retry page.
+            pool_timeout=float(env("AMTSWEG_DB_POOL_TIMEOUT", "10")),
+            # Connections older than this are replaced, before a firewall drops them silently.
+            pool_recycle=int(env("AMTSWEG_DB_POOL_RECYCLE", "1800")),
+            connect_args={"connect_timeout": int(env("AMTSWEG_DB_CONNECT_TIMEOUT", "5"))},
+        )
+    return options
+
+
+def redis_url() -> str | None:
+    return os.environ.get("AMTSWEG_REDIS_URL") or None
+
+
+def ratelimit_storage() -> str:
+    """Where rate-limit counters live: RATELIMIT_STORAGE_URI, else Redis, else this process."""
+    return os.environ.get("RATELIMIT_STORAGE_URI") or redis_url() or "memory://"
+
+
 def defaults(instance_path: Path) -> dict:
     ttl_days = int(os.environ.get("AMTSWEG_DRAFT_TTL_DAYS", "30"))
     return {
         "SECRET_KEY": secret_key(instance_path),
         "SQLALCHEMY_DATABASE_URI": database_url(os.environ.get("DATABASE_URL"), instance_path),
-        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        "SQLALCHEMY_ENGINE_OPTIONS": engine_options(
+            database_url(os.environ.get("DATABASE_URL"), instance_path)),
         "FORMS_DIR": str(ROOT / "forms"),
         "TRANSLATIONS_DIR": str(ROOT / "translations"),
         "DRAFT_TTL_DAYS": ttl_days,
@@ -55,4 +88,22 @@ def defaults(instance_path: Path) -> dict:
         "CLAMD_SOCKET": os.environ.get("AMTSWEG_CLAMD_SOCKET") or None,
         "SCAN_COMMAND": os.environ.get("AMTSWEG_SCAN_COMMAND") or None,
         "SCAN_TIMEOUT": float(os.environ.get("AMTSWEG_SCAN_TIMEOUT", "30")),
+        # Rate limits (portal/limits.py): Redis shares the counters between web nodes.
+        "REDIS_URL": redis_url(),
+        "RATELIMIT_STORAGE_URI": ratelimit_storage(),
+        "RATELIMIT_ENABLED": os.environ.get("AMTSWEG_RATELIMIT_ENABLED", "1") != "0",
+        "RATELIMIT_START": os.environ.get("AMTSWEG_LIMIT_START", "30/minute;300/hour"),
+        "RATELIMIT_SUBMIT": os.environ.get("AMTSWEG_LIMIT_SUBMIT", "20/minute;200/hour"),
+        "RATELIMIT_RESUME": os.environ.get("AMTSWEG_LIMIT_RESUME", "10/minute;50/hour"),
+        "RATELIMIT_RECEIPT_CODE": os.environ.get("AMTSWEG_LIMIT_RECEIPT_CODE", "10/minute;50/hour"),
+        "RATELIMIT_API": os.environ.get("AMTSWEG_LIMIT_API", "600/minute"),
+        # Behind N trusted proxies the client is the Nth address from the right in X-Forwarded-For.
+        "PROXY_HOPS": int(os.environ.get("AMTSWEG_PROXY_HOPS", "0")),
+        # Push delivery (portal/handover/worker.py): back-off doubles from BASE up to MAX,
+        # with jitter; after GIVE_UP a delivery is dead-lettered until `amtsweg handover retry`.
+        "HANDOVER_RETRY_BASE_SECONDS": float(os.environ.get("AMTSWEG_RETRY_BASE_SECONDS", "30")),
+        "HANDOVER_RETRY_MAX_SECONDS": float(os.environ.get("AMTSWEG_RETRY_MAX_SECONDS", "3600")),
+        "HANDOVER_GIVE_UP_SECONDS": float(os.environ.get("AMTSWEG_GIVE_UP_HOURS", "72")) * 3600,
+        "HANDOVER_TIMEOUT_SECONDS": float(os.environ.get("AMTSWEG_PUSH_TIMEOUT_SECONDS", "15")),
+        "HANDOVER_POLL_SECONDS": float(os.environ.get("AMTSWEG_WORKER_POLL_SECONDS", "2")),
     }

@@ -12,6 +12,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import delete, select
+from sqlalchemy.orm import joinedload
 
 from .extensions import db
 from .models import Draft, FormVersion
@@ -45,11 +46,17 @@ def start_draft(version: FormVersion, language: str, ttl_days: int) -> Draft:
     return draft
 
 
+#: A step needs the version's id and hash, not its definition: the compiled form is cached
+#: per process (publishing.compiled), and loading ~160 kB of JSON on every request took a
+#: tenth of a step's time (bench/wizard.py). Touching .definition still loads it.
+_WITHOUT_DEFINITION = joinedload(Draft.form_version).defer(FormVersion.definition)
+
+
 def find_draft(draft_id: str | None) -> Draft | None:
     """The live draft with this id, or None; expired drafts count as gone."""
     if not draft_id:
         return None
-    draft = db.session.get(Draft, draft_id)
+    draft = db.session.get(Draft, draft_id, options=[_WITHOUT_DEFINITION])
     if draft is None or _aware(draft.expires_at) <= now():
         return None
     return draft
@@ -63,7 +70,14 @@ def save(draft: Draft, answers: dict[str, Any], completed: list[str], current: s
     draft.current_step = current
     draft.updated_at = now()
     draft.expires_at = now() + timedelta(days=ttl_days)
-    db.session.commit()
+    # The draft now holds exactly what was written, so expiring it on commit would only
+    # make the redirect that follows load it again: one query more on every step POST.
+    session, expiring = db.session(), db.session().expire_on_commit
+    session.expire_on_commit = False
+    try:
+        session.commit()
+    finally:
+        session.expire_on_commit = expiring
 
 
 def _code_hash(code: str) -> str:

@@ -29,6 +29,9 @@ class FormVersion(db.Model):
     status: Mapped[str] = mapped_column(String(16), default="published")
     published_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     retired_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    #: The authority that published it (portal.designer); None for the forms shipped in forms/.
+    authority: Mapped[str | None] = mapped_column(String(63), nullable=True, index=True)
+    published_by: Mapped[str | None] = mapped_column(String(254), nullable=True)
 
     def __repr__(self) -> str:
         return f"<FormVersion {self.form_id} {self.version}>"
@@ -74,6 +77,12 @@ class Submission(db.Model):
     data: Mapped[dict] = mapped_column(JSON)
     status: Mapped[str] = mapped_column(String(16), default="new", index=True)
     submitted_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    # The procedure's answer (portal.handover.lifecycle) and the end of retention.
+    acknowledged_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    case_number: Mapped[str | None] = mapped_column(String(100), nullable=True)
+    rejected_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    rejection_reason: Mapped[str | None] = mapped_column(String(1000), nullable=True)
+    deleted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
 
     form_version: Mapped[FormVersion] = relationship(lazy="joined")
 

@@ -6,6 +6,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from sqlalchemy import select
+from sqlalchemy.orm import defer
 
 from .engine import Form, check_definition, compile_form, content_hash
 from .engine.errors import DefinitionError
@@ -17,11 +18,14 @@ class VersionConflict(Exception):
     """The same form id and version was already published with other content."""
 
 
-def publish(definition: dict) -> tuple[FormVersion, bool]:
+def publish(definition: dict, *, authority: str | None = None,
+            published_by: str | None = None) -> tuple[FormVersion, bool]:
     """Publish a checked, resolved definition; returns (version, newly published).
 
     Publishing the identical content again is a no-op, so loading the shipped
     forms on every start is safe. A changed definition needs a new version.
+    `authority` owns the new version (None: shipped with the platform);
+    `published_by` names the person (the designer's audit log says more).
     """
     digest = content_hash(definition)
     existing = db.session.execute(
@@ -39,6 +43,8 @@ def publish(definition: dict) -> tuple[FormVersion, bool]:
         version=definition["version"],
         content_hash=digest,
         definition=definition,
+        authority=authority,
+        published_by=published_by,
     )
     db.session.add(version)
     db.session.flush()
@@ -56,17 +62,23 @@ def load_shipped_forms(forms_dir: Path) -> list[tuple[FormVersion, bool]]:
     return results
 
 
+#: Finding a version needs its id, number and hash; the definition (large JSON) is only read
+#: once per process, when compiled() misses its cache.
+_LEAN = defer(FormVersion.definition)
+
+
 def current_version(form_id: str) -> FormVersion | None:
     """The newest published, not retired version of a form."""
     versions = db.session.execute(
-        select(FormVersion).filter_by(form_id=form_id, status="published")
+        select(FormVersion).filter_by(form_id=form_id, status="published").options(_LEAN)
     ).scalars()
     return max(versions, key=lambda v: _semver(v.version), default=None)
 
 
 def published_forms() -> list[FormVersion]:
     """The current version of every published form."""
-    rows = db.session.execute(select(FormVersion).filter_by(status="published")).scalars()
+    rows = db.session.execute(
+        select(FormVersion).filter_by(status="published").options(_LEAN)).scalars()
     newest: dict[str, FormVersion] = {}
     for row in rows:
         if row.form_id not in newest or _semver(row.version) > _semver(newest[row.form_id].version):

@@ -10,8 +10,10 @@ from sqlalchemy.exc import IntegrityError
 from .drafts import now
 from .engine import FieldError, Form, check_answers, data_schema, submission_data
 from .extensions import db
+from .handover.outbox import enqueue as enqueue_delivery
 from .models import Attachment, Draft, Submission
 from .publishing import compiled
+from .receipt.service import issue_receipt
 from .reference import make_reference
 
 
@@ -89,9 +91,14 @@ def submit(draft: Draft) -> Submission:
             submitted_at=now(),
         )
         draft.submitted_at = submission.submitted_at
-        db.session.add(submission)
-        _bind_attachments(form, data, draft, submission)
         try:
+            db.session.add(submission)
+            # A taken reference or a concurrent submit of this draft shows up here, before
+            # anything else is written; the loop then tries again or returns the winner.
+            db.session.flush()
+            _bind_attachments(form, data, draft, submission)
+            enqueue_delivery(submission)  # outbox row + 'created' event, in this same transaction
+            issue_receipt(submission, form)  # the PDF receipt, made once, in this same transaction
             db.session.commit()
             return submission
         except IntegrityError:

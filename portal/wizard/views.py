@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from base64 import b64encode
 from typing import Any
 
 from flask import (
@@ -15,6 +16,7 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
+from sqlalchemy import select
 from werkzeug.wrappers import Response
 
 from .. import drafts
@@ -22,8 +24,11 @@ from ..engine import FieldError, Invalid, Step, check_answers, validate_step
 from ..engine.messages import N_
 from ..uploads import service as uploads
 from ..languages import current_language
-from ..models import Draft
+from ..extensions import db
+from ..models import Draft, FormVersion
 from ..publishing import compiled, current_version, published_forms
+from ..receipt.service import receipt_by_code, receipt_code, receipt_for
+from ..reference import normalise as normalise_reference
 from ..submissions import NotComplete, submission_for, submit
 from . import bp
 from .forms import error_messages, raw_input, step_form
@@ -57,6 +62,10 @@ def load_form(endpoint: str | None, values: dict[str, Any] | None) -> None:
         return
     g.draft = None
     version = current_version(form_id)
+    if version is None and endpoint == "wizard.resume":
+        # A retired form starts nothing new, but a saved draft can still be resumed and finished.
+        version = db.session.execute(select(FormVersion).filter_by(form_id=form_id)
+                                     .order_by(FormVersion.id.desc()).limit(1)).scalar()
     if version is None:
         abort(404)
     g.form = compiled(version)
@@ -108,6 +117,8 @@ def start_page(form_id: str) -> str:
 @bp.post("/forms/<form_id>/start")
 def start(form_id: str) -> Response:
     version = current_version(form_id)
+    if version is None:  # retired while a draft of it was open in this browser
+        abort(404)
     draft = drafts.start_draft(version, current_language(), current_app.config["DRAFT_TTL_DAYS"])
     _remember_draft(form_id, draft)
     form = compiled(version)
@@ -443,5 +454,45 @@ def send(form_id: str) -> Any:
 def confirmation(form_id: str) -> Any:
     if g.draft is None or (submission := submission_for(g.draft)) is None:
         return _no_draft()
-    return render_template("wizard/confirmation.html", form=g.form, submission=submission,
-                           receipt_url=None)
+    stored = receipt_for(submission)
+    return render_template(
+        "wizard/confirmation.html", form=g.form, submission=submission,
+        receipt_url=url_for("wizard.receipt", form_id=form_id) if stored else None,
+        receipt_code=receipt_code(submission) if stored else None)
+
+
+# -- the PDF receipt ---------------------------------------------------------------------
+
+
+def _pdf_download(pdf: bytes, sha256: str, reference: str) -> Response:
+    response = Response(pdf, mimetype="application/pdf")
+    response.headers["Content-Disposition"] = f'attachment; filename="{reference}.pdf"'
+    response.headers["Content-Digest"] = f"sha-256=:{b64encode(bytes.fromhex(sha256)).decode()}:"
+    response.headers["Cache-Control"] = "no-store"  # it holds every answer
+    return response
+
+
+@bp.get("/forms/<form_id>/receipt")
+def receipt(form_id: str) -> Any:
+    """The receipt, for the browser whose draft became the submission."""
+    submission = submission_for(g.draft) if g.draft is not None else None
+    stored = receipt_for(submission) if submission is not None else None
+    if stored is None:
+        abort(404)
+    return _pdf_download(stored.pdf, stored.sha256, submission.reference)
+
+
+@bp.route("/receipt", methods=["GET", "POST"])
+def find_receipt() -> Any:
+    """The receipt by reference number and receipt code, from any browser."""
+    reference = request.form.get("reference", "").strip()
+    code = request.form.get("receipt_code", "").strip()
+    if request.method == "POST":
+        if (stored := receipt_by_code(reference, code)) is not None:
+            return _pdf_download(stored.pdf, stored.sha256, normalise_reference(reference))
+        # One answer for a wrong reference and a wrong code: neither is confirmed to exist.
+        error = _("Zu dieser Vorgangsnummer und diesem Code haben wir keine Eingangsbestätigung "
+                  "gefunden. Prüfen Sie beide Angaben.")
+        return render_template("wizard/receipt.html", error=error, reference=reference,
+                               code=code), 404
+    return render_template("wizard/receipt.html", error=None, reference="", code="")

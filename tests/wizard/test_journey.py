@@ -157,3 +157,20 @@ def test_session_cookie_is_httponly_and_secure_by_default():
     app = create_app({"TESTING": True, "SECRET_KEY": "x", "SQLALCHEMY_DATABASE_URI": "sqlite://"})
     assert app.config["SESSION_COOKIE_SECURE"] is True
     assert app.config["SESSION_COOKIE_HTTPONLY"] is True
+
+
+def test_a_taken_reference_number_is_replaced_not_an_error(app, client, monkeypatch):
+    import portal.submissions as submissions
+
+    form = compiled(current_version("onlinewache"))
+    Walker(client, form).walk()
+    client.post("/forms/onlinewache/submit")
+    taken = db.session.execute(select(Submission)).scalar_one().reference
+    issued = iter([taken, taken, "OW-2345-6789"])
+    monkeypatch.setattr(submissions, "make_reference", lambda prefix: next(issued))
+    other = app.test_client()
+    Walker(other, form).walk()
+    response = other.post("/forms/onlinewache/submit")
+    assert response.status_code == 303
+    references = set(db.session.execute(select(Submission.reference)).scalars())
+    assert references == {taken, "OW-2345-6789"}

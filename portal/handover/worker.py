@@ -1,0 +1,233 @@
+"""`amtsweg worker`: push deliveries from the outbox to the destinations, signed, until a 2xx.
+
+Each thread claims one delivery at a time, posts it with a timeout and writes
+the outcome. No database transaction stays open while the receiver is being
+waited for. Redirects are not followed: a push goes to the configured URL or
+counts as failed.
+"""
+
+from __future__ import annotations
+
+import http.client
+import json
+import logging
+import threading
+import urllib.error
+import urllib.request
+from collections import Counter
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from flask import Flask, current_app
+from sqlalchemy import select
+from sqlalchemy.exc import OperationalError
+
+from ..extensions import db
+from ..models import Submission
+from .envelope import SETTLED, describe, rfc3339
+from .lifecycle import mark_delivered, now, record_event
+from .models import Delivery, Destination
+from .outbox import RetryPolicy, claim, settle
+from .signing import sign
+
+log = logging.getLogger("amtsweg.handover")
+EVENT_TYPE = "submission.created"
+USER_AGENT = "Amtsweg-Webhooks/1"
+
+
+@dataclass(frozen=True)
+class Outcome:
+    status: int | None
+    error: str | None
+
+    @property
+    def ok(self) -> bool:
+        return self.status is not None and 200 <= self.status < 300
+
+
+class _NoRedirects(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args: Any, **kwargs: Any) -> None:
+        return None  # the 3xx surfaces as an HTTPError, i.e. a failed attempt
+
+
+_opener = urllib.request.build_opener(_NoRedirects)
+
+
+def post(url: str, body: bytes, headers: dict[str, str], timeout: float) -> Outcome:
+    """One HTTP POST; any status is an outcome, any network error too. Never raises."""
+    request = urllib.request.Request(  # noqa: S310 - scheme checked when the URL is configured
+        url, data=body, method="POST",
+        headers={"Content-Type": "application/json", "User-Agent": USER_AGENT, **headers},
+    )
+    try:
+        with _opener.open(request, timeout=timeout) as response:
+            response.read(4096)
+            return Outcome(response.status, None)
+    except urllib.error.HTTPError as error:
+        snippet = error.read(200).decode("utf-8", "replace").strip()
+        error.close()
+        return Outcome(error.code, f"HTTP {error.code}" + (f": {snippet}" if snippet else ""))
+    except urllib.error.URLError as error:
+        return Outcome(None, str(error.reason)[:500])
+    except (OSError, http.client.HTTPException) as error:
+        return Outcome(None, f"{type(error).__name__}: {error}"[:500])
+
+
+def message_body(submission: Submission, destination: Destination) -> bytes:
+    """The webhook payload: Standard Webhooks' {type, timestamp, data}, data as the API shows it."""
+    payload = {
+        "type": EVENT_TYPE,
+        "timestamp": rfc3339(submission.submitted_at),
+        "data": describe(submission, destination.public_jwk),
+    }
+    return json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+def _aware(moment: datetime) -> datetime:
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def _park(delivery_id: int, token: str, status: str) -> str:
+    """Nothing to push: settled already, or the destination pulls."""
+    if settle(delivery_id, token, status=status):
+        db.session.commit()
+    else:
+        db.session.rollback()
+    return status
+
+
+def attempt(delivery_id: int, token: str, policy: RetryPolicy, timeout: float) -> str:
+    """Make one delivery attempt for a claimed row; returns what became of it."""
+    delivery = db.session.get(Delivery, delivery_id)
+    submission = delivery.submission
+    destination = db.session.execute(
+        select(Destination).where(Destination.name == delivery.destination)
+    ).scalar_one_or_none()
+    if submission.status in SETTLED:
+        return _park(delivery_id, token, "skipped")
+    if destination is None or not destination.pushes:
+        return _park(delivery_id, token, "pull")
+    number, webhook_id, queued_at = delivery.attempts + 1, delivery.webhook_id, delivery.queued_at
+    url, secret, submission_id = destination.push_url, destination.signing_secret, submission.id
+    destination_name = destination.name
+    try:
+        body = message_body(submission, destination)
+    except Exception as error:  # a bug or an unusable key: retry later, keep the worker alive
+        log.exception("cannot build the message for delivery %s", webhook_id)
+        body, outcome = None, Outcome(None, f"cannot build the message: {error}"[:500])
+    db.session.rollback()  # end the read transaction: nothing is held while we wait for HTTP
+    started = now()
+    if body is not None:
+        outcome = post(url, body, sign(secret, webhook_id, body, int(started.timestamp())), timeout)
+    finished = now()
+    submission = db.session.get(Submission, submission_id)
+    detail: dict[str, Any] = {"webhook_id": webhook_id, "attempt": number}
+    if outcome.status is not None:
+        detail["status_code"] = outcome.status
+    else:
+        # The network's reason; a receiver's error body stays in delivery.last_error only.
+        detail["error"] = outcome.error
+    if outcome.ok:
+        values: dict[str, Any] = {"status": "delivered", "delivered_at": finished,
+                                  "last_error": None}
+        result = "delivered"
+    elif finished - _aware(queued_at) >= timedelta(seconds=policy.give_up_seconds):
+        values = {"status": "dead", "last_error": outcome.error}
+        result = "dead"
+    else:
+        retry_at = finished + timedelta(seconds=policy.delay(number))
+        values = {"next_attempt_at": retry_at, "last_error": outcome.error}
+        detail["next_attempt_at"] = rfc3339(retry_at)
+        result = "failed"
+    if not settle(delivery_id, token, attempts=number, last_status=outcome.status, **values):
+        db.session.rollback()
+        log.warning("delivery %s: lease ran out during the attempt; result dropped", webhook_id)
+        return "lost"
+    if result == "delivered":
+        mark_delivered(submission, {"via": "push", **detail}, started)
+    else:
+        record_event(submission, "dead_lettered" if result == "dead" else "delivery_failed",
+                     detail, finished)
+    db.session.commit()
+    level = logging.INFO if result == "delivered" else logging.WARNING
+    log.log(level, "delivery %s attempt %d to %s: %s (%s)", webhook_id, number,
+            destination_name, result, outcome.status or outcome.error)
+    return result
+
+
+@dataclass
+class Settings:
+    policy: RetryPolicy
+    timeout: float
+    poll: float
+
+    @property
+    def lease(self) -> float:
+        # Longer than any attempt can take, so a live worker never loses its row.
+        return self.timeout * 2 + 30
+
+    @classmethod
+    def from_config(cls, config: dict) -> Settings:
+        return cls(
+            policy=RetryPolicy.from_config(config),
+            timeout=float(config.get("HANDOVER_TIMEOUT_SECONDS", 15)),
+            poll=float(config.get("HANDOVER_POLL_SECONDS", 2)),
+        )
+
+
+def process_next(settings: Settings) -> str | None:
+    """Claim and attempt one due delivery; None when nothing is due."""
+    claimed = claim(1, settings.lease)
+    if not claimed:
+        return None
+    delivery_id, token = claimed[0]
+    return attempt(delivery_id, token, settings.policy, settings.timeout)
+
+
+def _loop(app: Flask, once: bool, stop: threading.Event, tally: Counter,
+          lock: threading.Lock) -> None:
+    with app.app_context():
+        settings = Settings.from_config(current_app.config)
+        try:
+            while not stop.is_set():
+                try:
+                    result = process_next(settings)
+                except OperationalError as error:  # database busy or away: wait and try again
+                    db.session.rollback()
+                    log.warning("database unavailable: %s", error.orig)
+                    result = None
+                    if once:
+                        break
+                if result is None:
+                    if once:
+                        break
+                    stop.wait(settings.poll)
+                    continue
+                with lock:
+                    tally[result] += 1
+        finally:
+            db.session.remove()
+
+
+def run(app: Flask, concurrency: int = 1, once: bool = False,
+        stop: threading.Event | None = None) -> Counter:
+    """Run `concurrency` delivery threads until `stop` is set (with `once`: until nothing is due).
+
+    Returns how many attempts ended how (delivered, failed, dead, pull, skipped, lost).
+    """
+    stop = stop or threading.Event()
+    tally: Counter = Counter()
+    lock = threading.Lock()
+    threads = [
+        threading.Thread(target=_loop, args=(app, once, stop, tally, lock), name=f"delivery-{i}",
+                         daemon=True)
+        for i in range(max(concurrency, 1))
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        # Join in slices so the main thread stays responsive to signals.
+        while thread.is_alive():
+            thread.join(0.5)
+    return tally

@@ -1,0 +1,32 @@
+"""The stored receipt: made once at submission, never changed, served as stored."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import DateTime, ForeignKey, Integer, LargeBinary, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from ..extensions import db
+from ..models import utcnow
+
+
+class Receipt(db.Model):
+    """The PDF receipt of one submission, with the checksum it was issued with.
+
+    `access_hash` is the SHA-256 of the citizen's receipt code, which opens the
+    receipt with the reference number when the citizen has no draft cookie.
+    """
+
+    __tablename__ = "receipt"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    submission_id: Mapped[str] = mapped_column(ForeignKey("submission.id"), unique=True)
+    pdf: Mapped[bytes] = mapped_column(LargeBinary)
+    sha256: Mapped[str] = mapped_column(String(64))
+    size: Mapped[int] = mapped_column(Integer)
+    access_hash: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    def __repr__(self) -> str:
+        return f"<Receipt {self.submission_id} {self.sha256[:12]}>"

@@ -1,0 +1,127 @@
+"""Fixtures for the form designer: staff accounts of two authorities and signed-in clients."""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import select
+
+from portal.designer.auth import create_user
+from portal.extensions import db
+from portal.models import FormVersion
+from tests.conftest import make_app
+
+PASSWORD = "correct horse battery staple"
+MITTE, NORD = "bezirksamt-mitte", "bezirksamt-nord"
+
+
+@pytest.fixture
+def app(database_url: str, tmp_path: Path) -> Iterator[Flask]:
+    """The suite's app, with the cheapest Argon2 profile so that signing in is fast."""
+    application = make_app(database_url, tmp_path / "instance",
+                           DESIGNER_ARGON2_PROFILE="CHEAPEST")
+    with application.app_context():
+        yield application
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def accounts(app: Flask) -> dict[str, str]:
+    """role name -> e-mail: a designer and a publisher of Mitte, a designer of Nord."""
+    people = {
+        "designer": ("dora.designer@mitte.example", "designer", MITTE),
+        "publisher": ("paul.publisher@mitte.example", "publisher", MITTE),
+        "other": ("nina.nord@nord.example", "designer", NORD),
+        "other_publisher": ("otto.nord@nord.example", "publisher", NORD),
+    }
+    for email, role, authority in people.values():
+        create_user(email, email.split("@")[0].replace(".", " ").title(), role, authority, PASSWORD)
+    db.session.commit()
+    return {key: value[0] for key, value in people.items()}
+
+
+def sign_in(client: FlaskClient, email: str, password: str = PASSWORD):
+    return client.post("/designer/login", data={"email": email, "password": password})
+
+
+def _client(app: Flask, email: str) -> FlaskClient:
+    client = app.test_client()
+    response = sign_in(client, email)
+    assert response.status_code == 303, response.text
+    return client
+
+
+@pytest.fixture
+def designer(app: Flask, accounts: dict[str, str]) -> FlaskClient:
+    return _client(app, accounts["designer"])
+
+
+@pytest.fixture
+def publisher(app: Flask, accounts: dict[str, str]) -> FlaskClient:
+    return _client(app, accounts["publisher"])
+
+
+@pytest.fixture
+def other(app: Flask, accounts: dict[str, str]) -> FlaskClient:
+    """A designer of another authority."""
+    return _client(app, accounts["other"])
+
+
+@pytest.fixture
+def other_publisher(app: Flask, accounts: dict[str, str]) -> FlaskClient:
+    return _client(app, accounts["other_publisher"])
+
+
+def shipped(form_id: str) -> FormVersion:
+    return db.session.execute(
+        select(FormVersion).filter_by(form_id=form_id, authority=None)
+    ).scalars().first()
+
+
+def copy_form(client: FlaskClient, form_id: str = "onlinewache", new_id: str | None = None) -> int:
+    """Copy a shipped form as a new draft; returns the draft id."""
+    response = client.post(f"/designer/versions/{shipped(form_id).id}/copy",
+                           data={"form_id": new_id or form_id})
+    assert response.status_code == 303, response.text
+    return int(response.headers["Location"].rsplit("/", 1)[1])
+
+
+def editor_text(client: FlaskClient, draft_id: int) -> tuple[str, int]:
+    """The text in the editor's textarea and the revision the page would save against."""
+    page = client.get(f"/designer/drafts/{draft_id}")
+    assert page.status_code == 200
+    text = re.search(r'<textarea[^>]*id="definition"[^>]*>\n(.*?)</textarea>', page.text, re.S)
+    revision = re.search(r'name="revision" value="(\d+)"', page.text)
+    return html.unescape(text.group(1)), int(revision.group(1))
+
+
+def save(client: FlaskClient, draft_id: int, text: str, revision: int | None = None):
+    if revision is None:
+        revision = editor_text(client, draft_id)[1]
+    return client.post(f"/designer/drafts/{draft_id}",
+                       data={"definition": text, "revision": str(revision)})
+
+
+def with_new_field(text: str) -> str:
+    """Onlinewache with a question that appears only for a tip ("hinweis")."""
+    document = json.loads(text)
+    document["steps"][0]["fields"].append({
+        "name": "hinweis_quelle", "type": "text", "visible_if": "art == 'hinweis'",
+        "label": {"de": "Woher wissen Sie davon?", "en": "How do you know about it?"},
+    })
+    return json.dumps(document, indent=2, ensure_ascii=False)
+
+
+def publish(client: FlaskClient, draft_id: int):
+    page = client.get(f"/designer/drafts/{draft_id}/publish")
+    revision = re.search(r'name="revision" value="(\d+)"', page.text)
+    assert revision is not None, "no publish button on the page"
+    return client.post(f"/designer/drafts/{draft_id}/publish", data={"revision": revision.group(1)})
