@@ -15,7 +15,6 @@ import copy
 import os
 import signal
 import subprocess
-import sys
 import threading
 import time
 from collections import Counter
@@ -26,7 +25,15 @@ from pathlib import Path
 import sqlalchemy as sa
 
 from bench import report
-from bench.server import ROOT, amtsweg, app_env, postgres_database, prepare_database, rss_mb
+from bench.server import (
+    ROOT,
+    amtsweg,
+    amtsweg_command,
+    app_env,
+    postgres_database,
+    prepare_database,
+    rss_mb,
+)
 
 FORM_ID = "onlinewache"
 BATCH = int(os.environ.get("BENCH_OUTBOX_BATCH", "400"))
@@ -119,8 +126,7 @@ def pending(database_url: str) -> int:
 
 
 def deliver(env: dict[str, str], receiver: Receiver, processes: int, expected: int) -> dict:
-    script = Path(sys.executable).with_name("amtsweg")
-    command = [str(script), "worker", "--concurrency", str(THREADS)]
+    command = [*amtsweg_command(), "worker", "--concurrency", str(THREADS)]
     receiver.reset()
     began = time.monotonic()
     workers = [subprocess.Popen(command, cwd=ROOT, env={**os.environ, **env},

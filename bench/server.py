@@ -41,11 +41,17 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+def amtsweg_command() -> list[str]:
+    """The `amtsweg` console script of this environment (or its entry point, if not installed)."""
+    script = Path(sys.executable).with_name("amtsweg")
+    if script.exists():
+        return [str(script)]
+    return [sys.executable, "-c", "from portal.cli import main; main()"]
+
+
 def amtsweg(*args: str, env: dict[str, str], timeout: float = 120) -> str:
     """Run the `amtsweg` command line with `env`; raises with its output when it fails."""
-    script = Path(sys.executable).with_name("amtsweg")
-    command = [str(script)] if script.exists() else [sys.executable, "-m", "portal.cli"]
-    result = subprocess.run([*command, *args], env={**os.environ, **env}, cwd=ROOT,
+    result = subprocess.run([*amtsweg_command(), *args], env={**os.environ, **env}, cwd=ROOT,
                             capture_output=True, text=True, timeout=timeout)
     if result.returncode != 0:
         raise RuntimeError(f"amtsweg {' '.join(args)} failed:\n{result.stdout}\n{result.stderr}")

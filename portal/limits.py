@@ -95,8 +95,7 @@ def init_app(app: Flask) -> Limiter:
     @limiter.request_filter
     def unlimited() -> bool:
         # Decided before Flask-Limiter resolves any limit: on every other request (steps,
-        # pages, health) the limiter then costs a set lookup instead of a quarter of the
-        # framework's time per request (measured with cProfile, bench/wizard.py).
+        # pages, health) it then costs a set lookup, not the resolution of every limit.
         return request.endpoint not in LIMITED_ENDPOINTS and request.blueprint != API_BLUEPRINT
 
     limiter.init_app(app)
