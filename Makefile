@@ -35,8 +35,10 @@ db: install
 	$(BIN)/amtsweg db upgrade
 	$(BIN)/amtsweg forms load
 
+# The embedded server speaks plain HTTP on loopback, so its cookies cannot be
+# marked Secure; production runs behind TLS with Secure cookies (docs/operations.md).
 run: db
-	$(BIN)/amtsweg run --host 127.0.0.1 --port $(PORT)
+	AMTSWEG_INSECURE_COOKIES=1 $(BIN)/amtsweg run --host 127.0.0.1 --port $(PORT)
 
 test: install
 	$(BIN)/pytest
