@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+
 from jsonschema import Draft202012Validator
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError

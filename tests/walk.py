@@ -10,8 +10,8 @@ import re
 import struct
 import zlib
 from dataclasses import dataclass, field
-from io import BytesIO
 from decimal import Decimal
+from io import BytesIO
 from typing import Any
 
 from babel.numbers import format_decimal

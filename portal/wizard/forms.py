@@ -25,7 +25,7 @@ from wtforms import (
 from wtforms import Form as WTForm
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from ..engine import Field, Form, FieldError, Step, resolve
+from ..engine import Field, FieldError, Form, Step, resolve
 from ..engine.composite import country_names
 
 

@@ -22,19 +22,18 @@ from werkzeug.wrappers import Response
 from .. import drafts
 from ..engine import FieldError, Invalid, Step, check_answers, validate_step
 from ..engine.messages import N_
-from ..uploads import service as uploads
-from ..languages import current_language
 from ..extensions import db
+from ..languages import current_language
 from ..models import Draft, FormVersion
 from ..publishing import compiled, current_version, published_forms
 from ..receipt.service import receipt_by_code, receipt_code, receipt_for
 from ..reference import normalise as normalise_reference
 from ..submissions import NotComplete, submission_for, submit
+from ..uploads import service as uploads
 from . import bp
 from .forms import error_messages, raw_input, step_form
 from .journey import Journey
 from .presenters import attachment_names
-
 
 # -- loading ------------------------------------------------------------------
 

@@ -8,7 +8,7 @@ import pytest
 from playwright.sync_api import Browser, Page
 
 from .axe import assert_accessible
-from .citizen import press_continue, fill_step, shipped_form, step_of, walk
+from .citizen import fill_step, press_continue, shipped_form, step_of, walk
 from .conftest import LiveServer
 
 FORMS = ["onlinewache", "bauantrag", "hilfe-zum-lebensunterhalt"]

@@ -9,6 +9,7 @@ from .axe import assert_accessible, screenshot
 from .citizen import walk
 from .conftest import LiveServer
 
+
 @pytest.mark.parametrize("language", ["de", "en", "uk", "tr", "ar"])
 def test_onlinewache_in_every_language_is_accessible(
     live_server: LiveServer, page: Page, language: str

@@ -10,7 +10,7 @@ from playwright.sync_api import Page, expect
 from tests.walk import minimal_pdf
 
 from .axe import assert_accessible
-from .citizen import press_continue, fill_step, start_and_answer_until, step_of
+from .citizen import fill_step, press_continue, start_and_answer_until, step_of
 from .conftest import LiveServer
 
 
