@@ -22,9 +22,11 @@ from flask_babel import refresh
 from jsonschema import Draft202012Validator
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
+from werkzeug.datastructures import FileStorage
 from werkzeug.wrappers import Response
 
 from ..engine import (
+    Field,
     FieldError,
     Form,
     Invalid,
@@ -40,7 +42,7 @@ from ..extensions import db
 from ..languages import current_language
 from ..wizard.forms import error_messages, raw_input, step_form
 from ..wizard.journey import Journey
-from ..wizard.views import _shown_fields as shown_fields  # the wizard's rule for what a page shows
+from ..wizard.views import receive_files, shown_fields
 from . import bp
 from .checking import check_text
 from .editing import draft_or_404, forms_dir
@@ -247,32 +249,19 @@ def preview_step(draft_id: int, step_id: str) -> Any:
 def _receive_files(step: Step, state: PreviewAnswers
                    ) -> tuple[dict[str, list[str]], list[FieldError]]:
     """Files of the preview: only their names and sizes are kept, their content is discarded."""
-    file_fields = [f for f in step.questions if f.type == "file"]
-    files = {f.name: list((state.answers or {}).get(f.name) or []) for f in file_fields}
     known = dict(state.files or {})
-    errors: list[FieldError] = []
-    if removed := request.form.get("remove"):
-        for ids in files.values():
-            if removed in ids:
-                ids.remove(removed)
-        known.pop(removed, None)
-    for f in file_fields:
-        for upload in request.files.getlist(f"{f.name}-upload"):
-            if not upload or not upload.filename:
-                continue
-            if len(files[f.name]) >= f.max_files:
-                errors.append(FieldError(f, Invalid(
-                    N_("Sie können hier höchstens %(max)s Dateien hochladen."), max=f.max_files)))
-                break
-            size = len(upload.stream.read(int(f.max_size_mb * MB) + 1))
-            if size > f.max_size_mb * MB:
-                errors.append(FieldError(f, Invalid(
-                    N_("Die Datei ist zu groß. Erlaubt sind höchstens %(max)s MB je Datei."),
-                    max=f.max_size_mb)))
-                continue
-            key = f"preview-{secrets.token_hex(6)}"
-            known[key] = {"display_name": upload.filename[:255], "size": size}
-            files[f.name].append(key)
+
+    def store(f: Field, upload: FileStorage) -> str:
+        size = len(upload.stream.read(int(f.max_size_mb * MB) + 1))
+        if size > f.max_size_mb * MB:
+            raise Invalid(N_("Die Datei ist zu groß. Erlaubt sind höchstens %(max)s MB je Datei."),
+                          max=f.max_size_mb)
+        key = f"preview-{secrets.token_hex(6)}"
+        known[key] = {"display_name": upload.filename[:255], "size": size}
+        return key
+
+    files, errors = receive_files(step, state.answers or {}, store,
+                                  discard=lambda key: known.pop(key, None))
     state.files = known
     g.attachment_names = {key: item["display_name"] for key, item in known.items()}
     return files, errors

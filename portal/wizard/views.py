@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from base64 import b64encode
+from collections.abc import Callable
 from typing import Any
 
 from flask import (
@@ -17,10 +18,11 @@ from flask import (
 )
 from flask_babel import gettext as _
 from sqlalchemy import select
+from werkzeug.datastructures import FileStorage
 from werkzeug.wrappers import Response
 
 from .. import drafts
-from ..engine import FieldError, Invalid, Step, check_answers, validate_step
+from ..engine import Field, FieldError, Invalid, Step, check_answers, validate_step
 from ..engine.messages import N_
 from ..extensions import db
 from ..languages import current_language
@@ -187,7 +189,7 @@ def _open_step(step_id: str) -> tuple[Journey, Step]:
     return journey, step
 
 
-def _shown_fields(step: Step, context: dict[str, Any]) -> list:
+def shown_fields(step: Step, context: dict[str, Any]) -> list:
     """Fields to render: those whose condition holds, and those that depend on this very page.
 
     Without JavaScript a page cannot react to its own answers, so a question that
@@ -217,7 +219,7 @@ def _render_step(journey: Journey, step: Step, wtform: Any, errors: list, status
         number=number,
         total=total,
         context=context,
-        shown=_shown_fields(step, context),
+        shown=shown_fields(step, context),
         journey=journey,
         messages=messages,
         parts=parts,
@@ -240,7 +242,10 @@ def step(form_id: str, step_id: str) -> Any:
         return _render_step(journey, step, wtform, [])
     wtform = step_form(g.form, step, language, formdata=request.form)
     raw = raw_input(wtform)
-    files, upload_errors = _receive_files(step, journey.answers)
+    files, upload_errors = receive_files(
+        step, journey.answers,
+        store=lambda f, upload: uploads.accept(g.draft, f, upload.stream, upload.filename).id,
+        discard=lambda attachment_id: uploads.remove(g.draft, attachment_id))
     raw.update(files)
     result = validate_step(step, raw, journey.earlier_answers(step), language)
     ttl = current_app.config["DRAFT_TTL_DAYS"]
@@ -269,11 +274,15 @@ def _staying_for_files() -> bool:
     return request.form.get("action") == "upload" or bool(request.form.get("remove"))
 
 
-def _receive_files(step: Step, values: dict[str, Any]) -> tuple[dict[str, list[str]], list[FieldError]]:
-    """Apply a removal and store new uploads for the step's file fields.
+def receive_files(step: Step, values: dict[str, Any],
+                  store: Callable[[Field, FileStorage], str],
+                  discard: Callable[[str], None]) -> tuple[dict[str, list[str]], list[FieldError]]:
+    """Apply a removal and take new uploads for the step's file fields.
 
-    The attachment ids come from the draft, never from the browser; the
-    browser only sends new files and which one to remove.
+    The attachment ids come from the stored answers, never from the browser; the
+    browser only sends new files and which one to remove. `store` keeps one upload
+    and returns its id (or raises Invalid); `discard` drops a removed one. The wizard
+    and the designer's preview differ only in those two.
     """
     file_fields = [f for f in step.questions if f.type == "file"]
     files = {f.name: list(values.get(f.name) or []) for f in file_fields}
@@ -282,7 +291,7 @@ def _receive_files(step: Step, values: dict[str, Any]) -> tuple[dict[str, list[s
         for ids in files.values():
             if removed in ids:
                 ids.remove(removed)
-                uploads.remove(g.draft, removed)
+                discard(removed)
     for f in file_fields:
         for upload in request.files.getlist(f"{f.name}-upload"):
             if not upload or not upload.filename:
@@ -292,7 +301,7 @@ def _receive_files(step: Step, values: dict[str, Any]) -> tuple[dict[str, list[s
                     N_("Sie können hier höchstens %(max)s Dateien hochladen."), max=f.max_files)))
                 break
             try:
-                files[f.name].append(uploads.accept(g.draft, f, upload.stream, upload.filename).id)
+                files[f.name].append(store(f, upload))
             except Invalid as error:
                 errors.append(FieldError(f, error))
     return files, errors
