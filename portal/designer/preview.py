@@ -40,9 +40,10 @@ from ..engine import (
 from ..engine.messages import N_
 from ..extensions import db
 from ..languages import current_language
-from ..wizard.forms import error_messages, raw_input, step_form
+from ..wizard import pages
+from ..wizard.forms import prefill, raw_input, step_form
 from ..wizard.journey import Journey
-from ..wizard.views import receive_files, shown_fields
+from ..wizard.views import receive_files
 from . import bp
 from .checking import check_text
 from .editing import draft_or_404, forms_dir
@@ -193,26 +194,22 @@ def unavailable(error: _Unavailable) -> tuple[str, int]:
     return _unavailable(error.draft)
 
 
-def _render_step(draft: FormDraft, journey: Journey, step: Step, wtform: Any, errors: list,
+def _render_step(draft: FormDraft, journey: Journey, step: Step, data: dict[str, Any], errors: list,
                  state: PreviewAnswers, status: int = 200, **extra: Any) -> tuple[str, int]:
-    number, total = journey.position(step)
-    context = journey.earlier_answers(step)
-    messages, parts = error_messages(errors, current_language())
     attachments = {
         f.name: [SimpleNamespace(id=key, **state.files[key])
                  for key in journey.answers.get(f.name) or [] if key in (state.files or {})]
         for f in step.questions if f.type == "file"
     }
     before = journey.before(step)
-    return _render(
-        "designer/preview_step.html", draft, status,
-        step=step, journey=journey, wtform=wtform, errors=errors, number=number, total=total,
-        context=context,
-        shown=shown_fields(step, context), messages=messages, parts=parts,
-        attachments=attachments, applies=journey.applies(step),
+    page = pages.step_state(
+        journey, step, data, errors, current_language(),
         back_url=_step_url(draft, before) if before else url_for("designer.preview",
                                                                  draft_id=draft.id),
-        return_to=request.values.get("return_to") == "summary", **extra)
+        return_to=request.values.get("return_to") == "summary", attachments=attachments)
+    return pages.render_page("designer/preview_step.html", page, url_for=_url_for(draft),
+                             draft=draft, form=g.form, step=step, applies=journey.applies(step),
+                             **extra), status
 
 
 @bp.route("/drafts/<int:draft_id>/preview/steps/<step_id>", methods=["GET", "POST"])
@@ -222,10 +219,10 @@ def preview_step(draft_id: int, step_id: str) -> Any:
         return _entry_list(draft, journey, step, state)
     language = current_language()
     if request.method == "GET":
-        wtform = step_form(form, step, language, answers=journey.answers)
-        return _render_step(draft, journey, step, wtform, [], state)
-    wtform = step_form(form, step, language, formdata=request.form)
-    raw = raw_input(wtform)
+        data = prefill(step, journey.answers, language)
+        return _render_step(draft, journey, step, data, [], state)
+    raw = raw_input(step_form(form, step, language, formdata=request.form))
+    shown = dict(raw)
     files, upload_errors = _receive_files(step, state)
     raw.update(files)
     result = validate_step(step, raw, journey.earlier_answers(step), language)
@@ -235,7 +232,7 @@ def preview_step(draft_id: int, step_id: str) -> Any:
         merged = journey.with_step_answers(step, {**kept, **result.values, **files})
         _save(state, merged, journey.completed_without(step))
         errors = upload_errors or ([] if staying else result.errors)
-        return _render_step(draft, journey, step, wtform, errors, state, 422 if errors else 200)
+        return _render_step(draft, journey, step, shown, errors, state, 422 if errors else 200)
     _save(state, journey.with_step_answers(step, result.values), journey.completed_with(step))
     if request.form.get("action") == "save":
         flash(_("In der Vorschau wird nichts gespeichert, um später fortzusetzen. Ihre Antworten "
@@ -279,13 +276,14 @@ def _entry_list(draft: FormDraft, journey: Journey, step: Step, state: PreviewAn
         else:
             _save(state, journey.answers, journey.completed_with(step))
             return redirect(_step_url(draft, journey.after(step)), code=303)
-    number, total = journey.position(step)
     before = journey.before(step)
-    return _render("designer/preview_entries.html", draft, 422 if error else 200, step=step,
-                   journey=journey, entries=entries, error=error, number=number, total=total,
-                   applies=journey.applies(step),
-                   back_url=_step_url(draft, before) if before else url_for("designer.preview",
-                                                                            draft_id=draft.id))
+    back_url = (_step_url(draft, before) if before
+                else url_for("designer.preview", draft_id=draft.id))
+    page = pages.step_state(journey, step, {}, [], current_language(), back_url)
+    html = pages.render_page("designer/preview_entries.html", page, url_for=_url_for(draft),
+                             draft=draft, form=g.form, step=step, entries=entries, error=error,
+                             applies=journey.applies(step), back_url=back_url)
+    return html, (422 if error else 200)
 
 
 @bp.route("/drafts/<int:draft_id>/preview/steps/<step_id>/entries/<entry>",
@@ -304,13 +302,12 @@ def preview_entry(draft_id: int, step_id: str, entry: str) -> Any:
     language = current_language()
     current = entries[index] if index < len(entries) else {}
     if request.method == "GET":
-        wtform = step_form(form, step, language, answers=current)
-        return _render_step(draft, journey, step, wtform, [], state, entry_number=index + 1,
-                            action_url=request.path)
-    wtform = step_form(form, step, language, formdata=request.form)
-    result = validate_step(step, raw_input(wtform), journey.earlier_answers(step), language)
+        return _render_step(draft, journey, step, prefill(step, current, language), [], state,
+                            entry_number=index + 1, action_url=request.path)
+    raw = raw_input(step_form(form, step, language, formdata=request.form))
+    result = validate_step(step, dict(raw), journey.earlier_answers(step), language)
     if not result.ok:
-        return _render_step(draft, journey, step, wtform, result.errors, state, 422,
+        return _render_step(draft, journey, step, raw, result.errors, state, 422,
                             entry_number=index + 1, action_url=request.path)
     entries[index:index + 1] = [result.values]
     _save(state, journey.with_entries(step, entries), journey.completed_without(step))

@@ -14,6 +14,7 @@ from flask_babel import gettext as _
 from markupsafe import Markup, escape
 
 from ..engine import Field, Step
+from ..engine.composite import country_names
 from ..languages import current_language
 from ..models import Attachment
 from ..uploads.checks import describe_types
@@ -83,6 +84,12 @@ def summarise_entry(step: Step, entry: dict[str, Any]) -> str:
         if len(parts) == 2:
             break
     return " – ".join(p.replace("\n", ", ") for p in parts if p)
+
+
+@bp.app_template_global()
+def country_options() -> list[tuple[str, str]]:
+    """Every country as (ISO code, name in the citizen's language), for an address's select."""
+    return list(country_names(current_language()).items())
 
 
 @bp.app_template_global()

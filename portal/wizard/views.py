@@ -32,8 +32,8 @@ from ..receipt.service import receipt_by_code, receipt_code, receipt_for
 from ..reference import normalise as normalise_reference
 from ..submissions import NotComplete, submission_for, submit
 from ..uploads import service as uploads
-from . import bp
-from .forms import error_messages, raw_input, step_form
+from . import bp, pages
+from .forms import prefill, raw_input, step_form
 from .journey import Journey
 from .presenters import attachment_names
 
@@ -189,46 +189,27 @@ def _open_step(step_id: str) -> tuple[Journey, Step]:
     return journey, step
 
 
-def shown_fields(step: Step, context: dict[str, Any]) -> list:
-    """Fields to render: those whose condition holds, and those that depend on this very page.
-
-    Without JavaScript a page cannot react to its own answers, so a question that
-    depends on another question of the same step is shown; the engine discards
-    its answer if it does not apply.
-    """
-    own = {f.name for f in step.questions}
-    return [f for f in step.fields
-            if f.visible_if is None or f.visible_if.names & own or f.is_visible(context)]
-
-
-def _render_step(journey: Journey, step: Step, wtform: Any, errors: list, status: int = 200,
-                 files: dict[str, list[str]] | None = None, **extra: Any) -> tuple[str, int]:
-    number, total = journey.position(step)
-    context = journey.earlier_answers(step)
-    messages, parts = error_messages(errors, current_language())
-    by_id = {a.id: a for a in uploads.attachments_for(g.draft)}
+def _render_step(journey: Journey, step: Step, data: dict[str, Any], errors: list,
+                 status: int = 200, files: dict[str, list[str]] | None = None,
+                 entry_number: int | None = None) -> tuple[str, int]:
+    """A step, or an entry of a repeating step; its skeleton is kept per version, language, page."""
+    language = current_language()
     files = files if files is not None else {
         f.name: list(journey.answers.get(f.name) or []) for f in step.questions if f.type == "file"}
-    attachments = {name: [by_id[i] for i in ids if i in by_id] for name, ids in files.items()}
-    return render_template(
-        "wizard/step.html",
-        form=g.form,
-        step=step,
-        wtform=wtform,
-        errors=errors,
-        number=number,
-        total=total,
-        context=context,
-        shown=shown_fields(step, context),
-        journey=journey,
-        messages=messages,
-        parts=parts,
-        attachments=attachments,
-        back_url=_step_url(journey.before(step)) if journey.before(step) else
-        url_for("wizard.start_page", form_id=g.form.id),
-        return_to=request.values.get("return_to") == "summary",
-        **extra,
-    ), status
+    attachments: dict[str, list] = {}
+    if files:
+        by_id = {a.id: a for a in uploads.attachments_for(g.draft)}
+        attachments = {name: [by_id[i] for i in ids if i in by_id] for name, ids in files.items()}
+    before = journey.before(step)
+    state = pages.step_state(
+        journey, step, data, errors, language,
+        back_url=_step_url(before) if before else url_for("wizard.start_page", form_id=g.form.id),
+        return_to=request.values.get("return_to") == "summary", attachments=attachments)
+    key = ("wizard/step.html", g.form.content_hash, step.id, language, request.path, entry_number)
+    html = pages.render_page("wizard/step.html", state, key, form=g.form, step=step,
+                             entry_number=entry_number,
+                             action_url=request.path if entry_number else None)
+    return html, status
 
 
 @bp.route("/forms/<form_id>/steps/<step_id>", methods=["GET", "POST"])
@@ -238,10 +219,9 @@ def step(form_id: str, step_id: str) -> Any:
         return _entry_list(journey, step)
     language = current_language()
     if request.method == "GET":
-        wtform = step_form(g.form, step, language, answers=journey.answers)
-        return _render_step(journey, step, wtform, [])
-    wtform = step_form(g.form, step, language, formdata=request.form)
-    raw = raw_input(wtform)
+        return _render_step(journey, step, prefill(step, journey.answers, language), [])
+    raw = raw_input(step_form(g.form, step, language, formdata=request.form))
+    shown = dict(raw)
     files, upload_errors = receive_files(
         step, journey.answers,
         store=lambda f, upload: uploads.accept(g.draft, f, upload.stream, upload.filename).id,
@@ -254,7 +234,7 @@ def step(form_id: str, step_id: str) -> Any:
         # An upload or removal: show the page again with the file list, nothing else flagged.
         merged = journey.with_step_answers(step, {**_kept(journey, step), **result.values, **files})
         drafts.save(g.draft, merged, journey.completed_without(step), step.id, ttl)
-        return _render_step(journey, step, wtform, upload_errors, 422 if upload_errors else 200,
+        return _render_step(journey, step, shown, upload_errors, 422 if upload_errors else 200,
                             files=files)
     if not result.ok:
         # Keep what was valid, so a closed tab loses as little as possible.
@@ -262,7 +242,7 @@ def step(form_id: str, step_id: str) -> Any:
         drafts.save(g.draft, merged, journey.completed_without(step), step.id, ttl)
         if saving:
             return _save_for_later(step.id)
-        return _render_step(journey, step, wtform, result.errors, 422)
+        return _render_step(journey, step, shown, result.errors, 422)
     drafts.save(g.draft, journey.with_step_answers(step, result.values),
                 journey.completed_with(step), step.id, ttl)
     if saving:
@@ -353,13 +333,11 @@ def _entry_list(journey: Journey, step: Step) -> Any:
             return redirect(_next_url(journey, step), code=303)
     elif not entries and step.repeat.min > 0:
         return redirect(url_for("wizard.entry", form_id=g.form.id, step_id=step.id, entry="new"))
-    number, total = journey.position(step)
-    return render_template(
-        "wizard/entries.html", form=g.form, step=step, entries=entries, error=error,
-        number=number, total=total, journey=journey,
-        back_url=_step_url(journey.before(step)) if journey.before(step) else
-        url_for("wizard.start_page", form_id=g.form.id),
-    ), (422 if error else 200)
+    before = journey.before(step)
+    back_url = _step_url(before) if before else url_for("wizard.start_page", form_id=g.form.id)
+    state = pages.step_state(journey, step, {}, [], current_language(), back_url)
+    return pages.render_page("wizard/entries.html", state, form=g.form, step=step, entries=entries,
+                             error=error, back_url=back_url), (422 if error else 200)
 
 
 def _entry_index(entry: str, entries: list) -> int | None:
@@ -385,12 +363,12 @@ def entry(form_id: str, step_id: str, entry: str) -> Any:
     earlier = journey.earlier_answers(step)
     current = entries[index] if index < len(entries) else {}
     if request.method == "GET":
-        wtform = step_form(g.form, step, language, answers=current)
-        return _render_entry(journey, step, wtform, [], index)
-    wtform = step_form(g.form, step, language, formdata=request.form)
-    result = validate_step(step, raw_input(wtform), earlier, language)
+        return _render_step(journey, step, prefill(step, current, language), [],
+                            entry_number=index + 1)
+    raw = raw_input(step_form(g.form, step, language, formdata=request.form))
+    result = validate_step(step, dict(raw), earlier, language)
     if not result.ok:
-        return _render_entry(journey, step, wtform, result.errors, index, 422)
+        return _render_step(journey, step, raw, result.errors, 422, entry_number=index + 1)
     entries[index:index + 1] = [result.values]
     drafts.save(g.draft, journey.with_entries(step, entries), _entries_done(journey, step, entries),
                 step.id, current_app.config["DRAFT_TTL_DAYS"])
@@ -404,12 +382,6 @@ def _entries_done(journey: Journey, step: Step, entries: list) -> list[str]:
     if journey.is_done(step) and len(entries) >= step.repeat.min:
         return journey.completed_with(step)
     return journey.completed_without(step)
-
-
-def _render_entry(journey: Journey, step: Step, wtform: Any, errors: list, index: int,
-                  status: int = 200) -> tuple[str, int]:
-    return _render_step(journey, step, wtform, errors, status, entry_number=index + 1,
-                        action_url=request.path)
 
 
 @bp.post("/forms/<form_id>/steps/<step_id>/entries/<int:number>/remove")

@@ -1,0 +1,266 @@
+"""Step pages in two stages: a skeleton rendered once, filled in on every request.
+
+Most of a step page is the same for everyone who opens that step in that
+language: labels, hints, options, translated texts and the markup of every
+input. Jinja renders that once per form version, step, language and page
+address (the skeleton); what differs between requests is left as numbered
+slots, which `Skeleton.fill` replaces from a `PageState`:
+
+- `slot("value", name, part...)`: what an input shows; `checked`, `selected`,
+  `ticked`: the state of a choice;
+- `slot("when", test, ...)` … `slot("end")`: markup kept only when the test
+  holds (an error on a field, a question that applies, a step that is done);
+  `unless` is its opposite;
+- `slot("live", macro, ...)`: a part rendered anew each time (the error
+  summary, a file field with its uploads).
+
+The templates call `slot` wherever a request decides something, and nowhere
+else, so the markup lives in the templates only. The designer's preview and
+the list of entries go through the same two stages without keeping the
+skeleton.
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+from collections import OrderedDict
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from threading import Lock
+from typing import Any
+
+from flask import current_app, render_template
+from flask_wtf.csrf import generate_csrf
+from markupsafe import Markup, escape
+
+from ..engine import Field, Step
+from .forms import error_messages
+from .journey import Journey
+
+#: Skeletons kept per process; a form version has a few dozen (steps × languages).
+CACHE_SIZE = 2048
+
+_END = object()
+
+
+@dataclass
+class PageState:
+    """What one request decides about a page; every slot is answered from here."""
+
+    data: Mapping[str, Any] = field(default_factory=dict)
+    messages: Mapping[str, str] = field(default_factory=dict)
+    parts: Mapping[str, str | None] = field(default_factory=dict)
+    errors: list = field(default_factory=list)
+    shown: set[int] = field(default_factory=set)
+    step_states: Mapping[str, str] = field(default_factory=dict)
+    number: int = 0
+    total: int = 0
+    back_url: str = ""
+    return_to: bool = False
+    #: Template context for the parts rendered anew (`live`): form, step, attachments…
+    context: dict[str, Any] = field(default_factory=dict)
+
+    # -- the values of slots -------------------------------------------------------
+
+    def answer(self, name: str, *path: str) -> Any:
+        value = self.data.get(name)
+        for part in path:
+            value = value.get(part) if isinstance(value, Mapping) else None
+        return value
+
+    def value(self, name: str, *path: str) -> str:
+        value = self.answer(name, *path)
+        return escape(value) if value else ""
+
+    def checked(self, name: str, option: str) -> str:
+        """A radio button or one of several checkboxes."""
+        value = self.data.get(name)
+        hit = option in value if isinstance(value, list | tuple | set) else value == option
+        return " checked" if hit else ""
+
+    def ticked(self, name: str) -> str:
+        """A single checkbox."""
+        return " checked" if self.data.get(name) else ""
+
+    def selected(self, name: str, option: str, *path_and_default: str) -> str:
+        """An option of a select; a composite's select names its part, then its default."""
+        if path_and_default:
+            part, default = path_and_default
+            value = self.answer(name, part) or default
+        else:
+            value = self.data.get(name)
+        return " selected" if value == option else ""
+
+    def message(self, name: str) -> str:
+        return escape(self.messages.get(name, ""))
+
+    def csrf(self) -> str:
+        return generate_csrf()
+
+    def position(self, which: str) -> str:
+        """"Step <number> of <total>"."""
+        return str(self.number if which == "number" else self.total)
+
+    def back(self) -> str:
+        return escape(self.back_url)
+
+    # -- the tests of `when` ---------------------------------------------------------
+
+    def test(self, kind: str, *args: Any) -> bool:
+        match kind:
+            case "errors":
+                return bool(self.errors)
+            case "error":
+                return bool(self.messages.get(args[0]))
+            case "part_error":  # a part of a composite: flagged unless another part failed
+                name, *which = args
+                return bool(self.messages.get(name)) and self.parts.get(name) in (None, *which)
+            case "shown":
+                return args[0] in self.shown
+            case "return_to":
+                return self.return_to
+            case "numbered":
+                return bool(self.number)
+            case "step":  # ("step", id, "current" | "done" | "todo")
+                return self.step_states.get(args[0]) == args[1]
+        raise ValueError(f"unknown test {kind!r}")
+
+
+class _Recorder:
+    """The `slot` of a skeleton rendering: remembers each call, leaves a marker."""
+
+    def __init__(self) -> None:
+        self.nonce = secrets.token_hex(4)
+        self.calls: list[tuple[str, tuple]] = []
+
+    def __call__(self, kind: str, *args: Any) -> Markup:
+        self.calls.append((kind, args))
+        # Only hex digits and a number: nothing of a citizen's or a designer's text.
+        return Markup(f"\x00{self.nonce}:{len(self.calls) - 1}\x00")  # noqa: S704
+
+
+class Skeleton:
+    """A rendered page with its slots: a tree of text, slots and conditional blocks."""
+
+    def __init__(self, text: str, recorder: _Recorder) -> None:
+        pieces = re.split(f"\x00{recorder.nonce}:(\\d+)\x00", text)
+        root: list = []
+        stack: list[list] = [root]
+        for index, piece in enumerate(pieces):
+            if index % 2 == 0:
+                if piece:
+                    stack[-1].append(piece)
+                continue
+            kind, args = recorder.calls[int(piece)]
+            if kind in ("when", "unless"):
+                block: list = []
+                stack[-1].append((kind, args, block))
+                stack.append(block)
+            elif kind == "end":
+                if len(stack) == 1:
+                    raise ValueError("slot('end') without a 'when' or 'unless'")
+                stack.pop()
+            else:
+                stack[-1].append((kind, args, None))
+        if len(stack) != 1:
+            raise ValueError("a slot('when') is never ended")
+        self.items = root
+
+    def fill(self, state: PageState, render_live: Callable[[str, tuple, PageState], str]) -> str:
+        out: list[str] = []
+        self._fill(self.items, state, render_live, out)
+        return "".join(out)
+
+    def _fill(self, items: Iterable, state: PageState, render_live: Callable,
+              out: list[str]) -> None:
+        for item in items:
+            if item.__class__ is str:
+                out.append(item)
+                continue
+            kind, args, block = item
+            if block is not None:
+                if state.test(*args) == (kind == "when"):
+                    self._fill(block, state, render_live, out)
+            elif kind == "live":
+                out.append(render_live(args[0], args[1:], state))
+            else:
+                out.append(getattr(state, kind)(*args))
+
+
+_skeletons: OrderedDict[tuple, Skeleton] = OrderedDict()
+_lock = Lock()
+
+
+def skeleton(render: Callable[[_Recorder], str], key: tuple | None = None) -> Skeleton:
+    """The skeleton `render(slot)` makes; kept under `key` (unless None) for later requests."""
+    if key is not None:
+        with _lock:
+            found = _skeletons.get(key)
+            if found is not None:
+                _skeletons.move_to_end(key)
+                return found
+    recorder = _Recorder()
+    made = Skeleton(render(recorder), recorder)
+    if key is not None:
+        with _lock:
+            _skeletons[key] = made
+            while len(_skeletons) > CACHE_SIZE:
+                _skeletons.popitem(last=False)
+    return made
+
+
+# -- rendering with Flask's templates --------------------------------------------------
+
+
+def render_page(template: str, state: PageState, key: tuple | None = None, **context: Any) -> str:
+    """Render `template` in two stages; with a `key` the skeleton is kept for later requests.
+
+    Everything in `context` must be the same for every request with the same key.
+    """
+    page = skeleton(lambda slot: render_template(template, slot=slot, **context), key)
+    return page.fill(state, _render_live)
+
+
+def _render_live(macro: str, args: tuple, state: PageState) -> str:
+    """A part of the page made anew on each request: a macro of macros.html."""
+    def render(slot: _Recorder) -> str:
+        context = {**state.context, "slot": slot, "messages": state.messages, "parts": state.parts,
+                   "errors": state.errors}
+        current_app.update_template_context(context)
+        module = current_app.jinja_env.get_template("macros.html").make_module(context)
+        return str(getattr(module, macro)(*args))
+
+    return skeleton(render).fill(state, _render_live)
+
+
+def shown_fields(step: Step, context: Mapping[str, Any]) -> list[Field]:
+    """Fields to render: those whose condition holds, and those that depend on this very page.
+
+    Without JavaScript a page cannot react to its own answers, so a question that
+    depends on another question of the same step is shown; the engine discards
+    its answer if it does not apply.
+    """
+    own = {f.name for f in step.questions}
+    return [f for f in step.fields
+            if f.visible_if is None or f.visible_if.names & own or f.is_visible(context)]
+
+
+def step_state(journey: Journey, step: Step, data: Mapping[str, Any], errors: list, language: str,
+               back_url: str, return_to: bool = False, **context: Any) -> PageState:
+    """The state of a step page for this request: answers shown, errors, progress.
+
+    `journey` is the citizen's (or the preview's) Journey; `context` goes to the
+    parts rendered anew (the attachments of file fields).
+    """
+    messages, parts = error_messages(errors, language)
+    number, total = journey.position(step)
+    states = {s.id: "current" if s.id == step.id else "done" if journey.is_done(s) else "todo"
+              for s in journey.steps}
+    visible = {id(f) for f in shown_fields(step, journey.earlier_answers(step))}
+    return PageState(
+        data=data, messages=messages, parts=parts, errors=errors,
+        shown={index for index, f in enumerate(step.fields) if id(f) in visible},
+        step_states=states, number=number, total=total, back_url=back_url, return_to=return_to,
+        context={"form": journey.form, "step": step, "journey": journey, **context},
+    )
