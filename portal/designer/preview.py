@@ -221,7 +221,7 @@ def preview_step(draft_id: int, step_id: str) -> Any:
     if request.method == "GET":
         data = prefill(step, journey.answers, language)
         return _render_step(draft, journey, step, data, [], state)
-    raw = raw_input(step_form(form, step, language, formdata=request.form))
+    raw = raw_input(step_form(form, step, request.form))
     shown = dict(raw)
     files, upload_errors = _receive_files(step, state)
     raw.update(files)
@@ -304,7 +304,7 @@ def preview_entry(draft_id: int, step_id: str, entry: str) -> Any:
     if request.method == "GET":
         return _render_step(draft, journey, step, prefill(step, current, language), [], state,
                             entry_number=index + 1, action_url=request.path)
-    raw = raw_input(step_form(form, step, language, formdata=request.form))
+    raw = raw_input(step_form(form, step, request.form))
     result = validate_step(step, dict(raw), journey.earlier_answers(step), language)
     if not result.ok:
         return _render_step(draft, journey, step, raw, result.errors, state, 422,

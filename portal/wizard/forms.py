@@ -1,14 +1,15 @@
 """The one place that builds WTForms classes from the engine's steps.
 
-WTForms collects and renders the inputs (names, ids, values); the rules are
-the engine's. Form classes are built once per form version, step and language.
+WTForms collects what a step posts (composite inputs as nested data); the
+rules are the engine's and the markup is the templates' (portal/wizard/pages.py).
+Form classes are built once per form version and step.
 """
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from collections.abc import Mapping
 from decimal import Decimal
-from functools import lru_cache
 from typing import Any
 
 from babel.numbers import format_decimal
@@ -20,13 +21,10 @@ from wtforms import (
     SelectField,
     SelectMultipleField,
     StringField,
-    TextAreaField,
 )
 from wtforms import Form as WTForm
-from wtforms.widgets import CheckboxInput, ListWidget
 
-from ..engine import Field, FieldError, Form, Step, resolve
-from ..engine.composite import country_names
+from ..engine import Field, FieldError, Form, Step
 
 
 class DateParts(WTForm):
@@ -47,46 +45,23 @@ class NameParts(WTForm):
     family_name = StringField()
 
 
-def _address_parts(language: str) -> type[WTForm]:
-    countries = list(country_names(language).items())
-    return type(
-        "AddressParts",
-        (WTForm,),
-        {
-            "street": StringField(),
-            "house_number": StringField(),
-            "postcode": StringField(),
-            "city": StringField(),
-            "country": SelectField(choices=countries, default="DE", validate_choice=False),
-        },
-    )
+class AddressParts(WTForm):
+    street = StringField()
+    house_number = StringField()
+    postcode = StringField()
+    city = StringField()
+    country = StringField(default="DE")
 
 
-class MultiCheckbox(SelectMultipleField):
-    widget = ListWidget(prefix_label=False)
-    option_widget = CheckboxInput()
-
-
-def _wtforms_field(field: Field, form: Form, language: str) -> Any:
-    def label(option_map: Mapping[str, str]) -> str:
-        return resolve(option_map, language, form.default_language)
-
+def _wtforms_field(field: Field) -> Any:
+    """The input a field collects; options and rules are the engine's, markup the templates'."""
     match field.type:
-        case "textarea":
-            return TextAreaField()
         case "radio":
-            return RadioField(
-                choices=[(o.value, label(o.label)) for o in field.options], validate_choice=False
-            )
+            return RadioField(validate_choice=False)
         case "select":
-            return SelectField(
-                choices=[("", "")] + [(o.value, label(o.label)) for o in field.options],
-                validate_choice=False,
-            )
+            return SelectField(validate_choice=False)
         case "checkboxes":
-            return MultiCheckbox(
-                choices=[(o.value, label(o.label)) for o in field.options], validate_choice=False
-            )
+            return SelectMultipleField(validate_choice=False)
         case "checkbox":
             return BooleanField(false_values=("", "false", "n", "no", "off"))
         case "date":
@@ -96,32 +71,28 @@ def _wtforms_field(field: Field, form: Form, language: str) -> Any:
         case "person_name":
             return FormField(NameParts)
         case "address":
-            return FormField(_address_parts(language))
+            return FormField(AddressParts)
         case "file":
             return FieldList(StringField())
         case _:
             return StringField()
 
 
-_forms_by_hash: dict[str, Form] = {}
+#: WTForms classes per (form version's content hash, step id); the oldest are dropped.
+_classes: OrderedDict[tuple[str, str], type[WTForm]] = OrderedDict()
+CLASSES_KEPT = 512
 
 
-def step_form(form: Form, step: Step, language: str, formdata: Any = None,
-              answers: Mapping[str, Any] | None = None) -> WTForm:
-    """A bound WTForms form for one step: from the request, or prefilled from answers."""
-    _forms_by_hash.setdefault(form.content_hash, form)
-    cls = _form_class_for(form.content_hash, step.id, language)
-    if formdata is not None:
-        return cls(formdata=formdata)
-    return cls(data=prefill(step, answers or {}, language))
-
-
-@lru_cache(maxsize=512)
-def _form_class_for(content_hash: str, step_id: str, language: str) -> type[WTForm]:
-    form = _forms_by_hash[content_hash]
-    step = form.step(step_id)
-    attrs = {f.name: _wtforms_field(f, form, language) for f in step.questions}
-    return type(f"Step_{step_id}", (WTForm,), attrs)
+def step_form(form: Form, step: Step, formdata: Any) -> WTForm:
+    """The step's inputs collected from the request by WTForms."""
+    key = (form.content_hash, step.id)
+    cls = _classes.get(key)
+    if cls is None:
+        attrs = {f.name: _wtforms_field(f) for f in step.questions}
+        cls = _classes[key] = type(f"Step_{step.id}", (WTForm,), attrs)
+        while len(_classes) > CLASSES_KEPT:
+            _classes.popitem(last=False)
+    return cls(formdata=formdata)
 
 
 def raw_input(wtform: WTForm) -> dict[str, Any]:

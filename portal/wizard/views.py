@@ -220,7 +220,7 @@ def step(form_id: str, step_id: str) -> Any:
     language = current_language()
     if request.method == "GET":
         return _render_step(journey, step, prefill(step, journey.answers, language), [])
-    raw = raw_input(step_form(g.form, step, language, formdata=request.form))
+    raw = raw_input(step_form(g.form, step, request.form))
     shown = dict(raw)
     files, upload_errors = receive_files(
         step, journey.answers,
@@ -365,7 +365,7 @@ def entry(form_id: str, step_id: str, entry: str) -> Any:
     if request.method == "GET":
         return _render_step(journey, step, prefill(step, current, language), [],
                             entry_number=index + 1)
-    raw = raw_input(step_form(g.form, step, language, formdata=request.form))
+    raw = raw_input(step_form(g.form, step, request.form))
     result = validate_step(step, dict(raw), earlier, language)
     if not result.ok:
         return _render_step(journey, step, raw, result.errors, 422, entry_number=index + 1)
