@@ -105,26 +105,30 @@ class PageState:
     def back(self) -> str:
         return escape(self.back_url)
 
-    # -- the tests of `when` ---------------------------------------------------------
+    # -- the tests of `when` and `unless` ------------------------------------------------
 
-    def test(self, kind: str, *args: Any) -> bool:
-        match kind:
-            case "errors":
-                return bool(self.errors)
-            case "error":
-                return bool(self.messages.get(args[0]))
-            case "part_error":  # a part of a composite: flagged unless another part failed
-                name, *which = args
-                return bool(self.messages.get(name)) and self.parts.get(name) in (None, *which)
-            case "shown":
-                return args[0] in self.shown
-            case "return_to":
-                return self.return_to
-            case "numbered":
-                return bool(self.number)
-            case "step":  # ("step", id, "current" | "done" | "todo")
-                return self.step_states.get(args[0]) == args[1]
-        raise ValueError(f"unknown test {kind!r}")
+    def test_errors(self) -> bool:
+        return bool(self.errors)
+
+    def test_error(self, name: str) -> bool:
+        return bool(self.messages.get(name))
+
+    def test_part_error(self, name: str, *which: str | None) -> bool:
+        """A part of a composite: flagged unless the error names another part."""
+        return bool(self.messages.get(name)) and self.parts.get(name) in (None, *which)
+
+    def test_shown(self, index: int) -> bool:
+        return index in self.shown
+
+    def test_return_to(self) -> bool:
+        return self.return_to
+
+    def test_numbered(self) -> bool:
+        return bool(self.number)
+
+    def test_step(self, step_id: str, which: str) -> bool:
+        """"current", "done" or "todo"; a step that does not apply is none of them."""
+        return self.step_states.get(step_id) == which
 
 
 class _Recorder:
@@ -154,15 +158,20 @@ class Skeleton:
                 continue
             kind, args = recorder.calls[int(piece)]
             if kind in ("when", "unless"):
+                test = f"test_{args[0]}"
+                if not hasattr(PageState, test):
+                    raise ValueError(f"unknown test {args[0]!r}")
                 block: list = []
-                stack[-1].append((kind, args, block))
+                stack[-1].append((test, args[1:], block, kind == "when"))
                 stack.append(block)
             elif kind == "end":
                 if len(stack) == 1:
                     raise ValueError("slot('end') without a 'when' or 'unless'")
                 stack.pop()
+            elif kind == "live" or hasattr(PageState, kind):
+                stack[-1].append((kind, args, None, None))
             else:
-                stack[-1].append((kind, args, None))
+                raise ValueError(f"unknown slot {kind!r}")
         if len(stack) != 1:
             raise ValueError("a slot('when') is never ended")
         self.items = root
@@ -178,14 +187,14 @@ class Skeleton:
             if item.__class__ is str:
                 out.append(item)
                 continue
-            kind, args, block = item
+            name, args, block, wanted = item
             if block is not None:
-                if state.test(*args) == (kind == "when"):
+                if getattr(state, name)(*args) == wanted:
                     self._fill(block, state, render_live, out)
-            elif kind == "live":
+            elif name == "live":
                 out.append(render_live(args[0], args[1:], state))
             else:
-                out.append(getattr(state, kind)(*args))
+                out.append(getattr(state, name)(*args))
 
 
 _skeletons: OrderedDict[tuple, Skeleton] = OrderedDict()
