@@ -8,9 +8,28 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask
+from flask.sessions import SecureCookieSessionInterface
+from itsdangerous import URLSafeTimedSerializer
 
 from .config import ROOT, defaults
 from .extensions import csrf, db, migrate
+
+
+class _CookieSessions(SecureCookieSessionInterface):
+    """Flask's signed cookie session, its serializer built once per key.
+
+    Flask builds a new one (and test-serializes an empty dict with it) both when it
+    reads and when it writes the cookie, on every request; the cookie is the same.
+    """
+
+    _made: tuple[tuple, URLSafeTimedSerializer | None] | None = None
+
+    def get_signing_serializer(self, app: Flask) -> URLSafeTimedSerializer | None:
+        keys = (app.secret_key, tuple(app.config["SECRET_KEY_FALLBACKS"] or ()))
+        made = self._made
+        if made is None or made[0] != keys:
+            made = self._made = (keys, super().get_signing_serializer(app))
+        return made[1]
 
 
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
@@ -23,6 +42,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app = Flask(__name__, instance_path=str(instance_path), instance_relative_config=True)
     app.config.update(defaults(instance_path))
     app.config.update(config or {})
+    app.session_interface = _CookieSessions()
     instance_path.mkdir(parents=True, exist_ok=True)
 
     db.init_app(app)

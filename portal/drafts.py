@@ -11,8 +11,8 @@ import secrets
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import delete, select
-from sqlalchemy.orm import joinedload
+from sqlalchemy import bindparam, delete, select, update
+from sqlalchemy.orm.attributes import set_committed_value
 
 from .extensions import db
 from .models import Draft, FormVersion
@@ -46,32 +46,48 @@ def start_draft(version: FormVersion, language: str, ttl_days: int) -> Draft:
     return draft
 
 
-#: A step needs the version's id and hash, not its definition: the compiled form is cached
-#: per process (publishing.compiled), and loading ~160 kB of JSON on every request took a
-#: tenth of a step's time (bench/wizard.py). Touching .definition still loads it.
-_WITHOUT_DEFINITION = joinedload(Draft.form_version).defer(FormVersion.definition)
+#: The draft by id, with its version's id, number and hash joined in (models.Draft) but not
+#: its definition (deferred in the model): the compiled form is cached per process
+#: (publishing.compiled). Built once: constructing a statement and its cache key on every
+#: request cost more than running it.
+_BY_ID = select(Draft).where(Draft.id == bindparam("draft_id"))
+
+
+def _live(draft: Draft | None) -> Draft | None:
+    return draft if draft is not None and _aware(draft.expires_at) > now() else None
 
 
 def find_draft(draft_id: str | None) -> Draft | None:
     """The live draft with this id, or None; expired drafts count as gone."""
     if not draft_id:
         return None
-    draft = db.session.get(Draft, draft_id, options=[_WITHOUT_DEFINITION])
-    if draft is None or _aware(draft.expires_at) <= now():
-        return None
-    return draft
+    return _live(db.session.execute(_BY_ID, {"draft_id": draft_id}).scalar_one_or_none())
+
+
+#: The columns a step writes. One prepared UPDATE: the ORM's unit of work (history of every
+#: attribute, dependency sorting, the joined form version) cost more than the statement.
+_STEP_COLUMNS = ("answers", "completed_steps", "current_step", "updated_at", "expires_at")
+_SAVE = (update(Draft.__table__).where(Draft.__table__.c.id == bindparam("draft_id"))
+         .values({name: bindparam(f"new_{name}", type_=Draft.__table__.c[name].type)
+                  for name in _STEP_COLUMNS}))
 
 
 def save(draft: Draft, answers: dict[str, Any], completed: list[str], current: str | None,
          ttl_days: int) -> None:
     """Store the answers and extend the draft's life: each step counts as activity."""
-    draft.answers = answers
-    draft.completed_steps = completed
-    draft.current_step = current
-    draft.updated_at = now()
-    draft.expires_at = now() + timedelta(days=ttl_days)
-    # The draft now holds exactly what was written, so expiring it on commit would only
-    # make the redirect that follows load it again: one query more on every step POST.
+    moment = now()
+    values = dict(zip(_STEP_COLUMNS, (answers, completed, current, moment,
+                                      moment + timedelta(days=ttl_days)), strict=True))
+    written = db.session.execute(
+        _SAVE, {"draft_id": draft.id, **{f"new_{k}": v for k, v in values.items()}})
+    if written.rowcount != 1:  # deleted meanwhile (expired and cleaned up)
+        db.session.rollback()
+        raise DraftGone
+    # The draft now holds exactly what was written, as committed state: nothing for the
+    # flush to do, and expiring it on commit would only make the redirect that follows load
+    # it again (one query more on every step POST).
+    for key, value in values.items():
+        set_committed_value(draft, key, value)
     session, expiring = db.session(), db.session().expire_on_commit
     session.expire_on_commit = False
     try:
@@ -104,7 +120,7 @@ def find_by_resume_code(code: str, form_id: str) -> Draft | None:
     ).scalar_one_or_none()
     if draft is None or draft.form_version.form_id != form_id or draft.submitted_at:
         return None
-    return find_draft(draft.id)
+    return _live(draft)
 
 
 def delete_expired() -> int:

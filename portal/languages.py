@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
+from babel.support import NullTranslations, Translations
 from flask import Blueprint, Flask, g, redirect, request
-from flask_babel import Babel, refresh
+from flask_babel import Babel, get_translations, refresh
 from werkzeug.wrappers import Response
 
 from .engine import LANGUAGES, text_direction
 
 COOKIE = "lang"
+_WANTED = "amtsweg.wanted_language"
 #: Each language named in itself, for the language switch.
 NATIVE_NAMES = {"de": "Deutsch", "en": "English", "uk": "Українська", "tr": "Türkçe", "ar": "العربية"}
 
@@ -19,11 +21,16 @@ babel = Babel()
 
 
 def wanted_language() -> str | None:
-    """The language the citizen asked for: the cookie, else the browser's preference."""
-    chosen = request.cookies.get(COOKIE)
-    if chosen in LANGUAGES:
-        return chosen
-    return request.accept_languages.best_match(LANGUAGES)
+    """The language the citizen asked for: the cookie, else the browser's preference.
+
+    Worked out once per request (a page asks several times), kept with the request.
+    """
+    environ = request.environ
+    if _WANTED not in environ:
+        chosen = request.cookies.get(COOKIE)
+        environ[_WANTED] = (chosen if chosen in LANGUAGES
+                            else request.accept_languages.best_match(LANGUAGES))
+    return environ[_WANTED]
 
 
 def page_languages() -> list[str]:
@@ -54,9 +61,34 @@ def choose(language: str) -> Response:
     return response
 
 
+def translations() -> Translations | NullTranslations:
+    """The catalogue of the page's language, looked up once per request.
+
+    Flask-Babel finds it anew for every string (the locale selector's context, the
+    domain, the locale, a cache key), and a step page translates a few dozen. It is
+    kept where Flask-Babel keeps its own per-request state, in the slot that
+    refresh() and force_locale() reset, so a language switched mid-request still shows.
+    """
+    state = g.get("_flask_babel") if g else None
+    if state is None:  # no application context, or a Flask-Babel that keeps it elsewhere
+        return get_translations()
+    found = getattr(state, "babel_translations", None)
+    if found is None:
+        found = state.babel_translations = get_translations()
+    return found
+
+
 def init_app(app: Flask) -> None:
     babel.init_app(app, locale_selector=current_language,
                    default_translation_directories=app.config["TRANSLATIONS_DIR"])
+    # The templates' _() and friends, as Flask-Babel installs them, through translations().
+    app.jinja_env.install_gettext_callables(
+        gettext=lambda s: translations().ugettext(s),
+        ngettext=lambda s, p, n: translations().ungettext(s, p, n),
+        pgettext=lambda c, s: translations().upgettext(c, s),
+        npgettext=lambda c, s, p, n: translations().unpgettext(c, s, p, n),
+        newstyle=True,
+    )
     app.register_blueprint(bp)
 
     @app.before_request

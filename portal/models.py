@@ -25,7 +25,9 @@ class FormVersion(db.Model):
     version: Mapped[str] = mapped_column(String(32))
     content_hash: Mapped[str] = mapped_column(String(71))
     # The definition as published, codelists resolved, so it never changes under a draft.
-    definition: Mapped[dict] = mapped_column(JSON)
+    # Deferred (~160 kB of JSON): a request needs the id and hash, because the compiled form
+    # is cached per process (publishing.compiled); reading .definition loads it on first use.
+    definition: Mapped[dict] = mapped_column(JSON, deferred=True)
     status: Mapped[str] = mapped_column(String(16), default="published")
     published_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     retired_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)

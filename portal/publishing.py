@@ -6,7 +6,6 @@ from functools import lru_cache
 from pathlib import Path
 
 from sqlalchemy import select
-from sqlalchemy.orm import defer
 
 from .engine import Form, check_definition, compile_form, content_hash
 from .engine.errors import DefinitionError
@@ -62,23 +61,17 @@ def load_shipped_forms(forms_dir: Path) -> list[tuple[FormVersion, bool]]:
     return results
 
 
-#: Finding a version needs its id, number and hash; the definition (large JSON) is only read
-#: once per process, when compiled() misses its cache.
-_LEAN = defer(FormVersion.definition)
-
-
 def current_version(form_id: str) -> FormVersion | None:
     """The newest published, not retired version of a form."""
     versions = db.session.execute(
-        select(FormVersion).filter_by(form_id=form_id, status="published").options(_LEAN)
+        select(FormVersion).filter_by(form_id=form_id, status="published")
     ).scalars()
     return max(versions, key=lambda v: _semver(v.version), default=None)
 
 
 def published_forms() -> list[FormVersion]:
     """The current version of every published form."""
-    rows = db.session.execute(
-        select(FormVersion).filter_by(status="published").options(_LEAN)).scalars()
+    rows = db.session.execute(select(FormVersion).filter_by(status="published")).scalars()
     newest: dict[str, FormVersion] = {}
     for row in rows:
         if row.form_id not in newest or _semver(row.version) > _semver(newest[row.form_id].version):
@@ -92,8 +85,10 @@ def _semver(version: str) -> tuple[int, ...]:
 
 @lru_cache(maxsize=256)
 def _compiled(digest: str, version_id: int) -> Form:
-    row = db.session.get(FormVersion, version_id)
-    return compile_form(row.definition)
+    # The one place a request reads a definition (deferred in models.FormVersion).
+    definition = db.session.execute(
+        select(FormVersion.definition).where(FormVersion.id == version_id)).scalar_one()
+    return compile_form(definition)
 
 
 def compiled(version: FormVersion) -> Form:

@@ -19,14 +19,25 @@ CSP = "; ".join(
 )
 
 
+#: Set on every response that does not set them itself, in this order.
+HEADERS = (
+    ("Content-Security-Policy", CSP),
+    ("X-Content-Type-Options", "nosniff"),
+    ("Referrer-Policy", "no-referrer"),
+    ("X-Frame-Options", "DENY"),
+)
+_HEADERS = tuple((name.lower(), name, value) for name, value in HEADERS)
+
+
 def init_app(app: Flask) -> None:
     @app.after_request
     def headers(response: Response) -> Response:
-        response.headers.setdefault("Content-Security-Policy", CSP)
-        response.headers.setdefault("X-Content-Type-Options", "nosniff")
-        response.headers.setdefault("Referrer-Policy", "no-referrer")
-        response.headers.setdefault("X-Frame-Options", "DENY")
-        if response.mimetype == "text/html":
+        # One pass over the response's headers, not one per header as setdefault() makes.
+        present = {name.lower() for name, _ in response.headers.items()}
+        for lowered, name, value in _HEADERS:
+            if lowered not in present:
+                response.headers.add(name, value)
+        if "cache-control" not in present and response.mimetype == "text/html":
             # Pages hold personal answers: never keep them in a shared cache.
-            response.headers.setdefault("Cache-Control", "no-store")
+            response.headers.add("Cache-Control", "no-store")
         return response

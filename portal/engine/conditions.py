@@ -453,30 +453,47 @@ def _today(today: date | None) -> str:
     return date(day.year, day.month, day.day).isoformat()
 
 
-def _value(node: Node, answers: Mapping[str, Any], today: date | None) -> Any:
+Evaluator = Callable[[Mapping[str, Any], date | None], Any]
+
+
+def _compile(node: Node) -> Evaluator:
+    """The node as a function of (answers, today), built once when the condition is parsed.
+
+    Conditions are evaluated many times per request (every step's and field's, on every
+    page); dispatching on the node types each time cost more than the evaluation itself.
+    """
     match node:
         case Literal(value):
-            return value
+            return lambda answers, today: value
         case ListLiteral(items):
-            return list(items)
+            return lambda answers, today: list(items)
         case Name(path):
-            return _lookup(answers, path)
+            return lambda answers, today: _lookup(answers, path)
         case Call("today", _):
-            return _today(today)
+            return lambda answers, today: _today(today)
         case Call("empty", (arg,)):
-            return _empty(_value(arg, answers, today))
+            value = _compile(arg)
+            return lambda answers, today: _empty(value(answers, today))
         case Call("count", (arg,)):
-            value = _value(arg, answers, today)
-            return len(value) if type(value) is list else 0
+            value = _compile(arg)
+            return lambda answers, today: _count(value(answers, today))
         case Not(operand):
-            return not _truthy(_value(operand, answers, today))
+            value = _compile(operand)
+            return lambda answers, today: not _truthy(value(answers, today))
         case And(operands):  # all() and any() stop at the first operand that decides
-            return all(_truthy(_value(o, answers, today)) for o in operands)
+            values = tuple(_compile(o) for o in operands)
+            return lambda answers, today: all(_truthy(v(answers, today)) for v in values)
         case Or(operands):
-            return any(_truthy(_value(o, answers, today)) for o in operands)
+            values = tuple(_compile(o) for o in operands)
+            return lambda answers, today: any(_truthy(v(answers, today)) for v in values)
         case Compare(op, left, right):
-            return _compare(op, _value(left, answers, today), _value(right, answers, today))
+            lhs, rhs = _compile(left), _compile(right)
+            return lambda answers, today: _compare(op, lhs(answers, today), rhs(answers, today))
     raise AssertionError(f"unknown node {node!r}")  # unreachable: parse builds every node
+
+
+def _count(value: Any) -> int:
+    return len(value) if type(value) is list else 0
 
 
 def _compare(op: str, left: Any, right: Any) -> bool:
@@ -512,10 +529,14 @@ class Condition:
     source: str
     root: Node = field(compare=False, repr=False)
     names: frozenset[str] = field(compare=False, repr=False)
+    _evaluate: Evaluator = field(init=False, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_evaluate", _compile(self.root))
 
     def evaluate(self, answers: Mapping[str, Any], *, today: date | None = None) -> bool:
         """True or false for these answers; never raises. `today` replaces the clock."""
-        return _truthy(_value(self.root, answers, today))
+        return _truthy(self._evaluate(answers, today))
 
 
 def parse(source: str) -> Condition:

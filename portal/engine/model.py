@@ -7,6 +7,7 @@ import json
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cached_property
 from typing import Any
 
 from .conditions import Condition, parse
@@ -31,8 +32,9 @@ class Step:
     repeat: Repeat | None = None
     pointer: str = ""
 
-    @property
+    @cached_property
     def questions(self) -> list[Field]:
+        # A compiled step never changes, and a page asks for its questions a dozen times.
         return [f for f in self.fields if f.is_question]
 
     def field(self, name: str) -> Field | None:
@@ -93,7 +95,7 @@ class Form:
 
     def language_for(self, wanted: str | None) -> str:
         """The citizen's language if this form offers it, else the form's default."""
-        return wanted if wanted in self.languages else self.default_language
+        return wanted if wanted in self.definition["languages"] else self.default_language
 
 
 def content_hash(definition: Mapping[str, Any]) -> str:

@@ -3,16 +3,21 @@
 from __future__ import annotations
 
 import re
+from datetime import timedelta
+from types import SimpleNamespace
 
 import pytest
 from jsonschema import Draft202012Validator
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 
-from portal.engine import data_schema
+from portal import drafts
+from portal.engine import data_schema, load_form
 from portal.extensions import db
-from portal.models import Attachment, Submission
+from portal.models import Attachment, Draft, Submission
 from portal.publishing import compiled, current_version
 from portal.reference import is_valid
+from portal.wizard.journey import Journey
+from tests.conftest import FORMS_DIR
 from tests.walk import Walker
 
 FORMS = ["onlinewache", "bauantrag", "hilfe-zum-lebensunterhalt"]
@@ -174,3 +179,63 @@ def test_a_taken_reference_number_is_replaced_not_an_error(app, client, monkeypa
     assert response.status_code == 303
     references = set(db.session.execute(select(Submission.reference)).scalars())
     assert references == {taken, "OW-2345-6789"}
+
+
+def test_the_journey_follows_new_answers_and_works_out_the_steps_once_per_answers():
+    """Steps are worked out once per answers object; a save (new answers) is seen at once."""
+    form = load_form(FORMS_DIR / "onlinewache.json")
+    draft = SimpleNamespace(answers={"taeter_bekannt": "nein"}, completed_steps=[])
+    journey = Journey(form, draft)
+    beteiligte, verdaechtige = form.step("beteiligte"), form.step("tatverdaechtige")
+    calls = []
+    original = form.visible_steps
+
+    def counted(answers, today=None):
+        calls.append(answers)
+        return original(answers, today)
+
+    form.visible_steps = counted
+    assert not journey.applies(verdaechtige)
+    assert journey.after(beteiligte).id == "anzeigeerstatter"
+    journey.position(beteiligte), journey.before(beteiligte), journey.can_open(beteiligte)
+    assert len(calls) == 1
+    journey.steps.clear()  # a caller's copy: the journey's own list is untouched
+    assert journey.applies(beteiligte)
+
+    draft.answers = {**draft.answers, "taeter_bekannt": "ja"}  # what drafts.save does
+    assert journey.applies(verdaechtige)
+    assert journey.after(beteiligte).id == "tatverdaechtige"
+    assert journey.before(verdaechtige).id == "beteiligte"
+    assert len(calls) == 2
+    number, total = journey.position(verdaechtige)
+    assert number == [s.id for s in journey.steps].index("tatverdaechtige") + 1
+    assert total == len(journey.steps)
+    assert not journey.can_open(verdaechtige)  # nothing before it is done yet
+    draft.completed_steps = [s.id for s in form.steps[:5]]
+    assert journey.can_open(verdaechtige) and journey.first_open().id == "tatverdaechtige"
+
+
+def test_saving_a_step_writes_the_draft_and_keeps_it_current_without_a_reload(app):
+    draft = drafts.start_draft(current_version("onlinewache"), "de", 1)
+    drafts.save(draft, {"art": "anzeige"}, ["anliegen"], "tat", 30)
+    # The object holds what was written, with nothing left for a flush and no reload needed.
+    assert draft.answers == {"art": "anzeige"} and draft.current_step == "tat"
+    assert not db.session.dirty and "answers" in draft.__dict__
+    assert draft.expires_at > drafts.now() + timedelta(days=29)  # each step extends its life
+    db.session.expire_all()  # what the database holds
+    stored = db.session.get(Draft, draft.id)
+    assert (stored.answers, stored.completed_steps, stored.current_step) == (
+        {"art": "anzeige"}, ["anliegen"], "tat")
+    assert drafts.find_draft(draft.id) is stored
+    assert drafts.find_draft(draft.id).form_version.form_id == "onlinewache"
+    # The version's definition is not loaded with the draft (deferred in the model).
+    assert "definition" not in stored.form_version.__dict__
+
+
+def test_saving_a_draft_deleted_meanwhile_says_it_is_gone(app):
+    draft = drafts.start_draft(current_version("onlinewache"), "de", 30)
+    db.session.execute(delete(Draft).where(Draft.id == draft.id))
+    db.session.commit()
+    with pytest.raises(drafts.DraftGone):
+        drafts.save(draft, {"art": "anzeige"}, ["anliegen"], "tat", 30)
+    assert db.session.execute(select(func.count(Draft.id))).scalar() == 0
