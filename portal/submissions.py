@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 
 from jsonschema import Draft202012Validator
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.exc import IntegrityError
 
 from .drafts import now
@@ -47,19 +47,29 @@ def attachment_ids(form: Form, data: dict) -> set[str]:
     return ids
 
 
-def _bind_attachments(form: Form, data: dict, draft: Draft, submission: Submission) -> None:
+def _submitted_files(form: Form, data: dict, draft: Draft) -> list[Attachment]:
+    """The draft's attachments that the data refers to, in the receipt's order (oldest first).
+
+    No query when the data names no file: most applications carry none.
+    """
     wanted = attachment_ids(form, data)
-    for attachment in db.session.execute(
-        select(Attachment).where(Attachment.draft_id == draft.id)
-    ).scalars():
-        if attachment.id in wanted:
-            attachment.submission_id = submission.id
+    if not wanted:
+        return []
+    return list(db.session.execute(
+        select(Attachment)
+        .where(Attachment.draft_id == draft.id, Attachment.id.in_(wanted))
+        .order_by(Attachment.created_at, Attachment.id)
+    ).scalars())
+
+
+#: A draft's submission. Its form version is joined in (models.Submission) without the
+#: ~160 kB definition (deferred in models.FormVersion), which neither the confirmation page
+#: nor the receipt download reads. Built once, as drafts.find_draft's statement is.
+_BY_DRAFT = select(Submission).where(Submission.draft_id == bindparam("draft_id"))
 
 
 def submission_for(draft: Draft) -> Submission | None:
-    return db.session.execute(
-        select(Submission).where(Submission.draft_id == draft.id)
-    ).scalar_one_or_none()
+    return db.session.execute(_BY_DRAFT, {"draft_id": draft.id}).scalar_one_or_none()
 
 
 def submit(draft: Draft) -> Submission:
@@ -68,7 +78,10 @@ def submit(draft: Draft) -> Submission:
     A second call for the same draft (double click, refresh, back button)
     returns the first submission instead of writing another.
     """
-    if (existing := submission_for(draft)) is not None:
+    # A draft is marked submitted in the transaction that writes its submission, so an
+    # unmarked one has none to look up; a concurrent submit of it is caught by the unique
+    # draft id below.
+    if draft.submitted_at is not None and (existing := submission_for(draft)) is not None:
         return existing
     form = compiled(draft.form_version)
     problems = check_answers(form, draft.answers)
@@ -81,6 +94,7 @@ def submit(draft: Draft) -> Submission:
     if errors:
         raise ValueError(f"submission data breaks the data schema: {errors[0].message}")
     for _ in range(5):
+        files = _submitted_files(form, data, draft)
         submission = Submission(
             id=str(uuid.uuid4()),
             reference=make_reference(form.reference_prefix),
@@ -94,12 +108,18 @@ def submit(draft: Draft) -> Submission:
         draft.submitted_at = submission.submitted_at
         try:
             db.session.add(submission)
-            # A taken reference or a concurrent submit of this draft shows up here, before
-            # anything else is written; the loop then tries again or returns the winner.
-            db.session.flush()
-            _bind_attachments(form, data, draft, submission)
             enqueue_delivery(submission)  # outbox row + 'created' event, in this same transaction
-            issue_receipt(submission, form)  # the PDF receipt, made once, in this same transaction
+            issue_receipt(submission, form, files)  # the PDF receipt, made once, in it too
+            if files:
+                # Nothing orders an attachment's UPDATE after its submission's INSERT (no
+                # relationship between the two): the submission is written first.
+                db.session.flush()
+                for attachment in files:
+                    attachment.submission_id = submission.id
+            # The writes come after the receipt was rendered, in one flush (two with files):
+            # the transaction (on SQLite: the database's write lock) is held for the writes
+            # only. A taken reference or a concurrent submit of this draft fails it as a
+            # whole; the loop then tries again or returns the winner.
             db.session.commit()
             return submission
         except IntegrityError:

@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import DateTime, ForeignKey, Integer, LargeBinary, String
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
-from ..models import utcnow
+from ..models import Submission, utcnow
 
 
 class Receipt(db.Model):
@@ -27,6 +27,9 @@ class Receipt(db.Model):
     size: Mapped[int] = mapped_column(Integer)
     access_hash: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    #: Written in the same flush as its submission, which the relationship makes go first.
+    submission: Mapped[Submission] = relationship()
 
     def __repr__(self) -> str:
         return f"<Receipt {self.submission_id} {self.sha256[:12]}>"

@@ -12,37 +12,34 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
+from collections.abc import Iterable
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from ..drafts import normalise_code
 from ..engine import Form
 from ..extensions import db
-from ..models import Attachment, Submission
+from ..models import Submission
 from ..reference import ALPHABET
 from ..reference import normalise as normalise_reference
-from .content import receipt_content
+from .content import SubmittedFile, receipt_content
 from .models import Receipt
 from .pdf import render_receipt
 
 CODE_LENGTH = 12  # characters of ALPHABET: 29**12 ≈ 2**58 guesses
 
 
-def issue_receipt(submission: Submission, form: Form) -> Receipt:
+def issue_receipt(submission: Submission, form: Form, files: Iterable[SubmittedFile]) -> Receipt:
     """Render and store the receipt of a submission that is being written; not committed.
 
-    Called by portal.submissions.submit() before its commit, so a submission
-    never exists without its receipt.
+    `files` are the submission's attachments, oldest first. Called by
+    portal.submissions.submit() before its commit, so a submission never exists
+    without its receipt.
     """
-    files = db.session.execute(
-        select(Attachment)
-        .where(Attachment.submission_id == submission.id)
-        .order_by(Attachment.created_at, Attachment.id)
-    ).scalars()
     pdf = render_receipt(receipt_content(form, submission, files))
     code = receipt_code(submission) or secrets.token_urlsafe(16)  # no draft: cookie-less only
     receipt = Receipt(
-        submission_id=submission.id,
+        submission=submission,
         pdf=pdf,
         sha256=hashlib.sha256(pdf).hexdigest(),
         size=len(pdf),
@@ -52,11 +49,14 @@ def issue_receipt(submission: Submission, form: Form) -> Receipt:
     return receipt
 
 
+#: Built once: the confirmation page and the download ask on every application.
+_BY_SUBMISSION = select(Receipt).where(Receipt.submission_id == bindparam("submission_id"))
+
+
 def receipt_for(submission: Submission) -> Receipt | None:
     """The stored receipt of a submission (for the citizen's download and the API)."""
     return db.session.execute(
-        select(Receipt).where(Receipt.submission_id == submission.id)
-    ).scalar_one_or_none()
+        _BY_SUBMISSION, {"submission_id": submission.id}).scalar_one_or_none()
 
 
 def receipt_code(submission: Submission) -> str | None:

@@ -1,0 +1,89 @@
+"""What submitting costs stays small, and the receipt stays what it would be; on SQLite and
+PostgreSQL. (bench/_profile_application.py measures the whole application.)"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from sqlalchemy import event, select
+
+from portal.extensions import db
+from portal.models import Attachment, Draft, Submission
+from portal.publishing import compiled, current_version
+from portal.receipt import service
+from portal.receipt.content import receipt_content
+from portal.receipt.pdf import render_receipt
+from portal.submissions import submission_for
+from tests.walk import Walker
+
+
+@contextmanager
+def statements() -> Iterator[list[str]]:
+    """Every SQL statement sent while inside, in order."""
+    sent: list[str] = []
+
+    def record(conn, cursor, statement, parameters, context, executemany) -> None:
+        sent.append(statement)
+
+    engine = db.engine
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        yield sent
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+
+
+def _writes(sent: list[str]) -> list[str]:
+    """The tables written to, one entry per statement."""
+    return [m.group(1) for s in sent
+            if (m := re.match(r"\s*(?:INSERT INTO|UPDATE|DELETE FROM)\s+(\w+)", s, re.I))]
+
+
+def test_the_stored_receipt_is_the_submission_rendered_again(app, client) -> None:
+    """Byte for byte: the stored submission and its files, rendered now, give the stored PDF."""
+    form = compiled(current_version("onlinewache"))
+    Walker(client, form).walk()
+    assert client.post("/forms/onlinewache/submit").status_code == 303
+    db.session.expunge_all()  # everything below comes from the database
+    submission = db.session.execute(select(Submission)).scalar_one()
+    files = list(db.session.execute(
+        select(Attachment).where(Attachment.submission_id == submission.id)
+        .order_by(Attachment.created_at, Attachment.id)).scalars())
+    assert files, "the walk uploads files: the receipt lists them"
+    again = render_receipt(receipt_content(compiled(submission.form_version), submission, files))
+    assert service.receipt_for(submission).pdf == again
+
+
+def test_submit_renders_the_receipt_before_it_writes_anything(app, client, monkeypatch) -> None:
+    """The transaction (SQLite: the write lock) is not held while the PDF is made."""
+    Walker(client, compiled(current_version("onlinewache"))).walk()
+    render, writes_before = service.render_receipt, []
+
+    def watched(content):
+        writes_before.append(len(_writes(sent)))
+        return render(content)
+
+    monkeypatch.setattr(service, "render_receipt", watched)
+    with statements() as sent:
+        assert client.post("/forms/onlinewache/submit").status_code == 303
+    assert writes_before == [0]
+    tables = _writes(sent)
+    for table in ("submission", "delivery", "submission_event", "receipt", "draft", "attachment"):
+        assert table in tables, (table, tables)
+
+
+def test_finding_the_submission_leaves_the_form_definition_unread(app, client) -> None:
+    """The confirmation page and the receipt download need the submission, not the ~160 kB
+    definition of its form version (compiled once per process)."""
+    Walker(client, compiled(current_version("onlinewache"))).walk()
+    client.post("/forms/onlinewache/submit")
+    db.session.expunge_all()
+    draft = db.session.execute(select(Draft)).scalar_one()
+    with statements() as sent:
+        submission = submission_for(draft)
+    assert submission is not None and submission.draft_id == draft.id
+    assert len(sent) == 1 and "definition" not in sent[0]
+    # Still there for whoever asks for it.
+    assert submission.form_version.definition["id"] == "onlinewache"
