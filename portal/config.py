@@ -76,6 +76,9 @@ def defaults(instance_path: Path) -> dict:
         "DRAFT_TTL_DAYS": ttl_days,
         # The cookie that carries the draft id lives as long as the draft.
         "PERMANENT_SESSION_LIFETIME": ttl_days * 86400,
+        # The cookie naming a draft is renewed when the draft is saved (wizard.views._save),
+        # which is what extends the draft, not re-signed on every page.
+        "SESSION_REFRESH_EACH_REQUEST": False,
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": os.environ.get("AMTSWEG_INSECURE_COOKIES") != "1",

@@ -228,26 +228,34 @@ def step(form_id: str, step_id: str) -> Any:
         discard=lambda attachment_id: uploads.remove(g.draft, attachment_id))
     raw.update(files)
     result = validate_step(step, raw, journey.earlier_answers(step), language)
-    ttl = current_app.config["DRAFT_TTL_DAYS"]
     saving = request.form.get("action") == "save"
     if upload_errors or _staying_for_files():
         # An upload or removal: show the page again with the file list, nothing else flagged.
         merged = journey.with_step_answers(step, {**_kept(journey, step), **result.values, **files})
-        drafts.save(g.draft, merged, journey.completed_without(step), step.id, ttl)
+        _save(merged, journey.completed_without(step), step.id)
         return _render_step(journey, step, shown, upload_errors, 422 if upload_errors else 200,
                             files=files)
     if not result.ok:
         # Keep what was valid, so a closed tab loses as little as possible.
         merged = journey.with_step_answers(step, {**_kept(journey, step), **result.values, **files})
-        drafts.save(g.draft, merged, journey.completed_without(step), step.id, ttl)
+        _save(merged, journey.completed_without(step), step.id)
         if saving:
             return _save_for_later(step.id)
         return _render_step(journey, step, shown, result.errors, 422)
-    drafts.save(g.draft, journey.with_step_answers(step, result.values),
-                journey.completed_with(step), step.id, ttl)
+    _save(journey.with_step_answers(step, result.values), journey.completed_with(step), step.id)
     if saving:
         return _save_for_later(step.id)
     return redirect(_next_url(journey, step), code=303)
+
+
+def _save(answers: dict[str, Any], completed: list[str], current: str | None) -> None:
+    """Save the draft and renew the cookie that names it: both live on for the TTL from now.
+
+    The cookie is renewed here, where the draft is, not on every page
+    (SESSION_REFRESH_EACH_REQUEST is off): re-signing it on each GET cost a tenth of a step.
+    """
+    drafts.save(g.draft, answers, completed, current, current_app.config["DRAFT_TTL_DAYS"])
+    session.modified = True
 
 
 def _staying_for_files() -> bool:
@@ -326,8 +334,7 @@ def _entry_list(journey: Journey, step: Step) -> Any:
         if len(entries) < step.repeat.min:
             error = _("Bitte fügen Sie mindestens %(min)s Einträge hinzu.", min=step.repeat.min)
         else:
-            drafts.save(g.draft, journey.answers, journey.completed_with(step), step.id,
-                        current_app.config["DRAFT_TTL_DAYS"])
+            _save(journey.answers, journey.completed_with(step), step.id)
             if request.form.get("action") == "save":
                 return _save_for_later(step.id)
             return redirect(_next_url(journey, step), code=303)
@@ -370,8 +377,7 @@ def entry(form_id: str, step_id: str, entry: str) -> Any:
     if not result.ok:
         return _render_step(journey, step, raw, result.errors, 422, entry_number=index + 1)
     entries[index:index + 1] = [result.values]
-    drafts.save(g.draft, journey.with_entries(step, entries), _entries_done(journey, step, entries),
-                step.id, current_app.config["DRAFT_TTL_DAYS"])
+    _save(journey.with_entries(step, entries), _entries_done(journey, step, entries), step.id)
     if request.form.get("return_to") == "summary" and journey.first_open() is None:
         return redirect(url_for("wizard.summary", form_id=g.form.id), code=303)
     return redirect(_step_url(step), code=303)
@@ -390,8 +396,7 @@ def remove_entry(form_id: str, step_id: str, number: int) -> Any:
     entries = journey.entries(step)
     if step.repeat is not None and 1 <= number <= len(entries):
         del entries[number - 1]
-        drafts.save(g.draft, journey.with_entries(step, entries), _entries_done(journey, step, entries),
-                    step.id, current_app.config["DRAFT_TTL_DAYS"])
+        _save(journey.with_entries(step, entries), _entries_done(journey, step, entries), step.id)
     return redirect(_step_url(step), code=303)
 
 

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import re
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
+from email.utils import parsedate_to_datetime
 
 from sqlalchemy import func, select
 
@@ -140,3 +141,31 @@ def test_csrf_token_is_required_on_every_form(database_url, tmp_path):
         token = re.search(r'name="csrf_token" value="([^"]+)"', page.text).group(1)
         assert client.post("/forms/onlinewache/start", data={"csrf_token": token}).status_code == 303
         db.session.remove()
+
+
+def _cookie_expiry(response) -> datetime | None:
+    cookie = next((h for h in response.headers.getlist("Set-Cookie") if h.startswith("session=")),
+                  None)
+    if cookie is None:
+        return None
+    expires = re.search(r"Expires=([^;]+)", cookie).group(1)
+    return parsedate_to_datetime(expires)
+
+
+def test_the_cookie_lives_as_long_as_the_draft_renewed_by_every_saved_step(app, client):
+    started = client.post("/forms/onlinewache/start")
+    ttl = timedelta(days=app.config["DRAFT_TTL_DAYS"])
+    assert abs(_cookie_expiry(started) - (datetime.now(UTC) + ttl)) < timedelta(minutes=1)
+    client.get("/forms/onlinewache/steps/anliegen")  # the first page puts the CSRF secret in
+    # Reading a page neither extends the draft nor re-sends the cookie.
+    assert _cookie_expiry(client.get("/forms/onlinewache/steps/anliegen")) is None
+    saved = client.post("/forms/onlinewache/steps/anliegen",
+                        data={"art": "anzeige", "action": "continue"})
+    draft = db.session.execute(select(Draft)).scalar_one()
+    renewed = _cookie_expiry(saved)
+    assert renewed is not None
+    expires_at = draft.expires_at if draft.expires_at.tzinfo else draft.expires_at.replace(tzinfo=UTC)
+    assert abs(renewed - expires_at) < timedelta(seconds=5)
+    # A failed step saves what was valid and renews the cookie too.
+    failed = client.post("/forms/onlinewache/steps/tat", data={"action": "continue"})
+    assert failed.status_code == 422 and _cookie_expiry(failed) is not None
