@@ -25,7 +25,7 @@ from __future__ import annotations
 import re
 import secrets
 from collections import OrderedDict
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from threading import Lock
 from typing import Any
@@ -145,56 +145,55 @@ class _Recorder:
 
 
 class Skeleton:
-    """A rendered page with its slots: a tree of text, slots and conditional blocks."""
+    """A rendered page with its slots: text, slots and the tests that keep or skip a block."""
 
     def __init__(self, text: str, recorder: _Recorder) -> None:
+        # One flat list: text, slots (name, args) and tests (name, args, wanted, end), where
+        # `end` is the index after the block a test keeps or skips.
+        ops: list = []
+        opened: list[int] = []
         pieces = re.split(f"\x00{recorder.nonce}:(\\d+)\x00", text)
-        root: list = []
-        stack: list[list] = [root]
         for index, piece in enumerate(pieces):
             if index % 2 == 0:
                 if piece:
-                    stack[-1].append(piece)
+                    ops.append(piece)
                 continue
             kind, args = recorder.calls[int(piece)]
             if kind in ("when", "unless"):
                 test = f"test_{args[0]}"
                 if not hasattr(PageState, test):
                     raise ValueError(f"unknown test {args[0]!r}")
-                block: list = []
-                stack[-1].append((test, args[1:], block, kind == "when"))
-                stack.append(block)
+                opened.append(len(ops))
+                ops.append([test, args[1:], kind == "when", None])
             elif kind == "end":
-                if len(stack) == 1:
+                if not opened:
                     raise ValueError("slot('end') without a 'when' or 'unless'")
-                stack.pop()
+                ops[opened.pop()][3] = len(ops)
             elif kind == "live" or hasattr(PageState, kind):
-                stack[-1].append((kind, args, None, None))
+                ops.append((kind, args))
             else:
                 raise ValueError(f"unknown slot {kind!r}")
-        if len(stack) != 1:
+        if opened:
             raise ValueError("a slot('when') is never ended")
-        self.items = root
+        self.ops = [tuple(op) if op.__class__ is list else op for op in ops]
 
     def fill(self, state: PageState, render_live: Callable[[str, tuple, PageState], str]) -> str:
-        out: list[str] = []
-        self._fill(self.items, state, render_live, out)
-        return "".join(out)
-
-    def _fill(self, items: Iterable, state: PageState, render_live: Callable,
-              out: list[str]) -> None:
-        for item in items:
-            if item.__class__ is str:
-                out.append(item)
-                continue
-            name, args, block, wanted = item
-            if block is not None:
-                if getattr(state, name)(*args) == wanted:
-                    self._fill(block, state, render_live, out)
-            elif name == "live":
-                out.append(render_live(args[0], args[1:], state))
+        ops, out = self.ops, []
+        append, index, count = out.append, 0, len(ops)
+        while index < count:
+            op = ops[index]
+            index += 1
+            if op.__class__ is str:
+                append(op)
+            elif len(op) == 4:  # a test: keep its block, or jump past it
+                name, args, wanted, end = op
+                if getattr(state, name)(*args) != wanted:
+                    index = end
+            elif op[0] == "live":
+                append(render_live(op[1][0], op[1][1:], state))
             else:
-                out.append(getattr(state, name)(*args))
+                append(getattr(state, op[0])(*op[1]))
+        return "".join(out)
 
 
 _skeletons: OrderedDict[tuple, Skeleton] = OrderedDict()
