@@ -38,8 +38,8 @@ from ..engine import Field, Step
 from .forms import error_messages
 from .journey import Journey
 
-#: Skeletons kept per process; a form version has a few dozen (steps × languages).
-CACHE_SIZE = 2048
+#: Skeletons kept per process (the shipped forms in all their languages need 83, 2 MB).
+CACHE_SIZE = 1024
 
 _END = object()
 
