@@ -27,7 +27,7 @@ translations: $(STAMP)
 
 # After changing interface texts: refresh the template and every catalogue.
 messages: $(STAMP)
-	$(BIN)/pybabel -q extract -F babel.cfg -k N_ -k _ -k gettext -k ngettext:1,2 \
+	$(BIN)/pybabel -q extract -F babel.cfg -k N_ -k N_plural:1,2 -k _ -k gettext -k ngettext:1,2 \
 		--no-location --sort-output --project Amtsweg -o translations/messages.pot .
 	$(BIN)/pybabel -q update -i translations/messages.pot -d translations --no-fuzzy-matching
 

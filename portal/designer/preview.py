@@ -18,7 +18,7 @@ from typing import Any
 
 from flask import abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_babel import refresh
+from flask_babel import ngettext, refresh
 from jsonschema import Draft202012Validator
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -272,7 +272,9 @@ def _entry_list(draft: FormDraft, journey: Journey, step: Step, state: PreviewAn
     error = None
     if request.method == "POST":
         if len(entries) < step.repeat.min:
-            error = _("Bitte fügen Sie mindestens %(min)s Einträge hinzu.", min=step.repeat.min)
+            error = ngettext("Bitte fügen Sie mindestens %(min)s Eintrag hinzu.",
+                             "Bitte fügen Sie mindestens %(min)s Einträge hinzu.",
+                             step.repeat.min, min=step.repeat.min)
         else:
             _save(state, journey.answers, journey.completed_with(step))
             return redirect(_step_url(draft, journey.after(step)), code=303)

@@ -9,24 +9,27 @@ from decimal import Decimal
 from babel.dates import format_date
 from babel.numbers import format_decimal
 
-from .messages import translate
+from .messages import Message, fill, wording
 
 
 class Invalid(Exception):
     """An answer that breaks a rule; `message(language)` says so in the citizen's language.
 
     `part` names the input of a composite field (``postcode`` of an address) so the
-    error summary can link to exactly that input.
+    error summary can link to exactly that input. A message with a count is marked with
+    `N_plural` and takes the form the count's value asks for in each language.
     """
 
-    def __init__(self, message: str, part: str | None = None, **params: object) -> None:
+    def __init__(self, message: Message, part: str | None = None, **params: object) -> None:
         super().__init__(message)
         self.message_id = message
         self.part = part
         self.params = params
 
     def message(self, language: str) -> str:
-        return translate(self.message_id, language, **_localise(self.params, language))
+        # The form is chosen by the number itself, before it is written the citizen's way.
+        text = wording(self.message_id, language, self.params)
+        return fill(text, _localise(self.params, language))
 
     def __repr__(self) -> str:
         return f"Invalid({self.message_id!r}, part={self.part!r}, {self.params!r})"

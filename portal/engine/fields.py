@@ -21,7 +21,7 @@ from . import dates
 from .conditions import Condition, parse
 from .errors import Invalid
 from .i18n import resolve, western_digits
-from .messages import N_
+from .messages import N_, N_plural
 
 REQUIRED = N_("Bitte beantworten Sie diese Frage.")
 CHOOSE = N_("Bitte wählen Sie eine Antwort aus.")
@@ -172,7 +172,9 @@ class Text(Field):
 
     def check(self, value: Any, today: date | None = None) -> None:
         if self.min_length is not None and len(value) < self.min_length:
-            raise Invalid(N_("Bitte geben Sie mindestens %(min)s Zeichen ein."), min=self.min_length)
+            raise Invalid(N_plural("Bitte geben Sie mindestens %(min)s Zeichen ein.",
+                                   "Bitte geben Sie mindestens %(min)s Zeichen ein.", "min"),
+                          min=self.min_length)
         if len(value) > self.max_length:
             raise Invalid(
                 N_("Bitte geben Sie höchstens %(max)s Zeichen ein (jetzt: %(count)s)."),
@@ -575,7 +577,9 @@ class File(Field):
     def check(self, value: Any, today: date | None = None) -> None:
         if len(value) > self.max_files:
             raise Invalid(
-                N_("Sie können hier höchstens %(max)s Dateien hochladen."), max=self.max_files
+                N_plural("Sie können hier höchstens %(max)s Datei hochladen.",
+                         "Sie können hier höchstens %(max)s Dateien hochladen.", "max"),
+                max=self.max_files,
             )
 
     def value_schema(self) -> dict[str, Any]:

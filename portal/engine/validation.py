@@ -14,7 +14,7 @@ from typing import Any
 
 from .errors import Invalid
 from .fields import Field
-from .messages import N_
+from .messages import N_, N_plural
 from .model import Form, Step
 
 
@@ -126,7 +126,9 @@ def check_answers(
                 errors.append(
                     FieldError(
                         step.questions[0],
-                        Invalid(N_("Bitte fügen Sie mindestens %(min)s Einträge hinzu."), min=step.repeat.min),
+                        Invalid(N_plural("Bitte fügen Sie mindestens %(min)s Eintrag hinzu.",
+                                         "Bitte fügen Sie mindestens %(min)s Einträge hinzu.",
+                                         "min"), min=step.repeat.min),
                     )
                 )
             for i, entry in enumerate(entries):

@@ -11,6 +11,7 @@ from babel.lists import format_list
 from babel.numbers import format_decimal
 from flask import g
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from markupsafe import Markup, escape
 
 from ..engine import Field, Step
@@ -56,7 +57,8 @@ def upload_rules(field: Field) -> str:
     size = format_decimal(field.max_size_mb, locale=language)
     text = _("Erlaubt: %(types)s, höchstens %(size)s MB je Datei.", types=types, size=size)
     if field.max_files > 1:
-        text += " " + _("Bis zu %(count)s Dateien.", count=field.max_files)
+        text += " " + ngettext("Bis zu %(count)s Datei.", "Bis zu %(count)s Dateien.",
+                               field.max_files, count=field.max_files)
     return text
 
 

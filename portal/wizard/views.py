@@ -17,13 +17,14 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import select
 from werkzeug.datastructures import FileStorage
 from werkzeug.wrappers import Response
 
 from .. import drafts
 from ..engine import Field, FieldError, Invalid, Step, check_answers, validate_step
-from ..engine.messages import N_
+from ..engine.messages import N_plural
 from ..extensions import db
 from ..languages import current_language
 from ..models import Draft, FormVersion
@@ -131,9 +132,13 @@ def resume(form_id: str) -> Response | tuple[str, int]:
     code = request.form.get("resume_code", "")
     draft = drafts.find_by_resume_code(code, form_id)
     if draft is None:
-        error = _("Zu diesem Code haben wir keinen gespeicherten Antrag gefunden. Prüfen Sie den Code "
-                  "oder beginnen Sie neu. Gespeicherte Anträge werden nach %(days)s Tagen gelöscht.",
-                  days=current_app.config["DRAFT_TTL_DAYS"])
+        days = current_app.config["DRAFT_TTL_DAYS"]
+        error = ngettext(
+            "Zu diesem Code haben wir keinen gespeicherten Antrag gefunden. Prüfen Sie den Code "
+            "oder beginnen Sie neu. Gespeicherte Anträge werden nach %(days)s Tag gelöscht.",
+            "Zu diesem Code haben wir keinen gespeicherten Antrag gefunden. Prüfen Sie den Code "
+            "oder beginnen Sie neu. Gespeicherte Anträge werden nach %(days)s Tagen gelöscht.",
+            days, days=days)
         return render_template("wizard/start.html", form=g.form, draft=g.draft, submitted=False,
                                resume_error=error, resume_code=code), 422
     _remember_draft(form_id, draft)
@@ -286,7 +291,9 @@ def receive_files(step: Step, values: dict[str, Any],
                 continue
             if len(files[f.name]) >= f.max_files:
                 errors.append(FieldError(f, Invalid(
-                    N_("Sie können hier höchstens %(max)s Dateien hochladen."), max=f.max_files)))
+                    N_plural("Sie können hier höchstens %(max)s Datei hochladen.",
+                             "Sie können hier höchstens %(max)s Dateien hochladen.", "max"),
+                    max=f.max_files)))
                 break
             try:
                 files[f.name].append(store(f, upload))
@@ -332,7 +339,9 @@ def _entry_list(journey: Journey, step: Step) -> Any:
     error = None
     if request.method == "POST":
         if len(entries) < step.repeat.min:
-            error = _("Bitte fügen Sie mindestens %(min)s Einträge hinzu.", min=step.repeat.min)
+            error = ngettext("Bitte fügen Sie mindestens %(min)s Eintrag hinzu.",
+                             "Bitte fügen Sie mindestens %(min)s Einträge hinzu.",
+                             step.repeat.min, min=step.repeat.min)
         else:
             _save(journey.answers, journey.completed_with(step), step.id)
             if request.form.get("action") == "save":
