@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from base64 import b64encode
 from collections.abc import Callable
 from typing import Any
 
@@ -23,20 +22,16 @@ from werkzeug.datastructures import FileStorage
 from werkzeug.wrappers import Response
 
 from .. import drafts
-from ..engine import Field, FieldError, Invalid, Step, check_answers, validate_step
+from ..engine import Field, FieldError, Invalid, Step, validate_step
 from ..engine.messages import N_plural
 from ..extensions import db
 from ..languages import current_language
 from ..models import Draft, FormVersion
 from ..publishing import compiled, current_version, published_forms
-from ..receipt.service import receipt_by_code, receipt_code, receipt_for
-from ..reference import normalise as normalise_reference
-from ..submissions import NotComplete, submission_for, submit
 from ..uploads import service as uploads
 from . import bp, pages
 from .forms import prefill, raw_input, step_form
 from .journey import Journey
-from .presenters import attachment_names
 
 # -- loading ------------------------------------------------------------------
 
@@ -73,17 +68,17 @@ def load_form(endpoint: str | None, values: dict[str, Any] | None) -> None:
     g.form = compiled(version)
 
 
-def _journey() -> Journey | None:
+def current_journey() -> Journey | None:
     return Journey(g.form, g.draft) if g.get("draft") is not None else None
 
 
-def _no_draft() -> tuple[str, int]:
+def no_draft_page() -> tuple[str, int]:
     """The cookie names no live draft: it expired, was sent, or was never there."""
     had_cookie = _draft_id(g.form.id) is not None
     return render_template("wizard/no_draft.html", form=g.form, expired=had_cookie), 410 if had_cookie else 404
 
 
-def _step_url(step: Step | None) -> str:
+def step_url(step: Step | None) -> str:
     if step is None:
         return url_for("wizard.summary", form_id=g.form.id)
     return url_for("wizard.step", form_id=g.form.id, step_id=step.id)
@@ -149,7 +144,7 @@ def resume(form_id: str) -> Response | tuple[str, int]:
 @bp.get("/forms/<form_id>/continue")
 def continue_draft(form_id: str) -> Any:
     if g.draft is None:
-        return _no_draft()
+        return no_draft_page()
     return _where_left_off()
 
 
@@ -158,7 +153,7 @@ def _where_left_off() -> Response:
     current = g.form.step(g.draft.current_step or "")
     if current is None or not journey.applies(current) or not journey.can_open(current):
         current = journey.first_open()
-    return redirect(_step_url(current), code=303)
+    return redirect(step_url(current), code=303)
 
 
 # -- steps --------------------------------------------------------------------------
@@ -177,20 +172,20 @@ def detour(error: Detour) -> Any:
 
 
 def _open_step(step_id: str) -> tuple[Journey, Step]:
-    journey = _journey()
+    journey = current_journey()
     if journey is None:
-        raise Detour(_no_draft())
+        raise Detour(no_draft_page())
     if g.draft.submitted_at is not None:
         raise Detour(redirect(url_for("wizard.confirmation", form_id=g.form.id), code=303))
     step = g.form.step(step_id)
     if step is None:
         raise Detour((render_template("wizard/not_here.html", form=g.form, reason="unknown",
-                                      next_url=_step_url(journey.first_open())), 404))
+                                      next_url=step_url(journey.first_open())), 404))
     if not journey.applies(step):
         raise Detour((render_template("wizard/not_here.html", form=g.form, reason="skipped",
-                                      next_url=_step_url(journey.first_open())), 409))
+                                      next_url=step_url(journey.first_open())), 409))
     if not journey.can_open(step):
-        raise Detour(redirect(_step_url(journey.first_open()), code=303))
+        raise Detour(redirect(step_url(journey.first_open()), code=303))
     return journey, step
 
 
@@ -208,7 +203,7 @@ def _render_step(journey: Journey, step: Step, data: dict[str, Any], errors: lis
     before = journey.before(step)
     state = pages.step_state(
         journey, step, data, errors, language,
-        back_url=_step_url(before) if before else url_for("wizard.start_page", form_id=g.form.id),
+        back_url=step_url(before) if before else url_for("wizard.start_page", form_id=g.form.id),
         return_to=request.values.get("return_to") == "summary", attachments=attachments)
     key = ("wizard/step.html", g.form.content_hash, step.id, language, request.path, entry_number)
     html = pages.render_page("wizard/step.html", state, key, form=g.form, step=step,
@@ -311,7 +306,7 @@ def _next_url(journey: Journey, step: Step) -> str:
     if request.form.get("return_to") == "summary" and journey.first_open() is None:
         return url_for("wizard.summary", form_id=g.form.id)
     following = journey.after(step)
-    return _step_url(following if following is not None else journey.first_open())
+    return step_url(following if following is not None else journey.first_open())
 
 
 def _save_for_later(step_id: str) -> Response:
@@ -323,7 +318,7 @@ def _save_for_later(step_id: str) -> Response:
 @bp.get("/forms/<form_id>/saved")
 def saved(form_id: str) -> Any:
     if g.draft is None:
-        return _no_draft()
+        return no_draft_page()
     code = session.pop("resume_code", None)
     if code is None:
         return redirect(url_for("wizard.start_page", form_id=form_id), code=303)
@@ -350,7 +345,7 @@ def _entry_list(journey: Journey, step: Step) -> Any:
     elif not entries and step.repeat.min > 0:
         return redirect(url_for("wizard.entry", form_id=g.form.id, step_id=step.id, entry="new"))
     before = journey.before(step)
-    back_url = _step_url(before) if before else url_for("wizard.start_page", form_id=g.form.id)
+    back_url = step_url(before) if before else url_for("wizard.start_page", form_id=g.form.id)
     state = pages.step_state(journey, step, {}, [], current_language(), back_url)
     return pages.render_page("wizard/entries.html", state, form=g.form, step=step, entries=entries,
                              error=error, back_url=back_url), (422 if error else 200)
@@ -372,9 +367,9 @@ def entry(form_id: str, step_id: str, entry: str) -> Any:
     index = _entry_index(entry, entries) if step.repeat else None
     if index is None:
         return render_template("wizard/not_here.html", form=g.form, reason="unknown",
-                               next_url=_step_url(step)), 404
+                               next_url=step_url(step)), 404
     if index == len(entries) and len(entries) >= step.repeat.max:
-        return redirect(_step_url(step), code=303)
+        return redirect(step_url(step), code=303)
     language = current_language()
     earlier = journey.earlier_answers(step)
     current = entries[index] if index < len(entries) else {}
@@ -389,7 +384,7 @@ def entry(form_id: str, step_id: str, entry: str) -> Any:
     _save(journey.with_entries(step, entries), _entries_done(journey, step, entries), step.id)
     if request.form.get("return_to") == "summary" and journey.first_open() is None:
         return redirect(url_for("wizard.summary", form_id=g.form.id), code=303)
-    return redirect(_step_url(step), code=303)
+    return redirect(step_url(step), code=303)
 
 
 def _entries_done(journey: Journey, step: Step, entries: list) -> list[str]:
@@ -406,87 +401,4 @@ def remove_entry(form_id: str, step_id: str, number: int) -> Any:
     if step.repeat is not None and 1 <= number <= len(entries):
         del entries[number - 1]
         _save(journey.with_entries(step, entries), _entries_done(journey, step, entries), step.id)
-    return redirect(_step_url(step), code=303)
-
-
-# -- check answers, submit, confirmation ----------------------------------------------
-
-
-@bp.get("/forms/<form_id>/summary")
-def summary(form_id: str) -> Any:
-    journey = _journey()
-    if journey is None:
-        return _no_draft()
-    if g.draft.submitted_at is not None:
-        return redirect(url_for("wizard.confirmation", form_id=form_id), code=303)
-    first_open = journey.first_open()
-    if first_open is not None:
-        return redirect(_step_url(first_open), code=303)
-    problems = check_answers(g.form, journey.answers)
-    g.attachment_names = attachment_names(uploads.attachments_for(g.draft))
-    return render_template("wizard/summary.html", form=g.form, journey=journey, problems=problems,
-                           language=current_language())
-
-
-@bp.post("/forms/<form_id>/submit")
-def send(form_id: str) -> Any:
-    journey = _journey()
-    if journey is None:
-        return _no_draft()
-    try:
-        submit(g.draft)
-    except NotComplete as incomplete:
-        g.attachment_names = attachment_names(uploads.attachments_for(g.draft))
-        first = g.form.step(next(iter(incomplete.problems)))
-        return render_template("wizard/summary.html", form=g.form, journey=journey,
-                               problems=incomplete.problems, language=current_language(),
-                               first_problem=first), 422
-    return redirect(url_for("wizard.confirmation", form_id=form_id), code=303)
-
-
-@bp.get("/forms/<form_id>/confirmation")
-def confirmation(form_id: str) -> Any:
-    if g.draft is None or (submission := submission_for(g.draft)) is None:
-        return _no_draft()
-    stored = receipt_for(submission)
-    return render_template(
-        "wizard/confirmation.html", form=g.form, submission=submission,
-        receipt_url=url_for("wizard.receipt", form_id=form_id) if stored else None,
-        receipt_code=receipt_code(submission) if stored else None)
-
-
-# -- the PDF receipt ---------------------------------------------------------------------
-
-
-def _pdf_download(pdf: bytes, sha256: str, reference: str) -> Response:
-    response = Response(pdf, mimetype="application/pdf")
-    response.headers["Content-Disposition"] = f'attachment; filename="{reference}.pdf"'
-    response.headers["Content-Digest"] = f"sha-256=:{b64encode(bytes.fromhex(sha256)).decode()}:"
-    response.headers["Cache-Control"] = "no-store"  # it holds every answer
-    return response
-
-
-@bp.get("/forms/<form_id>/receipt")
-def receipt(form_id: str) -> Any:
-    """The receipt, for the browser whose draft became the submission."""
-    submission = submission_for(g.draft) if g.draft is not None else None
-    stored = receipt_for(submission) if submission is not None else None
-    if stored is None:
-        abort(404)
-    return _pdf_download(stored.pdf, stored.sha256, submission.reference)
-
-
-@bp.route("/receipt", methods=["GET", "POST"])
-def find_receipt() -> Any:
-    """The receipt by reference number and receipt code, from any browser."""
-    reference = request.form.get("reference", "").strip()
-    code = request.form.get("receipt_code", "").strip()
-    if request.method == "POST":
-        if (stored := receipt_by_code(reference, code)) is not None:
-            return _pdf_download(stored.pdf, stored.sha256, normalise_reference(reference))
-        # One answer for a wrong reference and a wrong code: neither is confirmed to exist.
-        error = _("Zu dieser Vorgangsnummer und diesem Code haben wir keine Eingangsbestätigung "
-                  "gefunden. Prüfen Sie beide Angaben.")
-        return render_template("wizard/receipt.html", error=error, reference=reference,
-                               code=code), 404
-    return render_template("wizard/receipt.html", error=None, reference="", code="")
+    return redirect(step_url(step), code=303)
