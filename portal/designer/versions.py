@@ -8,6 +8,7 @@ from typing import Any
 
 from flask import abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from werkzeug.wrappers import Response
 
 from ..engine import compile_form, data_schema
@@ -87,9 +88,11 @@ def retire(form_id: str) -> Any:
                                current=next((v for v in workspace.versions_of(form_id)
                                              if v.status == "published"), None))
     retired = retire_form(form_id, g.staff) or []
-    flash(_("Das Formular ist zurückgezogen (%(count)s Versionen). Es steht nicht mehr im "
-            "Katalog; begonnene Anträge können bis zu ihrem Ablauf beendet werden.",
-            count=len(retired)), "success")
+    flash(ngettext("Das Formular ist zurückgezogen (%(count)s Version). Es steht nicht mehr im "
+                   "Katalog; begonnene Anträge können bis zu ihrem Ablauf beendet werden.",
+                   "Das Formular ist zurückgezogen (%(count)s Versionen). Es steht nicht mehr im "
+                   "Katalog; begonnene Anträge können bis zu ihrem Ablauf beendet werden.",
+                   len(retired), count=len(retired)), "success")
     return redirect(url_for("designer.form_page", form_id=form_id), code=303)
 
 

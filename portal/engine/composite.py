@@ -12,9 +12,9 @@ from babel import Locale
 
 from . import dates
 from .errors import Invalid
-from .fields import Field, _text, field_type, is_blank
+from .fields import TOO_LONG, Field, _text, field_type, is_blank
 from .i18n import western_digits
-from .messages import N_
+from .messages import N_, N_plural
 
 POSTCODE_DE = re.compile(r"(?!00)[0-9]{5}")
 
@@ -46,12 +46,7 @@ class Composite(Field):
             if required and not text:
                 raise Invalid(missing, part=part)
             if len(text) > max_length:
-                raise Invalid(
-                    N_("Bitte geben Sie höchstens %(max)s Zeichen ein (jetzt: %(count)s)."),
-                    part=part,
-                    max=max_length,
-                    count=len(text),
-                )
+                raise Invalid(TOO_LONG, part=part, max=max_length, count=len(text))
 
     def value_schema(self) -> dict[str, Any]:
         return {
@@ -203,7 +198,10 @@ class IBAN(Field):
     def check(self, value: Any, today: date | None = None) -> None:
         if value[:2] in IBAN_LENGTHS and len(value) != IBAN_LENGTHS[value[:2]]:
             raise Invalid(
-                N_("Eine IBAN aus diesem Land hat %(length)s Zeichen; Sie haben %(count)s eingegeben."),
+                N_plural("Eine IBAN aus diesem Land hat %(length)s Zeichen; "
+                         "Sie haben %(count)s eingegeben.",
+                         "Eine IBAN aus diesem Land hat %(length)s Zeichen; "
+                         "Sie haben %(count)s eingegeben.", "length"),
                 length=IBAN_LENGTHS[value[:2]],
                 count=len(value),
             )

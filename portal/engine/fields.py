@@ -25,6 +25,9 @@ from .messages import N_, N_plural
 
 REQUIRED = N_("Bitte beantworten Sie diese Frage.")
 CHOOSE = N_("Bitte wählen Sie eine Antwort aus.")
+#: A text, or a part of an address or name, longer than allowed; the form follows `max`.
+TOO_LONG = N_plural("Bitte geben Sie höchstens %(max)s Zeichen ein (jetzt: %(count)s).",
+                    "Bitte geben Sie höchstens %(max)s Zeichen ein (jetzt: %(count)s).", "max")
 
 
 @dataclass(frozen=True)
@@ -176,11 +179,7 @@ class Text(Field):
                                    "Bitte geben Sie mindestens %(min)s Zeichen ein.", "min"),
                           min=self.min_length)
         if len(value) > self.max_length:
-            raise Invalid(
-                N_("Bitte geben Sie höchstens %(max)s Zeichen ein (jetzt: %(count)s)."),
-                max=self.max_length,
-                count=len(value),
-            )
+            raise Invalid(TOO_LONG, max=self.max_length, count=len(value))
         if self.pattern is not None and not self.pattern.fullmatch(value):
             raise PatternMismatch(self.pattern_message)
 
@@ -339,7 +338,8 @@ class DecimalField(_Numeric):
             raise Invalid(N_("Bitte geben Sie eine Zahl ein, zum Beispiel 12,5.")) from None
         if -number.as_tuple().exponent > self.decimals and number != round(number, self.decimals):
             raise Invalid(
-                N_("Bitte geben Sie höchstens %(decimals)s Nachkommastellen an."),
+                N_plural("Bitte geben Sie höchstens %(decimals)s Nachkommastelle an.",
+                         "Bitte geben Sie höchstens %(decimals)s Nachkommastellen an.", "decimals"),
                 decimals=self.decimals,
             )
         return self.canonical(number)

@@ -16,7 +16,7 @@ from babel.dates import format_date, format_time
 from babel.numbers import format_decimal
 
 from ..engine import Field, Form, Step, text_direction
-from ..engine.messages import N_, translate
+from ..engine.messages import N_, Message, N_plural, translate
 
 BERLIN = ZoneInfo("Europe/Berlin")
 
@@ -88,7 +88,7 @@ def receipt_content(form: Form, submission: Any, files: Iterable[SubmittedFile])
     reference, language, data, destination, submitted_at)."""
     language = form.language_for(submission.language)
 
-    def t(message: str, **params: object) -> str:
+    def t(message: Message, **params: object) -> str:
         return translate(message, language, **params)
 
     files = list(files)
@@ -119,7 +119,8 @@ def receipt_content(form: Form, submission: Any, files: Iterable[SubmittedFile])
             Entry(t(N_("Dateiname")), f.display_name),
             Entry(t(N_("Dateityp")), f.media_type),
             Entry(t(N_("Größe")),
-                  t(N_("%(bytes)s Bytes"), bytes=format_decimal(f.size, locale=language))),
+                  t(N_plural("%(bytes)s Byte", "%(bytes)s Bytes", "size"),
+                    bytes=format_decimal(f.size, locale=language), size=f.size)),
             Entry(t(N_("SHA-256-Prüfsumme")), f.sha256, code=True),
         ]) for f in files],
         no_files=t(N_("Sie haben keine Dateien hochgeladen.")),

@@ -11,6 +11,7 @@ from babel.messages.pofile import read_po
 
 from portal.engine import check_definition
 from portal.engine.errors import Invalid
+from portal.engine.fields import make_field
 from portal.engine.messages import N_plural, catalogue, translate
 from portal.extensions import db
 from portal.publishing import publish
@@ -65,9 +66,11 @@ def test_the_catalogues_have_the_plural_forms_the_translations_are_written_for()
 # -- through the real wizard ------------------------------------------------------------------
 
 
-def _publish(max_files: int) -> str:
+def _publish(max_files: int = 1, **settings: object) -> str:
+    """The upload test form in four languages; `settings` go into its definition as they are."""
     document = definition(accept=["application/pdf", "image/png"], max_files=max_files)
     document["languages"] = ["de", "en", "uk", "ar"]
+    document.update(settings)
     document, problems = check_definition(document)
     assert document is not None, [str(p) for p in problems if p.is_error]
     publish(document)
@@ -182,3 +185,106 @@ def test_the_designers_outline_counts_entries_and_missing_texts(app, language, r
         html = render_template("designer/_outline.html", outline=outline(document))
     for text in expected:
         assert text in html
+
+
+# -- the other counted messages ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("language", "raw", "expected"), [
+    ("de", "CH93007620116238529570",
+     "Eine IBAN aus diesem Land hat 21 Zeichen; Sie haben 22 eingegeben."),
+    ("uk", "CH93007620116238529570", "IBAN цієї країни має 21 символ, а ви ввели 22."),
+    ("uk", "DE8937040044053201300", "IBAN цієї країни має 22 символи, а ви ввели 21."),
+    ("uk", "FR14200410100505000130260", "IBAN цієї країни має 27 символів, а ви ввели 25."),
+    ("ar", "DE8937040044053201300", "يتكوّن رقم IBAN في هذا البلد من 22 خانةً، وقد أدخلت 21."),
+])
+def test_the_iban_length_takes_the_form_of_the_countrys_length(language, raw, expected):
+    with pytest.raises(Invalid) as info:
+        make_field({"name": "iban", "type": "iban", "label": {"de": "IBAN"}}).clean(raw, language)
+    assert info.value.message(language) == expected
+
+
+@pytest.mark.parametrize(("language", "spec", "raw", "expected"), [
+    ("de", {"type": "text", "max_length": 1}, "abc",
+     "Bitte geben Sie höchstens 1 Zeichen ein (jetzt: 3)."),
+    ("en", {"type": "text", "max_length": 1}, "abc",
+     "Enter no more than 1 character (you have entered 3)."),
+    ("uk", {"type": "text", "max_length": 2}, "abc",
+     "Введіть щонайбільше 2 символи (зараз: 3)."),
+    ("ar", {"type": "text", "max_length": 2}, "abc",
+     "يُرجى إدخال حرفين كحد أقصى (العدد الحالي: 3)."),
+    ("de", {"type": "decimal", "decimals": 1}, "1,25",
+     "Bitte geben Sie höchstens 1 Nachkommastelle an."),
+    ("uk", {"type": "decimal", "decimals": 1}, "1,25", "Введіть щонайбільше 1 знак після коми."),
+    ("uk", {"type": "decimal"}, "1,255", "Введіть щонайбільше 2 знаки після коми."),
+])
+def test_too_many_characters_and_decimals_take_the_form_of_the_limit(language, spec, raw, expected):
+    with pytest.raises(Invalid) as info:
+        make_field({"name": "x", "label": {"de": "X"}, **spec}).clean(raw, language)
+    assert info.value.message(language) == expected
+
+
+def test_a_part_of_a_name_too_long_says_so_like_a_text_field():
+    given_name = "S" * 101  # a given name holds 100 characters
+    with pytest.raises(Invalid) as info:
+        make_field({"name": "n", "type": "person_name", "label": {"de": "Name"}}).clean(
+            {"given_name": given_name, "family_name": "Muster"}, "uk")
+    assert info.value.part == "given_name"
+    assert info.value.message("uk") == "Введіть щонайбільше 100 символів (зараз: 101)."
+
+
+def test_the_catalogue_counts_its_results(app, client):
+    _publish()
+    assert "1 Ergebnis für „Upload-Test“" in client.get("/?q=Upload-Test").text
+    assert "0 Ergebnisse für „Amtsschimmel“" in client.get("/?q=Amtsschimmel").text
+    _in(client, "uk", "/")
+    assert "1 результат за запитом «Upload-Test»" in client.get("/?q=Upload-Test").text
+    _in(client, "ar", "/")
+    assert "نتيجة واحدة للبحث عن «Upload-Test»" in client.get("/?q=Upload-Test").text
+
+
+@pytest.mark.parametrize(("language", "minutes", "expected"), [
+    ("de", 1, "Das Ausfüllen dauert etwa 1 Minute."),
+    ("de", 20, "Das Ausfüllen dauert etwa 20 Minuten."),
+    ("en", 1, "It takes about 1 minute to fill in."),
+    ("uk", 2, "Заповнення займе приблизно 2 хвилини."),
+    ("uk", 21, "Заповнення займе приблизно 21 хвилину."),
+    ("ar", 2, "تستغرق تعبئة الطلب نحو دقيقتين."),
+])
+def test_the_start_page_says_how_many_minutes(app, client, language, minutes, expected):
+    _publish(estimated_minutes=minutes)
+    url = "/forms/upload-test/"
+    _in(client, language, url)
+    assert expected in client.get(url).text
+
+
+def test_the_designers_login_page_counts_attempts_and_minutes_each_in_its_own_sentence(app, client):
+    page = client.get("/designer/login").text
+    assert ("Nach 5 falschen Versuchen hintereinander wird das Konto gesperrt.\n"
+            "      Die Sperre dauert 15 Minuten.") in page
+    app.config.update(DESIGNER_MAX_FAILED_LOGINS=1, DESIGNER_LOCKOUT_MINUTES=1)
+    page = client.get("/designer/login").text
+    assert "Nach 1 falschen Versuch wird das Konto gesperrt." in page
+    assert "Die Sperre dauert 1 Minute." in page
+
+
+@pytest.mark.parametrize(("language", "sizes", "expected"), [
+    ("de", (1, 1300), ["1 Byte", "1.300 Bytes"]),
+    ("en", (1, 2), ["1 byte", "2 bytes"]),
+    ("uk", (2, 1300), ["2 байти", "1 300 байтів"]),
+    ("uk", (21, 1), ["21 байт", "1 байт"]),
+    ("ar", (1, 2), ["بايت واحد", "بايتان"]),
+    ("ar", (5, 11), ["5 بايتات", "11 بايتًا"]),
+])
+def test_the_receipt_gives_each_files_size_in_bytes(language, sizes, expected):
+    from dataclasses import replace
+
+    from portal.receipt.content import receipt_content
+    from tests.receipt.samples import fully_answered, shipped_form
+
+    form = shipped_form("onlinewache")  # in all five languages, with two files
+    submission, files = fully_answered(form, language)
+    files = [replace(f, size=size) for f, size in zip(files, sizes, strict=True)]
+    content = receipt_content(form, submission, files)
+    shown = [group.entries[2].value for group in content.files]  # name, type, size, checksum
+    assert [s.replace("\u202f", " ").replace("\xa0", " ") for s in shown] == expected
