@@ -8,7 +8,8 @@ from jsonschema import Draft202012Validator
 from sqlalchemy import bindparam, select
 from sqlalchemy.exc import IntegrityError
 
-from .drafts import now
+from . import drafts
+from .drafts import StoredDraft, now
 from .engine import FieldError, Form, check_answers, data_schema, submission_data
 from .extensions import db
 from .handover.outbox import enqueue as enqueue_delivery
@@ -47,7 +48,7 @@ def attachment_ids(form: Form, data: dict) -> set[str]:
     return ids
 
 
-def _submitted_files(form: Form, data: dict, draft: Draft) -> list[Attachment]:
+def _submitted_files(form: Form, data: dict, draft: StoredDraft | Draft) -> list[Attachment]:
     """The draft's attachments that the data refers to, in the receipt's order (oldest first).
 
     No query when the data names no file: most applications carry none.
@@ -68,11 +69,11 @@ def _submitted_files(form: Form, data: dict, draft: Draft) -> list[Attachment]:
 _BY_DRAFT = select(Submission).where(Submission.draft_id == bindparam("draft_id"))
 
 
-def submission_for(draft: Draft) -> Submission | None:
+def submission_for(draft: StoredDraft | Draft) -> Submission | None:
     return db.session.execute(_BY_DRAFT, {"draft_id": draft.id}).scalar_one_or_none()
 
 
-def submit(draft: Draft) -> Submission:
+def submit(draft: StoredDraft | Draft) -> Submission:
     """Turn a complete draft into a submission, exactly once.
 
     A second call for the same draft (double click, refresh, back button)
@@ -105,7 +106,6 @@ def submit(draft: Draft) -> Submission:
             data=data,
             submitted_at=now(),
         )
-        draft.submitted_at = submission.submitted_at
         try:
             db.session.add(submission)
             enqueue_delivery(submission)  # outbox row + 'created' event, in this same transaction
@@ -120,7 +120,9 @@ def submit(draft: Draft) -> Submission:
             # the transaction (on SQLite: the database's write lock) is held for the writes
             # only. A taken reference or a concurrent submit of this draft fails it as a
             # whole; the loop then tries again or returns the winner.
+            drafts.mark_submitted(draft, submission.submitted_at)  # flushes the rest with it
             db.session.commit()
+            drafts.hold(draft, {"submitted_at": submission.submitted_at})
             return submission
         except IntegrityError:
             db.session.rollback()

@@ -6,13 +6,15 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..engine import Form, Step
-from ..models import Draft
+from ..drafts import StoredDraft
 
 
 @dataclass
 class Journey:
     form: Form
-    draft: Draft
+    #: The citizen's draft (drafts.StoredDraft) or anything with its answers and completed steps
+    #: (the designer's preview).
+    draft: StoredDraft
     #: The applicable steps and their positions, for the answers object they were worked out
     #: from: a page asks up to six times (applies, can_open, position, before...), and each
     #: time every step's condition was evaluated again. Saving the draft assigns a new

@@ -226,10 +226,18 @@ def test_saving_a_step_writes_the_draft_and_keeps_it_current_without_a_reload(ap
     stored = db.session.get(Draft, draft.id)
     assert (stored.answers, stored.completed_steps, stored.current_step) == (
         {"art": "anzeige"}, ["anliegen"], "tat")
-    assert drafts.find_draft(draft.id) is stored
-    assert drafts.find_draft(draft.id).form_version.form_id == "onlinewache"
-    # The version's definition is not loaded with the draft (deferred in the model).
-    assert "definition" not in stored.form_version.__dict__
+    # What the next request reads: the same, with its version.
+    found = drafts.find_draft(draft.id)
+    assert (found.answers, found.completed_steps, found.current_step) == (
+        {"art": "anzeige"}, ["anliegen"], "tat")
+    assert found.form_version.form_id == "onlinewache"
+    assert found.form_version.content_hash == stored.form_version.content_hash
+
+    # Saving what was read needs no session either, and the object shows what was written.
+    db.session.commit()
+    drafts.save(found, {"art": "hinweis"}, ["anliegen", "tat"], "ort", 30)
+    assert found.answers == {"art": "hinweis"} and found.current_step == "ort"
+    assert drafts.find_draft(draft.id).completed_steps == ["anliegen", "tat"]
 
 
 def test_saving_a_draft_deleted_meanwhile_says_it_is_gone(app):
