@@ -97,8 +97,9 @@ _BY_CODE = _SELECT.where(_draft.c.resume_code_hash == bindparam("code_hash"))
 def _read(statement: Any, **params: str) -> StoredDraft | None:
     # Its own pooled connection, not the request's ORM session: a page that only reads
     # never starts one. Nothing the session holds uncommitted is missed: a request
-    # reads its draft before it writes anything.
-    with db.engine.connect() as connection:
+    # reads its draft before it writes anything. One statement needs no transaction
+    # around it; in autocommit mode PostgreSQL is spared the BEGIN and the ROLLBACK.
+    with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
         row = connection.execute(statement, params).one_or_none()
     if row is None:
         return None
