@@ -61,10 +61,11 @@ class StoredDraft:
     """A draft as one request reads it: its columns and its version, held by no ORM session.
 
     Reading a draft is the first thing every wizard page does. Through the ORM
-    (a session, the unit of work, an identity map, the joined version) that read
-    cost more than the rest of a step page put together; this is one Core
-    statement on a pooled connection. Writes go through `save` (and, for the rare
-    changes, statements of their own), which keep this object current.
+    (a session, an identity map, two entities for the joined version) that read
+    took a quarter of a worker's time on a step page (py-spy, docs/benchmarks.md);
+    this is one Core statement on a pooled connection. Writes go through `save`
+    (and, for the rare other changes, statements of their own), which keep this
+    object current.
     """
 
     id: str
