@@ -4,10 +4,8 @@ PostgreSQL. (bench/_profile_application.py measures the whole application.)"""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
-from contextlib import contextmanager
 
-from sqlalchemy import event, select
+from sqlalchemy import select
 
 from portal.extensions import db
 from portal.models import Attachment, Draft, Submission
@@ -16,23 +14,8 @@ from portal.receipt import service
 from portal.receipt.content import receipt_content
 from portal.receipt.pdf import render_receipt
 from portal.submissions import submission_for
+from tests.sql import statements
 from tests.walk import Walker
-
-
-@contextmanager
-def statements() -> Iterator[list[str]]:
-    """Every SQL statement sent while inside, in order."""
-    sent: list[str] = []
-
-    def record(conn, cursor, statement, parameters, context, executemany) -> None:
-        sent.append(statement)
-
-    engine = db.engine
-    event.listen(engine, "before_cursor_execute", record)
-    try:
-        yield sent
-    finally:
-        event.remove(engine, "before_cursor_execute", record)
 
 
 def _writes(sent: list[str]) -> list[str]:

@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 from portal import drafts
 from portal.extensions import db
 from portal.models import Draft
+from tests.sql import statements
 
 
 def _start(client) -> None:
@@ -26,6 +27,24 @@ def test_answers_are_in_the_database_after_each_step(app, client):
     # The draft id travels in the signed cookie only, never in a URL.
     page = client.get("/forms/onlinewache/steps/tat")
     assert draft.id not in page.text
+
+
+def test_a_step_reads_its_draft_in_one_statement_and_saves_it_in_one_more(app, client):
+    """Every page reads the draft; a saved step writes it once. No lazy load, no definition,
+    nothing else: what each wizard request costs the database stays what it is."""
+    _start(client)
+    with statements() as sent:
+        page = client.get("/forms/onlinewache/steps/tat")
+    assert page.status_code == 200 and 'name="delikt"' in page.text
+    assert len(sent) == 1, sent
+    assert "FROM draft JOIN form_version" in sent[0] and "definition" not in sent[0]
+
+    with statements() as sent:  # one answer given, others missing: kept, and the page again
+        again = client.post("/forms/onlinewache/steps/tat",
+                            data={"delikt": "betrug", "action": "continue"})
+    assert again.status_code == 422
+    assert [s.split()[0] for s in sent] == ["SELECT", "UPDATE"], sent
+    assert db.session.execute(select(Draft.answers)).scalar_one()["delikt"] == "betrug"
 
 
 def test_save_and_resume_with_the_code_on_another_device(app, client):
