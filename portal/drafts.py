@@ -150,7 +150,7 @@ def save(draft: StoredDraft | Draft, answers: dict[str, Any], completed: list[st
             session.rollback()
             raise DraftGone
         expiring = session.expire_on_commit
-        session.expire_on_commit = False  # the ORM draft of a test stays loaded, see _hold
+        session.expire_on_commit = False  # an ORM Draft (tests) stays loaded, see hold()
         try:
             hold(draft, values)
             session.commit()
