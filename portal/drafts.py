@@ -8,14 +8,14 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import bindparam, delete, select, update
-from sqlalchemy.orm.attributes import set_committed_value
+from sqlalchemy import bindparam, delete, insert, select, update
 
-from .extensions import db
+from .extensions import db, unit_of_work
 from .models import Draft, FormVersion
 from .reference import ALPHABET
 
@@ -33,20 +33,6 @@ def now() -> datetime:
     return datetime.now(UTC)
 
 
-def start_draft(version: FormVersion, language: str, ttl_days: int) -> Draft:
-    draft = Draft(
-        id=secrets.token_urlsafe(32),
-        form_version=version,
-        language=language,
-        answers={},
-        completed_steps=[],
-        expires_at=now() + timedelta(days=ttl_days),
-    )
-    db.session.add(draft)
-    db.session.commit()
-    return draft
-
-
 @dataclass(frozen=True)
 class VersionKey:
     """What a request needs of a draft's form version: which one it is (publishing.compiled)."""
@@ -58,14 +44,14 @@ class VersionKey:
 
 @dataclass
 class StoredDraft:
-    """A draft as one request reads it: its columns and its version, held by no ORM session.
+    """A citizen's draft as the application handles it: the one draft type.
 
-    Reading a draft is the first thing every wizard page does. Through the ORM
-    (a session, an identity map, two entities for the joined version) that read
-    took a quarter of a worker's time on a step page (py-spy, docs/benchmarks.md);
-    this is one Core statement on a pooled connection. Writes go through `save`
-    (and, for the rare other changes, statements of their own), which keep this
-    object current.
+    (models.Draft only defines the table.) Reading a draft is the first thing every
+    wizard page does. Through the ORM (a session, an identity map, two entities for
+    the joined version) that read took a quarter of a worker's time on a step page
+    (py-spy, docs/benchmarks.md); this is one Core statement on a pooled connection.
+    Every write is a statement in a unit of work (`write`, `mark_submitted`, …), and
+    `write` keeps this object current.
     """
 
     id: str
@@ -76,6 +62,8 @@ class StoredDraft:
     current_step: str | None
     expires_at: datetime
     submitted_at: datetime | None
+    #: The version read; a write names it and raises it by one (see `write`).
+    version: int = 0
 
     @property
     def form_version_id(self) -> int:
@@ -84,7 +72,7 @@ class StoredDraft:
 
 _draft, _version = Draft.__table__, FormVersion.__table__
 _COLUMNS = ("id", "language", "answers", "completed_steps", "current_step", "expires_at",
-            "submitted_at")
+            "submitted_at", "version")
 #: Built once: constructing a statement and its cache key on every request cost more than
 #: running it. The version's 160 kB definition is not read: the compiled form is cached per
 #: process (publishing.compiled).
@@ -101,7 +89,10 @@ def _read(statement: Any, **params: str) -> StoredDraft | None:
     # reads its draft before it writes anything. One statement needs no transaction
     # around it; in autocommit mode PostgreSQL is spared the BEGIN and the ROLLBACK.
     with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
-        row = connection.execute(statement, params).one_or_none()
+        return _from_row(connection.execute(statement, params).one_or_none())
+
+
+def _from_row(row: Any) -> StoredDraft | None:
     if row is None:
         return None
     values = row._mapping
@@ -122,66 +113,102 @@ def find_draft(draft_id: str | None) -> StoredDraft | None:
     return _live(_read(_BY_ID, draft_id=draft_id))
 
 
-#: The columns a step writes. One prepared UPDATE: the ORM's unit of work (history of every
-#: attribute, dependency sorting, the joined form version) cost more than the statement.
-_STEP_COLUMNS = ("answers", "completed_steps", "current_step", "updated_at", "expires_at")
-_SAVE = (update(Draft.__table__).where(Draft.__table__.c.id == bindparam("draft_id"))
-         .values({name: bindparam(f"new_{name}", type_=Draft.__table__.c[name].type)
-                  for name in _STEP_COLUMNS}))
-
-
-def save(draft: StoredDraft | Draft, answers: dict[str, Any], completed: list[str],
-         current: str | None, ttl_days: int) -> None:
-    """Store the answers and extend the draft's life: each step counts as activity.
-
-    The step's other changes in this request's session (an attachment added or
-    removed) are committed with it, in one transaction; a step with none writes on
-    a pooled connection of its own, without an ORM session.
-    """
+def start_draft(version: FormVersion, language: str, ttl_days: int) -> StoredDraft:
+    """A new, empty draft of `version`; its random id goes into the citizen's cookie only."""
+    draft = StoredDraft(
+        id=secrets.token_urlsafe(32),
+        form_version=VersionKey(version.id, version.form_id, version.content_hash),
+        language=language, answers={}, completed_steps=[], current_step=None,
+        expires_at=now() + timedelta(days=ttl_days), submitted_at=None, version=0)
     moment = now()
-    values = dict(zip(_STEP_COLUMNS, (answers, completed, current, moment,
-                                      moment + timedelta(days=ttl_days)), strict=True))
-    params = {"draft_id": draft.id, **{f"new_{k}": v for k, v in values.items()}}
-    session = db.session() if db.session.registry.has() else None
-    if session is not None and (session.in_transaction() or session.new or session.deleted
-                                or session.dirty):
-        written = session.execute(_SAVE, params)
-        if written.rowcount != 1:  # deleted meanwhile (expired and cleaned up)
-            session.rollback()
-            raise DraftGone
-        expiring = session.expire_on_commit
-        session.expire_on_commit = False  # an ORM Draft (tests) stays loaded, see hold()
-        try:
-            hold(draft, values)
-            session.commit()
-        finally:
-            session.expire_on_commit = expiring
-        return
-    with db.engine.begin() as connection:
-        if connection.execute(_SAVE, params).rowcount != 1:
-            raise DraftGone  # leaving the block rolls back
-    hold(draft, values)
+    with unit_of_work() as session:
+        session.execute(insert(_draft).values(
+            id=draft.id, form_version_id=version.id, language=language, answers={},
+            completed_steps=[], created_at=moment, updated_at=moment,
+            expires_at=draft.expires_at, version=0))
+    return draft
 
 
-def hold(draft: StoredDraft | Draft, values: dict[str, Any]) -> None:
-    """After a commit: the draft object shows what was written (as committed state, for an
-    ORM Draft, so that nothing is left for a flush)."""
-    if isinstance(draft, Draft):
-        for key, value in values.items():
-            set_committed_value(draft, key, value)
-        return
+#: The columns a step writes. One prepared UPDATE, and only of the version that was read:
+#: the ORM's unit of work (history of every attribute, dependency sorting, the joined form
+#: version) cost more than the statement.
+_STEP_COLUMNS = ("answers", "completed_steps", "current_step", "updated_at", "expires_at")
+_SAVE = (update(_draft)
+         .where(_draft.c.id == bindparam("draft_id"), _draft.c.version == bindparam("read"))
+         .values({**{name: bindparam(f"new_{name}", type_=_draft.c[name].type)
+                     for name in _STEP_COLUMNS},
+                  "version": _draft.c.version + 1}))
+#: How often a write is tried again on the newest answers before the request gives up.
+TRIES = 5
+
+
+class Busy(Exception):
+    """Other windows wrote this draft faster than this request could, TRIES times running."""
+
+
+def write(draft: StoredDraft, change: Callable[[StoredDraft], tuple[dict[str, Any], list[str]]],
+          current: str | None, ttl_days: int) -> None:
+    """Write the answers `change` makes of the stored draft; each write counts as activity.
+
+    `change(stored)` gets the draft as stored and returns the new answers and
+    completed steps. It is first called with `draft` as this request read it; when
+    another request (a second tab) wrote the draft since, the write of that version
+    finds no row, and `change` is called again with the newest draft, inside this
+    unit of work. So a stale write never reverts newer answers: `change` merges
+    this request's step into what is stored, or raises to say it cannot (the
+    journey's AnswersChanged). Runs in the request's unit of work (the step's
+    attachments commit with it); `draft` shows what was written afterwards.
+    """
+    stored = draft
+    with unit_of_work() as session:
+        for _ in range(TRIES):
+            answers, completed = change(stored)
+            moment = now()
+            values = dict(zip(_STEP_COLUMNS, (answers, completed, current, moment,
+                                              moment + timedelta(days=ttl_days)), strict=True))
+            params = {"draft_id": draft.id, "read": stored.version,
+                      **{f"new_{k}": v for k, v in values.items()}}
+            if session.execute(_SAVE, params).rowcount == 1:
+                hold(draft, {**values, "version": stored.version + 1})
+                return
+            stored = _from_row(session.execute(_BY_ID, {"draft_id": draft.id}).one_or_none())
+            if stored is None or _live(stored) is None:
+                raise DraftGone  # deleted meanwhile (expired and cleaned up)
+        raise Busy
+
+
+def save(draft: StoredDraft, answers: dict[str, Any], completed: list[str], current: str | None,
+         ttl_days: int) -> None:
+    """Store exactly these answers, whatever another window stored meanwhile (tests, tools)."""
+    write(draft, lambda _stored: (answers, completed), current, ttl_days)
+
+
+def hold(draft: StoredDraft, values: dict[str, Any]) -> None:
+    """After a write: the request's draft object shows what was written."""
     for key, value in values.items():
         if key != "updated_at":
             setattr(draft, key, value)
 
 
-_MARK_SUBMITTED = (update(_draft).where(_draft.c.id == bindparam("draft_id"))
+_MARK_SUBMITTED = (update(_draft)
+                   .where(_draft.c.id == bindparam("draft_id"),
+                          _draft.c.version == bindparam("read"), _draft.c.submitted_at.is_(None))
                    .values(submitted_at=bindparam("moment")))
 
 
-def mark_submitted(draft: StoredDraft | Draft, moment: datetime) -> None:
-    """In the session's transaction that writes the draft's submission: mark it submitted."""
-    db.session.execute(_MARK_SUBMITTED, {"draft_id": draft.id, "moment": moment})
+class Changed(Exception):
+    """The draft was written (or sent) by another request since this one read it."""
+
+
+def mark_submitted(draft: StoredDraft, moment: datetime) -> None:
+    """In the unit of work that writes the draft's submission: mark it submitted.
+
+    Only the version that was read: answers changed in another window meanwhile
+    are never sent unseen (Changed; the caller reads the draft again).
+    """
+    params = {"draft_id": draft.id, "read": draft.version, "moment": moment}
+    if db.session.execute(_MARK_SUBMITTED, params).rowcount != 1:
+        raise Changed
 
 
 def _code_hash(code: str) -> str:
@@ -196,11 +223,11 @@ _SET_CODE = (update(_draft).where(_draft.c.id == bindparam("draft_id"))
              .values(resume_code_hash=bindparam("code_hash")))
 
 
-def issue_resume_code(draft: StoredDraft | Draft) -> str:
+def issue_resume_code(draft: StoredDraft) -> str:
     """A new resume code for the draft (an earlier one stops working)."""
     raw = "".join(secrets.choice(ALPHABET) for _ in range(12))
-    db.session.execute(_SET_CODE, {"draft_id": draft.id, "code_hash": _code_hash(raw)})
-    db.session.commit()
+    with unit_of_work() as session:
+        session.execute(_SET_CODE, {"draft_id": draft.id, "code_hash": _code_hash(raw)})
     return f"{raw[:4]}-{raw[4:8]}-{raw[8:]}"
 
 
@@ -215,8 +242,6 @@ def find_by_resume_code(code: str, form_id: str) -> StoredDraft | None:
 
 def delete_expired() -> int:
     """Delete drafts past their expiry; returns how many."""
-    result = db.session.execute(
-        delete(Draft).where(Draft.expires_at <= now()).execution_options(synchronize_session=False)
-    )
-    db.session.commit()
+    with unit_of_work() as session:
+        result = session.execute(delete(_draft).where(_draft.c.expires_at <= now()))
     return result.rowcount or 0

@@ -1,12 +1,15 @@
 """Flask extensions, created unbound here and initialised in create_app()."""
 
 import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf.csrf import CSRFProtect
 from sqlalchemy import MetaData, event
 from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session
 
 # Stable constraint names keep Alembic migrations identical on SQLite and PostgreSQL.
 NAMING = {
@@ -36,3 +39,31 @@ def _sqlite_settings(connection: object, _record: object) -> None:
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA synchronous=FULL")
         cursor.close()
+
+
+@contextmanager
+def unit_of_work() -> Iterator[Session]:
+    """The one way to write to the database: everything inside commits together, or nothing.
+
+    Every writer opens one (a step's save, a new draft, a submission, the designer's
+    preview answers); a unit opened inside another joins it, and only the outermost
+    commits. An exception inside rolls the whole unit back and is raised again.
+    Reads outside a unit never leave a transaction open that a later write would
+    have to guess about.
+    """
+    session = db.session()
+    depth = session.info.get(_DEPTH, 0)
+    session.info[_DEPTH] = depth + 1
+    try:
+        yield session
+        if depth == 0:
+            session.commit()
+    except BaseException:
+        if depth == 0:
+            session.rollback()
+        raise
+    finally:
+        session.info[_DEPTH] = depth
+
+
+_DEPTH = "amtsweg.unit_of_work.depth"

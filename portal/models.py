@@ -60,6 +60,9 @@ class Draft(db.Model):
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
     submitted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    #: Raised by one with every write of the answers; a write names the version it read
+    #: (portal.drafts.write), so a stale write never reverts newer answers.
+    version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
     form_version: Mapped[FormVersion] = relationship(lazy="joined")
 

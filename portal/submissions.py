@@ -13,7 +13,7 @@ from .drafts import StoredDraft, now
 from .engine import FieldError, Form, check_answers, data_schema, submission_data
 from .extensions import db
 from .handover.outbox import enqueue as enqueue_delivery
-from .models import Attachment, Draft, Submission
+from .models import Attachment, Submission
 from .publishing import compiled
 from .receipt.service import issue_receipt
 from .reference import make_reference
@@ -48,7 +48,7 @@ def attachment_ids(form: Form, data: dict) -> set[str]:
     return ids
 
 
-def _submitted_files(form: Form, data: dict, draft: StoredDraft | Draft) -> list[Attachment]:
+def _submitted_files(form: Form, data: dict, draft: StoredDraft) -> list[Attachment]:
     """The draft's attachments that the data refers to, in the receipt's order (oldest first).
 
     No query when the data names no file: most applications carry none.
@@ -69,11 +69,30 @@ def _submitted_files(form: Form, data: dict, draft: StoredDraft | Draft) -> list
 _BY_DRAFT = select(Submission).where(Submission.draft_id == bindparam("draft_id"))
 
 
-def submission_for(draft: StoredDraft | Draft) -> Submission | None:
+def submission_for(draft: StoredDraft) -> Submission | None:
     return db.session.execute(_BY_DRAFT, {"draft_id": draft.id}).scalar_one_or_none()
 
 
-def submit(draft: StoredDraft | Draft) -> Submission:
+def submit(draft: StoredDraft) -> Submission:
+    """Turn a complete draft into a submission, exactly once, from the newest answers.
+
+    When another window changed the draft after this request read it, the
+    submission is not written from the old answers: the draft is read again and
+    checked again (NotComplete if the newer answers are not complete).
+    """
+    for _ in range(drafts.TRIES):
+        try:
+            return _submit_once(draft)
+        except drafts.Changed:
+            db.session.rollback()
+            newest = drafts.find_draft(draft.id)
+            if newest is None:
+                raise drafts.DraftGone from None
+            drafts.hold(draft, vars(newest))
+    raise drafts.Busy
+
+
+def _submit_once(draft: StoredDraft) -> Submission:
     """Turn a complete draft into a submission, exactly once.
 
     A second call for the same draft (double click, refresh, back button)

@@ -9,15 +9,17 @@ with `Checked.add`.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
+from collections import OrderedDict
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from flask_babel import gettext as _
 
-from ..engine import Problem, check_definition
+from ..engine import Form, Problem, check_definition, compile_form
 from .positions import Located, escape, locate
 
 #: What check_definition calls the draft in its problems; anything else is a codelist file.
@@ -132,6 +134,28 @@ def check_text(text: str, forms_dir: Path) -> Checked:
                                  "es gilt der letzte.", key=key), "warning")
     checked.document = document
     return checked
+
+
+_compiled: OrderedDict[str, Form | None] = OrderedDict()
+
+
+def compiled_text(text: str, forms_dir: Path) -> Form | None:
+    """The compiled form of a draft's text, or None while the engine rejects it.
+
+    Checking a long definition takes a tenth of a second; a designer clicking
+    through the preview should not wait for it on every page, so the result is
+    kept per text (a saved change is a new text).
+    """
+    key = hashlib.sha256(f"{forms_dir}\0{text}".encode()).hexdigest()
+    if key in _compiled:
+        _compiled.move_to_end(key)
+        return _compiled[key]
+    checked = check_text(text, forms_dir)
+    form = compile_form(checked.document) if checked.document is not None else None
+    _compiled[key] = form
+    while len(_compiled) > 32:
+        _compiled.popitem(last=False)
+    return form
 
 
 def sort_key(finding: Finding) -> tuple[int, int, int]:

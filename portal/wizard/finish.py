@@ -9,48 +9,32 @@ from flask import abort, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
-from ..engine import check_answers
-from ..languages import current_language
 from ..receipt.service import receipt_by_code, receipt_code, receipt_for
 from ..reference import normalise as normalise_reference
 from ..submissions import NotComplete, submission_for, submit
-from ..uploads import service as uploads
 from . import bp
-from .presenters import attachment_names
-from .views import current_journey, no_draft_page, step_url
+from .views import controller, no_draft_page
 
 # -- check answers, submit, confirmation ----------------------------------------------
 
 
 @bp.get("/forms/<form_id>/summary")
 def summary(form_id: str) -> Any:
-    journey = current_journey()
-    if journey is None:
-        return no_draft_page()
-    if g.draft.submitted_at is not None:
-        return redirect(url_for("wizard.confirmation", form_id=form_id), code=303)
-    first_open = journey.first_open()
+    journey = controller()
+    first_open = journey.journey.first_open()
     if first_open is not None:
-        return redirect(step_url(first_open), code=303)
-    problems = check_answers(g.form, journey.answers)
-    g.attachment_names = attachment_names(uploads.attachments_for(g.draft))
-    return render_template("wizard/summary.html", form=g.form, journey=journey, problems=problems,
-                           language=current_language())
+        return redirect(journey.step_url(first_open), code=303)
+    return journey.summary()
 
 
 @bp.post("/forms/<form_id>/submit")
 def send(form_id: str) -> Any:
-    journey = current_journey()
-    if journey is None:
-        return no_draft_page()
+    journey = controller()
     try:
         submit(g.draft)
     except NotComplete as incomplete:
-        g.attachment_names = attachment_names(uploads.attachments_for(g.draft))
         first = g.form.step(next(iter(incomplete.problems)))
-        return render_template("wizard/summary.html", form=g.form, journey=journey,
-                               problems=incomplete.problems, language=current_language(),
-                               first_problem=first), 422
+        return journey.summary(incomplete.problems, 422, first_problem=first)
     return redirect(url_for("wizard.confirmation", form_id=form_id), code=303)
 
 

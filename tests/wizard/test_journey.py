@@ -16,7 +16,7 @@ from portal.extensions import db
 from portal.models import Attachment, Draft, Submission
 from portal.publishing import compiled, current_version
 from portal.reference import is_valid
-from portal.wizard.journey import Journey
+from portal.journey import Journey
 from tests.conftest import FORMS_DIR
 from tests.walk import Walker
 

@@ -7,7 +7,7 @@ import re
 import pytest
 
 from portal.publishing import compiled, current_version
-from portal.wizard import pages
+from portal.journey import pages
 from tests.walk import Walker
 
 FORM = "hilfe-zum-lebensunterhalt"

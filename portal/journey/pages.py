@@ -36,7 +36,7 @@ from markupsafe import Markup, escape
 
 from ..engine import Field, Step
 from .forms import error_messages
-from .journey import Journey
+from .progress import Journey
 
 #: Skeletons kept per process (the shipped forms in all their languages need 83, 2 MB).
 CACHE_SIZE = 1024
@@ -58,6 +58,11 @@ class PageState:
     total: int = 0
     back_url: str = ""
     return_to: bool = False
+    #: What the page showed of the stored answers (portal.journey.store.digest): a write
+    #: carries it back, so that another window's newer answers are never silently reverted.
+    seen_digest: str = ""
+    #: Another window changed this step's answers: the page shows both values.
+    conflict: bool = False
     #: Template context for the parts rendered anew (`live`): form, step, attachments…
     context: dict[str, Any] = field(default_factory=dict)
 
@@ -105,6 +110,9 @@ class PageState:
     def back(self) -> str:
         return escape(self.back_url)
 
+    def seen(self) -> str:
+        return escape(self.seen_digest)
+
     # -- the tests of `when` and `unless` ------------------------------------------------
 
     def test_errors(self) -> bool:
@@ -122,6 +130,9 @@ class PageState:
 
     def test_return_to(self) -> bool:
         return self.return_to
+
+    def test_conflict(self) -> bool:
+        return self.conflict
 
     def test_numbered(self) -> bool:
         return bool(self.number)

@@ -1,7 +1,7 @@
 """The one place that builds WTForms classes from the engine's steps.
 
 WTForms collects what a step posts (composite inputs as nested data); the
-rules are the engine's and the markup is the templates' (portal/wizard/pages.py).
+rules are the engine's and the markup is the templates' (portal/journey/pages.py).
 Form classes are built once per form version and step.
 """
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..engine import Form, Step
 from ..drafts import StoredDraft
+from ..engine import Form, Step
 
 
 @dataclass
