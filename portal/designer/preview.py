@@ -19,7 +19,6 @@ from typing import Any
 from flask import abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext, refresh
-from jsonschema import Draft202012Validator
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from werkzeug.datastructures import FileStorage
@@ -38,6 +37,7 @@ from ..engine import (
     validate_step,
 )
 from ..engine.messages import N_
+from ..engine.patterns import data_validator
 from ..extensions import db
 from ..languages import current_language
 from ..wizard import pages
@@ -353,6 +353,6 @@ def preview_send(draft_id: int) -> Any:
                        first_problem=form.step(next(iter(problems))))
     data = submission_data(form, journey.answers)
     # The same contract check the real submission makes (portal.submissions).
-    schema_errors = [e.message for e in Draft202012Validator(data_schema(form)).iter_errors(data)]
+    schema_errors = [e.message for e in data_validator(data_schema(form)).iter_errors(data)]
     return _render("designer/preview_sent.html", draft, schema_errors=schema_errors,
                    data=json.dumps(data, indent=2, ensure_ascii=False))
