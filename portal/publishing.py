@@ -5,7 +5,7 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
-from flask import current_app
+from flask import current_app, has_app_context
 from sqlalchemy import select
 
 from .engine import Form, check_definition, compile_form, content_hash
@@ -52,8 +52,11 @@ def publish(definition: dict, *, authority: str | None = None,
 
 
 def configured_codelists() -> list[Path]:
-    """The codelist folder the configuration names (CODELISTS_DIR), looked in first."""
-    folder = current_app.config.get("CODELISTS_DIR")
+    """The codelist folder the configuration names (CODELISTS_DIR), looked in first.
+
+    None outside an application (a library caller): there is no configuration then.
+    """
+    folder = current_app.config.get("CODELISTS_DIR") if has_app_context() else None
     return [Path(folder)] if folder else []
 
 
