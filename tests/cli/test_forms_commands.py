@@ -84,9 +84,12 @@ def test_schema_violation_condition_and_duplicate_in_one_file(cli, tmp_path):
     result = cli("forms", "check", str(path))
     assert result.exit_code == 1
     lines = result.output.splitlines()
-    assert f"{path} /steps/0/fields/0: unknown key 'lable': check the spelling or remove it" in lines
-    assert f'{path} /steps/0/fields/1/name: the field name "a" is already used at /steps/0/fields/0/name' in lines
-    assert f"{path} /steps/0/fields/1/visible_if: the condition names \"b\", which is not a field of this form" in lines
+    assert (f"{path} /steps/0/fields/0: unknown key 'lable': check the spelling or remove it"
+            in lines)
+    assert (f'{path} /steps/0/fields/1/name: the field name "a" is already used at '
+            "/steps/0/fields/0/name") in lines
+    assert (f'{path} /steps/0/fields/1/visible_if: the condition names "b", which is not a field '
+            "of this form") in lines
     assert f"{path} /steps/0/fields/2/min: min (5) is larger than max (1)" in lines
 
 
@@ -127,7 +130,8 @@ def test_forms_check_takes_a_codelist_folder(cli, tmp_path):
         (FORMS_DIR / "codelists" / "delikte.json").read_text())
 
     without = cli("forms", "check", str(path))
-    assert without.exit_code == 1 and "'codelists/eigene-delikte.json' was not found" in without.output
+    assert without.exit_code == 1
+    assert "'codelists/eigene-delikte.json' was not found" in without.output
     result = cli("forms", "check", "--codelists", str(shared), str(path))
     assert result.exit_code == 0, result.output
     assert f"{path}: ok" in result.output

@@ -1,4 +1,4 @@
-"""The checker reports every problem of a definition in one run, and refuses active upload formats."""
+"""The checker reports every problem in one run; it refuses active upload formats."""
 
 from __future__ import annotations
 

@@ -37,7 +37,8 @@ def test_a_catastrophic_pattern_answers_promptly_with_the_fields_message():
         from portal.engine.fields import make_field
         field = make_field({{"name": "x", "type": "textarea", "label": {{"de": "X"}},
                              "max_length": 5000, "pattern": {CATASTROPHIC!r},
-                             "pattern_message": {{"de": "Nur a, dann b.", "en": "Only a, then b."}}}})
+                             "pattern_message": {{"de": "Nur a, dann b.",
+                                                  "en": "Only a, then b."}}}})
         out = {{}}
         for n in (32, 100, 5000):
             start = time.monotonic()
