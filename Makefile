@@ -33,7 +33,7 @@ messages: $(STAMP)
 
 db: install
 	$(BIN)/amtsweg db upgrade
-	$(BIN)/amtsweg forms load
+	$(BIN)/amtsweg forms load --create-destinations
 
 # The embedded server speaks plain HTTP on loopback, so its cookies cannot be
 # marked Secure; production runs behind TLS with Secure cookies (docs/operations.md).

@@ -36,20 +36,55 @@ def _definition_paths(paths: tuple[str, ...]) -> list[Path]:
     return [Path(p) for p in paths] or sorted(_forms_dir().glob("*.json"))
 
 
+def _missing_destinations(documents: list[dict]) -> dict[str, list[str]]:
+    """Destination name -> the ids of the forms that send to it, for destinations not configured.
+
+    Empty when there is no database yet: checking a definition needs none.
+    """
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from .extensions import db
+    from .handover.clients import missing_destinations
+
+    forms_of: dict[str, list[str]] = {}
+    for document in documents:
+        forms_of.setdefault(document["destination"], []).append(document["id"])
+    try:
+        missing = missing_destinations(forms_of)
+    except SQLAlchemyError:
+        db.session.rollback()
+        return {}
+    return {name: forms_of[name] for name in missing}
+
+
+def _warn_missing_destinations(missing: dict[str, list[str]]) -> None:
+    for name, form_ids in missing.items():
+        click.echo(f"warning: destination {name!r} (of {', '.join(sorted(set(form_ids)))}) "
+                   f"is not configured; add it with: amtsweg destinations add {name}", err=True)
+
+
 @forms.command("check")
 @click.argument("paths", nargs=-1, type=click.Path(dir_okay=False))
 @click.option("--quiet", "-q", is_flag=True, help="Print errors only, no warnings.")
+@click.option("--codelists", "codelist_dirs", multiple=True, type=click.Path(file_okay=False),
+              help="A folder of shared codelists, looked in before codelists/ beside the "
+                   "definition and the forms folder's codelists/ (repeatable; default: the "
+                   "CODELISTS_DIR setting).")
 @with_appcontext
-def forms_check(paths: tuple[str, ...], quiet: bool) -> None:
+def forms_check(paths: tuple[str, ...], quiet: bool, codelist_dirs: tuple[str, ...]) -> None:
     """Validate definitions (default: every form in forms/).
 
     Prints each problem as FILE JSON-POINTER: reason and exits with 1 when
-    any definition has an error. Missing translations are warnings.
+    any definition has an error; every problem of a definition is reported in
+    one run. Missing translations and destinations not yet configured are warnings.
     """
+    from .publishing import configured_codelists
+
+    folders = [Path(d) for d in codelist_dirs] or configured_codelists()
     failed = False
+    checked = []
     for path in _definition_paths(paths):
-        forms_dir = path.parent if path.parent.name != "codelists" else path.parent.parent
-        _, problems = check_definition(path, forms_dir)
+        document, problems = check_definition(path, _forms_dir(), codelists=folders)
         for problem in problems:
             if problem.is_error or not quiet:
                 click.echo(str(problem), err=not problem.is_error)
@@ -58,6 +93,10 @@ def forms_check(paths: tuple[str, ...], quiet: bool) -> None:
         elif not quiet:
             warnings = sum(1 for p in problems if not p.is_error)
             click.echo(f"{path}: ok" + (f" ({warnings} warnings)" if warnings else ""))
+        if document is not None:
+            checked.append(document)
+    if not quiet:
+        _warn_missing_destinations(_missing_destinations(checked))
     sys.exit(1 if failed else 0)
 
 
@@ -79,7 +118,9 @@ def _definition_for(form_id: str, version: str | None) -> dict:
     path = _forms_dir() / f"{form_id}.json"
     if not path.exists():
         raise click.ClickException(f"no form {form_id!r}: not published and not in {_forms_dir()}")
-    document, problems = check_definition(path, _forms_dir())
+    from .publishing import configured_codelists
+
+    document, problems = check_definition(path, _forms_dir(), codelists=configured_codelists())
     if document is None:
         raise click.ClickException("\n".join(str(p) for p in problems))
     return document
@@ -100,8 +141,11 @@ def forms_data_schema(form_id: str, version: str | None) -> None:
 @with_appcontext
 def forms_i18n_report(paths: tuple[str, ...]) -> None:
     """List, per form and language, every text that is missing, with its JSON pointer."""
+    from .publishing import configured_codelists
+
     for path in _definition_paths(paths):
-        document, problems = check_definition(path, path.parent)
+        document, problems = check_definition(path, _forms_dir(),
+                                              codelists=configured_codelists())
         if document is None:
             click.echo(f"{path}: cannot be read, run `amtsweg forms check {path}`")
             continue
@@ -116,10 +160,14 @@ def forms_i18n_report(paths: tuple[str, ...]) -> None:
 
 
 @forms.command("load")
+@click.option("--create-destinations", is_flag=True,
+              help="Add every destination the forms name that is not configured yet, as "
+                   "pull only (no push URL); `make run` does this.")
 @with_appcontext
-def forms_load() -> None:
+def forms_load(create_destinations: bool) -> None:
     """Publish the definitions shipped in forms/ (unchanged ones are skipped)."""
     from .extensions import db
+    from .handover.clients import configure_destination
     from .publishing import VersionConflict, load_shipped_forms
 
     try:
@@ -131,6 +179,14 @@ def forms_load() -> None:
     for version, new in results:
         state = "published" if new else "unchanged"
         click.echo(f"{version.form_id} {version.version}: {state} ({version.content_hash[:19]}…)")
+    missing = _missing_destinations([version.definition for version, _ in results])
+    if not create_destinations:
+        _warn_missing_destinations(missing)
+        return
+    for name in missing:
+        configure_destination(name, create=True)
+        click.echo(f"destination {name}: created, pull only (push: amtsweg destinations update "
+                   f"{name} --push-url URL --generate-secret)")
 
 
 @click.command("cleanup")

@@ -73,6 +73,9 @@ def defaults(instance_path: Path) -> dict:
             database_url(os.environ.get("DATABASE_URL"), instance_path)),
         "FORMS_DIR": str(ROOT / "forms"),
         "TRANSLATIONS_DIR": str(ROOT / "translations"),
+        # Shared codelists (`"options": "codelists/x.json"`) are looked up here first, then
+        # beside the definition, then in FORMS_DIR/codelists (docs/form-definitions.md).
+        "CODELISTS_DIR": os.environ.get("AMTSWEG_CODELISTS_DIR") or None,
         "DRAFT_TTL_DAYS": ttl_days,
         # The cookie that carries the draft id lives as long as the draft.
         "PERMANENT_SESSION_LIFETIME": ttl_days * 86400,

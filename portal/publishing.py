@@ -5,6 +5,7 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
+from flask import current_app, has_app_context
 from sqlalchemy import select
 
 from .engine import Form, check_definition, compile_form, content_hash
@@ -50,11 +51,20 @@ def publish(definition: dict, *, authority: str | None = None,
     return version, True
 
 
+def configured_codelists() -> list[Path]:
+    """The codelist folder the configuration names (CODELISTS_DIR), looked in first.
+
+    None outside an application (a library caller): there is no configuration then.
+    """
+    folder = current_app.config.get("CODELISTS_DIR") if has_app_context() else None
+    return [Path(folder)] if folder else []
+
+
 def load_shipped_forms(forms_dir: Path) -> list[tuple[FormVersion, bool]]:
     """Publish every definition in `forms_dir`; raises DefinitionError on the first bad one."""
     results = []
     for path in sorted(forms_dir.glob("*.json")):
-        document, problems = check_definition(path, forms_dir)
+        document, problems = check_definition(path, forms_dir, codelists=configured_codelists())
         if document is None:
             raise DefinitionError(problems)
         results.append(publish(document))

@@ -11,6 +11,7 @@ from sqlalchemy.exc import IntegrityError
 from . import drafts
 from .drafts import StoredDraft, now
 from .engine import FieldError, Form, check_answers, data_schema, submission_data
+from .engine.patterns import data_validator
 from .extensions import db
 from .handover.outbox import enqueue as enqueue_delivery
 from .models import Attachment, Submission
@@ -32,7 +33,7 @@ _validators: dict[str, Draft202012Validator] = {}
 
 def _data_validator(form: Form) -> Draft202012Validator:
     if form.content_hash not in _validators:
-        _validators[form.content_hash] = Draft202012Validator(data_schema(form))
+        _validators[form.content_hash] = data_validator(data_schema(form))
     return _validators[form.content_hash]
 
 

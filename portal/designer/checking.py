@@ -20,6 +20,7 @@ from typing import Any
 from flask_babel import gettext as _
 
 from ..engine import Form, Problem, check_definition, compile_form
+from ..publishing import configured_codelists
 from .positions import Located, escape, locate
 
 #: What check_definition calls the draft in its problems; anything else is a codelist file.
@@ -126,7 +127,8 @@ def check_text(text: str, forms_dir: Path) -> Checked:
     if not isinstance(checked.parsed, dict):
         checked.add("", _("Eine Formulardefinition ist ein JSON-Objekt: { … }"))
         return checked
-    document, problems = check_definition(checked.parsed, forms_dir, file=DRAFT_LABEL)
+    document, problems = check_definition(checked.parsed, forms_dir, file=DRAFT_LABEL,
+                                          codelists=configured_codelists())
     checked.findings += [_finding(checked.located, problem) for problem in problems]
     for duplicate in checked.located.duplicates:
         key = duplicate.rsplit("/", 1)[1].replace("~1", "/").replace("~0", "~")

@@ -16,13 +16,13 @@ from typing import Any
 from flask import flash, g, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import refresh
-from jsonschema import Draft202012Validator
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from werkzeug.datastructures import FileStorage
 
 from ..engine import Field, Invalid, Step, check_answers, data_schema, submission_data
 from ..engine.messages import N_
+from ..engine.patterns import data_validator
 from ..extensions import db, unit_of_work
 from ..journey import Detour, JourneyController
 from ..journey.store import Change
@@ -172,6 +172,6 @@ def preview_send(draft_id: int) -> Any:
         return walk.summary(problems, 422, first_problem=form.step(next(iter(problems))))
     data = submission_data(form, answers)
     # The same contract check the real submission makes (portal.submissions).
-    schema_errors = [e.message for e in Draft202012Validator(data_schema(form)).iter_errors(data)]
+    schema_errors = [e.message for e in data_validator(data_schema(form)).iter_errors(data)]
     return walk.render("designer/preview_sent.html", schema_errors=schema_errors,
                        data=json.dumps(data, indent=2, ensure_ascii=False))

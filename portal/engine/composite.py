@@ -8,7 +8,10 @@ from datetime import date
 from functools import lru_cache
 from typing import Any
 
+import schwifty
 from babel import Locale
+from schwifty import registry
+from schwifty.exceptions import SchwiftyException
 
 from . import dates
 from .errors import Invalid
@@ -168,24 +171,21 @@ class PostcodeDE(Field):
         return {"type": "string", "pattern": "^[0-9]{5}$"}
 
 
-#: IBAN lengths per country (ISO 13616 registry), the SEPA area.
-IBAN_LENGTHS = {
-    "AD": 24, "AT": 20, "BE": 16, "BG": 22, "CH": 21, "CY": 28, "CZ": 24, "DE": 22, "DK": 18,
-    "EE": 20, "ES": 24, "FI": 18, "FR": 27, "GB": 22, "GI": 23, "GR": 27, "HR": 21, "HU": 28,
-    "IE": 22, "IS": 26, "IT": 27, "LI": 21, "LT": 20, "LU": 20, "LV": 21, "MC": 27, "MT": 31,
-    "NL": 18, "NO": 15, "PL": 28, "PT": 25, "RO": 24, "SE": 24, "SI": 19, "SK": 24, "SM": 27,
-    "VA": 22,
-}  # fmt: skip
+def iban_length(country: str) -> int | None:
+    """The length of an IBAN from `country` in the IBAN registry (schwifty's), None if unknown."""
+    try:
+        return registry.get_iban_spec(country).iban_length
+    except SchwiftyException:
+        return None
 
 
 def iban_is_valid(iban: str) -> bool:
-    """ISO 7064 mod 97-10 over the rearranged IBAN, plus the country's length."""
-    if not re.fullmatch(r"[A-Z]{2}[0-9]{2}[A-Z0-9]+", iban):
+    """A registered country, its length and structure, and the ISO 7064 mod 97-10 checksum."""
+    try:
+        schwifty.IBAN(iban)
+    except SchwiftyException:
         return False
-    if IBAN_LENGTHS.get(iban[:2]) != len(iban):
-        return False
-    digits = "".join(str(int(ch, 36)) for ch in iban[4:] + iban[:4])
-    return int(digits) % 97 == 1
+    return True
 
 
 @field_type
@@ -196,13 +196,14 @@ class IBAN(Field):
         return "".join(_text(raw).split()).upper()
 
     def check(self, value: Any, today: date | None = None) -> None:
-        if value[:2] in IBAN_LENGTHS and len(value) != IBAN_LENGTHS[value[:2]]:
+        length = iban_length(value[:2])
+        if length is not None and len(value) != length:
             raise Invalid(
                 N_plural("Eine IBAN aus diesem Land hat %(length)s Zeichen; "
                          "Sie haben %(count)s eingegeben.",
                          "Eine IBAN aus diesem Land hat %(length)s Zeichen; "
                          "Sie haben %(count)s eingegeben.", "length"),
-                length=IBAN_LENGTHS[value[:2]],
+                length=length,
                 count=len(value),
             )
         if not iban_is_valid(value):

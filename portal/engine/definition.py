@@ -12,6 +12,7 @@ import json
 import os
 import re
 from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -22,6 +23,22 @@ from .conditions import ConditionError, parse
 from .errors import DefinitionError, Problem
 from .i18n import is_language_map
 from .model import Form, compile_form
+from .patterns import PatternError, compile_pattern
+
+#: Media types that can carry scripts or programs run when the file is opened: never accepted.
+ACTIVE_MEDIA_TYPES = frozenset({
+    "text/html", "application/xhtml+xml", "image/svg+xml", "text/xml", "application/xml",
+    "text/xsl", "application/xslt+xml", "application/javascript", "text/javascript",
+    "application/ecmascript", "text/ecmascript", "application/x-javascript",
+    "application/x-msdownload", "application/x-msdos-program", "application/x-dosexec",
+    "application/vnd.microsoft.portable-executable", "application/x-executable",
+    "application/x-sh", "application/x-shellscript", "text/x-shellscript", "application/x-bat",
+    "application/x-httpd-php", "application/x-php", "text/x-php", "application/java-archive",
+    "application/x-java-archive", "application/hta", "application/x-shockwave-flash",
+    "application/vnd.ms-word.document.macroenabled.12",
+    "application/vnd.ms-excel.sheet.macroenabled.12",
+    "application/vnd.ms-powerpoint.presentation.macroenabled.12",
+})
 
 SCHEMAS_DIR = Path(__file__).resolve().parents[2] / "schemas"
 
@@ -91,44 +108,137 @@ def read_json(path: Path) -> tuple[Any, list[Problem]]:
         return None, [Problem(file, "", f"not valid JSON: {e.msg} (line {e.lineno}, column {e.colno})")]
 
 
-def resolve_codelists(definition: dict[str, Any], forms_dir: Path, file: str) -> list[Problem]:
-    """Replace every `"options": "codelists/x.json"` by the codelist's options, in place."""
+_CODELIST_REF = re.compile(r"codelists/([a-z0-9_-]+\.json)")
+
+
+def codelist_search_path(*candidates: Path | None) -> list[Path]:
+    """The folders to look for shared codelists in, in order, each once."""
+    path: list[Path] = []
+    for candidate in candidates:
+        if candidate is not None and Path(os.path.normpath(candidate)) not in path:
+            path.append(Path(os.path.normpath(candidate)))
+    return path
+
+
+def resolve_codelists(definition: dict[str, Any], search_path: list[Path], file: str,
+                      broken: Broken | None = None) -> list[Problem]:
+    """Replace every `"options": "codelists/x.json"` by the codelist's options, in place.
+
+    `codelists/x.json` names the file x.json in the first folder of `search_path`
+    that has it. Fields whose structure failed the schema (`broken`) are left alone.
+    """
+    broken = broken or Broken()
     problems: list[Problem] = []
-    for i, step in enumerate(definition["steps"]):
-        for j, spec in enumerate(step["fields"]):
-            ref = spec.get("options")
-            if not isinstance(ref, str):
-                continue
-            here = f"/steps/{i}/fields/{j}/options"
-            # The schema allows only "codelists/<name>.json"; this guards a definition
-            # checked without the schema (a library caller) against "../" tricks.
-            path = Path(os.path.normpath(forms_dir / ref))
-            if Path(os.path.normpath(forms_dir)) not in path.parents:
-                problems.append(Problem(file, here, f"the codelist {ref!r} is outside the forms folder"))
-                continue
-            codelist, read_problems = read_json(path)
-            if read_problems:
-                problems.append(Problem(file, here, f"the codelist {ref!r} cannot be read: "
-                                        + read_problems[0].message))
-                continue
-            codelist_problems = _schema_problems(codelist, str(path), "codelist.schema.json")
-            if codelist_problems:
-                problems += codelist_problems
-                continue
-            spec["options"] = codelist["options"]
+    for i, j, spec in _fields(definition, broken):
+        ref = spec.get("options")
+        if not isinstance(ref, str) or (i, j) in broken.fields:
+            continue
+        here = f"/steps/{i}/fields/{j}/options"
+        # The schema allows only "codelists/<name>.json"; this guards a definition
+        # checked without the schema (a library caller) against "../" tricks.
+        match = _CODELIST_REF.fullmatch(ref)
+        if match is None:
+            problems.append(Problem(file, here, f"the codelist {ref!r} is not of the form "
+                                    "codelists/<name>.json"))
+            continue
+        candidates = [folder / match.group(1) for folder in search_path]
+        path = next((c for c in candidates if c.is_file()), None)
+        if path is None:
+            looked = ", ".join(str(c) for c in candidates) or "nowhere (no codelist folder given)"
+            problems.append(Problem(file, here, f"the codelist {ref!r} was not found; looked in: "
+                                    f"{looked}. Name the folder with --codelists DIR"))
+            continue
+        codelist, read_problems = read_json(path)
+        if read_problems:
+            problems.append(Problem(file, here, f"the codelist {ref!r} ({path}) cannot be read: "
+                                    + read_problems[0].message))
+            continue
+        codelist_problems = _schema_problems(codelist, str(path), "codelist.schema.json")
+        if codelist_problems:
+            problems += codelist_problems
+            continue
+        spec["options"] = codelist["options"]
     return problems
 
 
-def semantic_problems(definition: Mapping[str, Any], file: str) -> list[Problem]:
-    """What a schema cannot see: names, references, conditions, ranges, translations."""
+@dataclass
+class Broken:
+    """The parts of a definition whose structure failed the schema.
+
+    The semantic checks skip them (a broken field's name still counts, so a
+    condition naming it is not reported as naming an unknown field) and check
+    everything else, so one run reports every problem.
+    """
+
+    keys: set[str] = field(default_factory=set)  # top-level keys, "steps" for the list itself
+    steps: set[int] = field(default_factory=set)  # a step's own keys (id, title, repeat, …)
+    field_lists: set[int] = field(default_factory=set)  # a step whose "fields" is not a list
+    fields: set[tuple[int, int]] = field(default_factory=set)
+
+    @classmethod
+    def of(cls, problems: list[Problem]) -> Broken:
+        broken = cls()
+        for problem in problems:
+            parts = [p.replace("~1", "/").replace("~0", "~")
+                     for p in problem.pointer.split("/")[1:]]
+            if not parts:
+                continue  # a key missing at the top: the checks below look for what they need
+            if parts[0] != "steps" or len(parts) == 1:
+                broken.keys.add(parts[0])
+            elif not parts[1].isdigit():
+                broken.keys.add("steps")
+            elif len(parts) >= 4 and parts[2] == "fields" and parts[3].isdigit():
+                broken.fields.add((int(parts[1]), int(parts[3])))
+            elif len(parts) == 3 and parts[2] == "fields":
+                broken.field_lists.add(int(parts[1]))
+            else:
+                broken.steps.add(int(parts[1]))
+        return broken
+
+
+def _steps(definition: Mapping[str, Any], broken: Broken
+           ) -> Iterator[tuple[int, Mapping[str, Any]]]:
+    steps = definition.get("steps")
+    if "steps" in broken.keys or not isinstance(steps, list):
+        return
+    for i, step in enumerate(steps):
+        if isinstance(step, Mapping):
+            yield i, step
+
+
+def _fields(definition: Mapping[str, Any], broken: Broken
+            ) -> Iterator[tuple[int, int, dict[str, Any]]]:
+    for i, step in _steps(definition, broken):
+        fields = step.get("fields")
+        if i in broken.field_lists or not isinstance(fields, list):
+            continue
+        for j, spec in enumerate(fields):
+            if isinstance(spec, dict):
+                yield i, j, spec
+
+
+def semantic_problems(definition: Mapping[str, Any], file: str,
+                      broken: Broken | None = None) -> list[Problem]:
+    """What a schema cannot see: names, references, conditions, ranges, translations.
+
+    Parts named in `broken` failed the schema and are not looked into; everything
+    else is, so a schema violation never hides a duplicate name elsewhere.
+    """
+    broken = broken or Broken()
     problems: list[Problem] = []
     add = lambda where, message, severity="error": problems.append(Problem(file, where, message, severity))  # noqa: E731
 
-    languages, default = definition["languages"], definition["default_language"]
-    if default not in languages:
-        add("/default_language", f"the default language {default!r} is not in \"languages\"")
-    if len(set(languages)) != len(languages):
-        add("/languages", "a language is listed twice")
+    languages, default = definition.get("languages"), definition.get("default_language")
+    languages_usable = (
+        not {"languages", "default_language"} & broken.keys
+        and isinstance(languages, list) and all(isinstance(x, str) for x in languages)
+        and isinstance(default, str)
+    )
+    if languages_usable:
+        if default not in languages:
+            add("/default_language", f"the default language {default!r} is not in \"languages\"")
+        if len(set(languages)) != len(languages):
+            add("/languages", "a language is listed twice")
 
     seen_steps: dict[str, str] = {}
     seen_fields: dict[str, str] = {}
@@ -155,47 +265,62 @@ def semantic_problems(definition: Mapping[str, Any], file: str) -> list[Problem]
             else:
                 add(where, f'the condition names "{name}", which is not a field of this form')
 
-    all_names = {f.get("name") for s in definition["steps"] for f in s["fields"] if f.get("name")}
+    all_names = {spec["name"] for _, _, spec in _fields(definition, broken)
+                 if isinstance(spec.get("name"), str)}
+    fields_of: dict[int, list[tuple[int, dict[str, Any]]]] = {}
+    for i, j, spec in _fields(definition, broken):
+        fields_of.setdefault(i, []).append((j, spec))
 
-    for i, step in enumerate(definition["steps"]):
+    for i, step in _steps(definition, broken):
         sp = f"/steps/{i}"
-        if step["id"] in seen_steps:
-            add(sp + "/id", f'the step id "{step["id"]}" is already used at {seen_steps[step["id"]]}')
-        seen_steps.setdefault(step["id"], sp + "/id")
-        if step["id"] in all_names:
-            add(sp + "/id", f'the step id "{step["id"]}" is also a field name; use different names')
-        check_condition(sp + "/visible_if", step.get("visible_if"), earlier, set())
+        step_ok = i not in broken.steps
+        step_id = step.get("id")
+        if isinstance(step_id, str):
+            if step_id in seen_steps:
+                add(sp + "/id", f'the step id "{step_id}" is already used at {seen_steps[step_id]}')
+            seen_steps.setdefault(step_id, sp + "/id")
+            if step_id in all_names:
+                add(sp + "/id",
+                    f'the step id "{step_id}" is also a field name; use different names')
         repeat = step.get("repeat")
-        if repeat and repeat.get("min", 0) > repeat["max"]:
-            add(sp + "/repeat", f"min ({repeat['min']}) is larger than max ({repeat['max']})")
+        if step_ok:
+            check_condition(sp + "/visible_if", step.get("visible_if"), earlier, set())
+            if repeat and repeat.get("min", 0) > repeat["max"]:
+                add(sp + "/repeat", f"min ({repeat['min']}) is larger than max ({repeat['max']})")
         entry_names: set[str] = set()
-        for j, spec in enumerate(step["fields"]):
+        for j, spec in fields_of.get(i, []):
             fp = f"{sp}/fields/{j}"
+            field_ok = (i, j) not in broken.fields
             name = spec.get("name")
-            for key in ("visible_if", "required_if"):
-                check_condition(f"{fp}/{key}", spec.get(key), earlier, entry_names)
-            if name:
+            if field_ok:
+                for key in ("visible_if", "required_if"):
+                    check_condition(f"{fp}/{key}", spec.get(key), earlier, entry_names)
+            if isinstance(name, str):
                 if name in seen_fields:
-                    add(fp + "/name", f'the field name "{name}" is already used at {seen_fields[name]}')
+                    add(fp + "/name",
+                        f'the field name "{name}" is already used at {seen_fields[name]}')
                 seen_fields.setdefault(name, fp + "/name")
                 if repeat:
                     entry_names.add(name)
                 else:
                     earlier.add(name)
-            problems.extend(_field_problems(spec, fp, file))
-        if repeat:
-            repeating.update({n: step["id"] for n in entry_names})
+            if field_ok:
+                problems.extend(_field_problems(spec, fp, file))
+        if repeat and isinstance(step_id, str):
+            repeating.update({n: step_id for n in entry_names})
 
-    problems += [
-        Problem(file, where, f"the text has no {default!r} version, the form's default language")
-        for where in _missing_texts(definition, default)
-    ]
-    for language in languages:
-        if language != default:
-            problems += [
-                Problem(file, where, f"missing translation for {language!r}", "warning")
-                for where in _missing_texts(definition, language)
-            ]
+    if languages_usable:
+        problems += [
+            Problem(file, where,
+                    f"the text has no {default!r} version, the form's default language")
+            for where in _missing_texts(definition, default)
+        ]
+        for language in languages:
+            if language != default:
+                problems += [
+                    Problem(file, where, f"missing translation for {language!r}", "warning")
+                    for where in _missing_texts(definition, language)
+                ]
     return problems
 
 
@@ -203,9 +328,20 @@ def _field_problems(spec: Mapping[str, Any], fp: str, file: str) -> list[Problem
     problems = []
     if "pattern" in spec:
         try:
-            re.compile(spec["pattern"])
+            re.compile(spec["pattern"])  # the data schema publishes it to other engines too
+            compile_pattern(spec["pattern"])  # what matches citizens' answers
         except re.error as e:
-            problems.append(Problem(file, fp + "/pattern", f"the pattern is not a valid regular expression: {e}"))
+            problems.append(Problem(file, fp + "/pattern",
+                                    f"the pattern is not a valid regular expression: {e}"))
+        except PatternError as e:
+            problems.append(Problem(file, fp + "/pattern", str(e)))
+    for k, media_type in enumerate(spec.get("accept") or []):
+        if media_type in ACTIVE_MEDIA_TYPES:
+            problems.append(Problem(
+                file, f"{fp}/accept/{k}",
+                f"{media_type!r} is an active format: a file of this type can carry scripts or "
+                "programs that run when a caseworker opens it, so it cannot be accepted; "
+                "ask for PDF or images instead"))
     for low, high in (("min", "max"), ("min_length", "max_length"), ("min_selected", "max_selected")):
         if low in spec and high in spec and spec[low] > spec[high]:
             problems.append(Problem(file, f"{fp}/{low}", f"{low} ({spec[low]}) is larger than {high} ({spec[high]})"))
@@ -249,33 +385,40 @@ def missing_translations(definition: Mapping[str, Any]) -> dict[str, list[str]]:
 
 
 def check_definition(
-    source: Path | Mapping[str, Any], forms_dir: Path | None = None, file: str | None = None
+    source: Path | Mapping[str, Any], forms_dir: Path | None = None, file: str | None = None,
+    *, codelists: list[Path] | None = None,
 ) -> tuple[dict[str, Any] | None, list[Problem]]:
     """Check a definition file or object; returns (resolved definition or None, problems).
+
+    Every problem is reported in one run: the semantic checks look at every part
+    whose structure passed the schema, and a codelist that cannot be found does not
+    stop them. A `codelists/x.json` reference is looked up in each of the
+    `codelists` folders, then in `codelists/` beside the definition file, then in
+    `codelists/` of `forms_dir`.
 
     The resolved definition has its codelists inline: it is what gets published,
     hashed and compiled, so a later change to a codelist never alters a version.
     """
+    beside = None
     if isinstance(source, Path):
         file = file or str(source)
-        forms_dir = forms_dir or source.parent
+        beside = source.parent / "codelists"
         document, problems = read_json(source)
         if problems:
             return None, problems
     else:
         document = copy.deepcopy(dict(source))
         file = file or "<definition>"
-    if forms_dir is None:
-        forms_dir = Path(__file__).resolve().parents[2] / "forms"
+        if forms_dir is None:
+            forms_dir = Path(__file__).resolve().parents[2] / "forms"
     if not isinstance(document, dict):
         return None, [Problem(file, "", "a form definition is a JSON object { … }")]
+    search_path = codelist_search_path(*(codelists or []), beside,
+                                       forms_dir / "codelists" if forms_dir else None)
     problems = _schema_problems(document, file, "form.schema.json")
-    if problems:
-        return None, problems
-    problems = resolve_codelists(document, forms_dir, file)
-    if problems:
-        return None, problems
-    problems = semantic_problems(document, file)
+    broken = Broken.of(problems)
+    problems += resolve_codelists(document, search_path, file, broken)
+    problems += semantic_problems(document, file, broken)
     if any(p.is_error for p in problems):
         return None, problems
     return document, problems

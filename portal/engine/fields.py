@@ -19,6 +19,7 @@ from .conditions import Condition, parse
 from .errors import Invalid
 from .i18n import resolve, western_digits
 from .messages import N_, N_plural
+from .patterns import compile_pattern
 
 REQUIRED = N_("Bitte beantworten Sie diese Frage.")
 CHOOSE = N_("Bitte wählen Sie eine Antwort aus.")
@@ -167,7 +168,7 @@ class Text(Field):
         self.min_length: int | None = spec.get("min_length")
         self.max_length: int = spec.get("max_length", self.default_max_length)
         pattern = spec.get("pattern")
-        self.pattern = re.compile(pattern) if pattern else None
+        self.pattern = compile_pattern(pattern) if pattern else None  # RE2: linear time
         self.pattern_message: Mapping[str, str] | None = spec.get("pattern_message")
 
     def check(self, value: Any, today: date | None = None) -> None:

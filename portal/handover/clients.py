@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
 from urllib.parse import urlsplit
 
@@ -53,6 +54,14 @@ def destination_named(name: str) -> Destination:
     if found is None:
         raise NotFound(f"no destination {name!r}")
     return found
+
+
+def missing_destinations(names: Iterable[str]) -> list[str]:
+    """The names among `names` that no configured destination has, sorted."""
+    wanted = set(names)
+    known = set(db.session.execute(
+        select(Destination.name).where(Destination.name.in_(wanted))).scalars())
+    return sorted(wanted - known)
 
 
 def configure_destination(name: str, *, create: bool, label: str | None = None,

@@ -78,11 +78,69 @@ def test_schema_violation_condition_and_duplicate_in_one_file(cli, tmp_path):
                for line in lines)
     assert f"{path} /steps/0/fields/2/min: min (5) is larger than max (1)" in lines
 
+    # A schema violation no longer hides the others: all four in one run.
     definition["steps"][0]["fields"][0]["lable"] = {"de": "Tippfehler"}
     path.write_text(json.dumps(definition))
     result = cli("forms", "check", str(path))
     assert result.exit_code == 1
-    assert "unknown key 'lable'" in result.output and "/steps/0/fields/0" in result.output
+    lines = result.output.splitlines()
+    assert (f"{path} /steps/0/fields/0: unknown key 'lable': check the spelling or remove it"
+            in lines)
+    assert (f'{path} /steps/0/fields/1/name: the field name "a" is already used at '
+            "/steps/0/fields/0/name") in lines
+    assert (f'{path} /steps/0/fields/1/visible_if: the condition names "b", which is not a field '
+            "of this form") in lines
+    assert f"{path} /steps/0/fields/2/min: min (5) is larger than max (1)" in lines
+
+
+def test_codelist_problems_do_not_hide_the_others(cli, tmp_path):
+    document = json.loads((FORMS_DIR / "onlinewache.json").read_text())
+    document["steps"][0]["fields"][1]["options"] = "codelists/fehlt.json"
+    document["steps"][2]["fields"][0]["name"] = document["steps"][1]["fields"][0]["name"]
+    path = tmp_path / "onlinewache.json"
+    path.write_text(json.dumps(document, ensure_ascii=False))
+    result = cli("forms", "check", str(path))
+    assert result.exit_code == 1
+    lines = result.output.splitlines()
+    [missing] = [line for line in lines if line.startswith(f"{path} /steps/0/fields/1/options:")]
+    assert "'codelists/fehlt.json' was not found; looked in: " in missing
+    assert str(tmp_path / "codelists" / "fehlt.json") in missing  # beside the definition
+    assert str(FORMS_DIR / "codelists" / "fehlt.json") in missing  # the forms folder's
+    assert any(line.startswith(f"{path} /steps/2/fields/0/name: the field name") for line in lines)
+
+
+def test_a_definition_outside_forms_finds_the_shared_codelists(cli, tmp_path):
+    """No codelists/ beside it: the configured forms folder's codelists are used."""
+    path = tmp_path / "onlinewache.json"
+    path.write_text((FORMS_DIR / "onlinewache.json").read_text())
+    result = cli("forms", "check", str(path))
+    assert result.exit_code == 0, result.output
+    assert f"{path}: ok" in result.output
+
+
+def test_forms_check_takes_a_codelist_folder(cli, tmp_path):
+    """An authority's own codelist, kept in a folder of its own, is found with --codelists."""
+    document = json.loads((FORMS_DIR / "onlinewache.json").read_text())
+    document["steps"][0]["fields"][1]["options"] = "codelists/eigene-delikte.json"
+    path = tmp_path / "onlinewache.json"
+    path.write_text(json.dumps(document, ensure_ascii=False))
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    (shared / "eigene-delikte.json").write_text(
+        (FORMS_DIR / "codelists" / "delikte.json").read_text())
+
+    without = cli("forms", "check", str(path))
+    assert without.exit_code == 1
+    assert "'codelists/eigene-delikte.json' was not found" in without.output
+    result = cli("forms", "check", "--codelists", str(shared), str(path))
+    assert result.exit_code == 0, result.output
+    assert f"{path}: ok" in result.output
+
+    (shared / "eigene-delikte.json").write_text("{not json")
+    result = cli("forms", "check", "--codelists", str(shared), str(path))
+    assert result.exit_code == 1
+    assert (f"'codelists/eigene-delikte.json' ({shared / 'eigene-delikte.json'}) cannot be read: "
+            "not valid JSON") in result.output
 
 
 def test_json_syntax_errors_give_line_and_column(cli, tmp_path):
@@ -171,3 +229,43 @@ def test_create_app_does_not_touch_the_database(tmp_path):
     app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/none.sqlite3",
                       "INSTANCE_PATH": str(tmp_path), "SECRET_KEY": "x"})
     assert app and not Path(tmp_path / "none.sqlite3").exists()
+
+
+def test_forms_load_and_check_name_the_destinations_that_are_missing(runner):
+    """The shipped forms name destinations nobody has added: say so, with the command."""
+    loaded = runner.invoke(args=["forms", "load"])
+    assert loaded.exit_code == 0, loaded.output
+    for name, form_id in (("polizei", "onlinewache"), ("sozialamt", "hilfe-zum-lebensunterhalt"),
+                          ("bauaufsicht", "bauantrag")):
+        assert (f"warning: destination {name!r} (of {form_id}) is not configured; "
+                f"add it with: amtsweg destinations add {name}") in loaded.output
+    checked = runner.invoke(args=["forms", "check", str(FORMS_DIR / "onlinewache.json")])
+    assert checked.exit_code == 0, checked.output
+    assert "warning: destination 'polizei' (of onlinewache) is not configured" in checked.output
+
+    assert runner.invoke(args=["destinations", "add", "polizei"]).exit_code == 0
+    checked = runner.invoke(args=["forms", "check", str(FORMS_DIR / "onlinewache.json")])
+    assert "destination 'polizei'" not in checked.output
+
+
+def test_forms_load_creates_the_missing_destinations_as_pull_only(runner):
+    refused = runner.invoke(args=["clients", "create", "--destination", "polizei", "--name", "x"])
+    assert refused.exit_code != 0  # today's complaint: no destination 'polizei'
+    loaded = runner.invoke(args=["forms", "load", "--create-destinations"])
+    assert loaded.exit_code == 0, loaded.output
+    assert "destination polizei: created, pull only" in loaded.output
+    assert "warning" not in loaded.output
+    listed = runner.invoke(args=["destinations", "list"]).output
+    assert {line.split("\t")[0]: line.split("\t")[2] for line in listed.splitlines()} == {
+        "bauaufsicht": "pull", "polizei": "pull", "sozialamt": "pull"}
+    created = runner.invoke(args=["clients", "create", "--destination", "polizei",
+                                  "--name", "Fachverfahren"])
+    assert created.exit_code == 0, created.output
+    again = runner.invoke(args=["forms", "load", "--create-destinations"])
+    assert again.exit_code == 0 and "created" not in again.output
+
+
+def test_make_db_creates_the_shipped_forms_destinations():
+    makefile = (ROOT / "Makefile").read_text()
+    db_target = makefile.split("\ndb:", 1)[1].split("\n\n", 1)[0]
+    assert "forms load --create-destinations" in db_target

@@ -95,3 +95,22 @@ def test_text_that_is_not_a_definition_at_all():
     duplicate = check_text(ONLINEWACHE.replace('"id": "onlinewache",',
                                                '"id": "x", "id": "onlinewache",', 1), FORMS)
     assert duplicate.ok and "zweimal" in duplicate.warnings[0].message
+
+
+def test_the_designer_finds_codelists_in_the_configured_folder(tmp_path):
+    """CODELISTS_DIR is looked in first: an authority's own codelists need not sit in forms/."""
+    from portal import create_app
+
+    own = tmp_path / "codelists"
+    own.mkdir()
+    shutil.copy(FORMS / "codelists" / "delikte.json", own / "eigene-delikte.json")
+    text = ONLINEWACHE.replace('"codelists/delikte.json"', '"codelists/eigene-delikte.json"', 1)
+    app = create_app({"SECRET_KEY": "x", "INSTANCE_PATH": str(tmp_path),
+                      "CODELISTS_DIR": str(own)})
+    with app.app_context():
+        assert check_text(text, FORMS).ok
+    app.config["CODELISTS_DIR"] = None
+    with app.app_context():
+        (error,) = check_text(text, FORMS).errors
+    assert error.pointer.endswith("/options")
+    assert f"looked in: {FORMS / 'codelists' / 'eigene-delikte.json'}" in error.message

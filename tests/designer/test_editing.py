@@ -74,14 +74,16 @@ def test_a_schema_error_and_an_unknown_condition_name_show_line_and_pointer(app,
         "\"art == 'hinweis'\"", "\"arr == 'hinweis'\"", 1)
     save(designer, draft_id, broken, revision)
     page = designer.get(f"/designer/drafts/{draft_id}").text
-    assert "Der Entwurf kann so nicht veröffentlicht werden (Fehler: 1)" in page
+    # Both at once: the schema error does not hide the condition that names no field.
+    assert "Der Entwurf kann so nicht veröffentlicht werden (Fehler: 2)" in page
     assert "<code dir=\"ltr\">/steps/0/fields/1/type</code>" in page
-    # The engine stops at the schema; once that is fixed, the condition is the next error.
-    save(designer, draft_id, broken.replace("radioknopf", "radio"), revision + 1)
-    page = designer.get(f"/designer/drafts/{draft_id}").text
     line = broken[: broken.index("arr ==")].count("\n") + 1
     assert f"Zeile {line}, Spalte 11" in page and "/steps/0/fields/2/visible_if" in page
     assert "the condition names &#34;arr&#34;, which is not a field of this form" in page
+    save(designer, draft_id, broken.replace("radioknopf", "radio"), revision + 1)
+    page = designer.get(f"/designer/drafts/{draft_id}").text
+    assert "Der Entwurf kann so nicht veröffentlicht werden (Fehler: 1)" in page
+    assert "/steps/0/fields/1/type" not in page and "/steps/0/fields/2/visible_if" in page
 
 
 def test_two_people_saving_the_same_draft_never_overwrite_each_other_unseen(

@@ -163,6 +163,20 @@ def test_iban_checksum_and_length_are_verified():
     assert field("iban").display("DE02120300000000202051", "de", "de") == "DE02 1203 0000 0000 2020 51"
 
 
+@pytest.mark.parametrize("iban", ["TR330006100519786457841326", "UA213223130000026007233566001"])
+def test_ibans_from_outside_sepa_are_accepted(iban):
+    """The people the Turkish and Ukrainian translations serve bank at home too."""
+    assert iban_is_valid(iban)
+    assert clean("iban", " ".join(iban[i : i + 4] for i in range(0, len(iban), 4))) == iban
+    assert "not valid" in error("iban", iban[:4] + ("1" if iban[4] != "1" else "2") + iban[5:])
+
+
+def test_the_length_message_knows_every_registered_country():
+    assert "26" in error("iban", "TR33000610051978645784132")  # a Turkish IBAN has 26 characters
+    assert "29" in error("iban", "UA2132231300000260072335660011")
+    assert "not valid" in error("iban", "XX02120300000000202051")  # no such country
+
+
 def test_postcode_de():
     assert clean("postcode_de", "10 115") == "10115"
     for bad in ("1011", "00123", "ABCDE", "101155"):
