@@ -200,7 +200,7 @@ def check_image(source: str | PathLike | BinaryIO, media_type: str, filename: st
     too_large = Rejected(
         N_("Das Bild „%(name)s“ hat zu viele Bildpunkte: Erlaubt sind höchstens %(max)s "
            "Megapixel. Bitte verkleinern Sie es und laden Sie es erneut hoch."),
-        name=name, max=round(max_pixels / 1_000_000, 1),
+        name=name, max=max_pixels / 1_000_000,
     )
     try:
         with warnings.catch_warnings():

@@ -34,12 +34,15 @@ object a viewer would take from which stream cannot be decided) is `Unreadable`.
 
 from __future__ import annotations
 
+import tempfile
 from collections.abc import Iterator
 from os import PathLike
 from typing import BinaryIO
 
 import pikepdf
 from pikepdf import Array, Dictionary, Name, Stream
+
+CHUNK = 64 * 1024
 
 #: What a finding is called; checks.py says each in words.
 JAVASCRIPT = "javascript"
@@ -138,9 +141,12 @@ def remove_active(pdf: pikepdf.Pdf) -> set[str]:
 
 def sanitise(source: BinaryIO, out: BinaryIO) -> None:
     """Write `source` without its active parts to `out` (a transform for Storage.rewrite)."""
-    with open_pdf(source) as pdf:
+    with open_pdf(source) as pdf, tempfile.TemporaryFile() as cleaned:
         remove_active(pdf)
-        pdf.save(out)
+        pdf.save(cleaned)  # qpdf writes to a seekable file; `out` may only take writes
+        cleaned.seek(0)
+        while chunk := cleaned.read(CHUNK):
+            out.write(chunk)
 
 
 # -- the walk ---------------------------------------------------------------------------
