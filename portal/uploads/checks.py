@@ -162,11 +162,7 @@ def check_pdf(source: str | PathLike | BinaryIO, filename: str = "",
             name=name,
         ) from None
     except (pdfs.Unreadable, pikepdf.PdfError):
-        raise Rejected(
-            N_("Die PDF-Datei „%(name)s“ ist beschädigt und kann nicht geprüft werden. Bitte "
-               "speichern oder drucken Sie sie neu als PDF und laden Sie sie erneut hoch."),
-            name=name,
-        ) from None
+        raise damaged_pdf(filename) from None
     finally:
         if not isinstance(source, str | PathLike):
             source.seek(0)
@@ -179,6 +175,14 @@ def check_pdf(source: str | PathLike | BinaryIO, filename: str = "",
             found=Phrases(ACTIVE_CONTENT_WORDS[kind] for kind in sorted(found)),
         )
     return bool(found)
+
+
+def damaged_pdf(filename: str) -> Rejected:
+    return Rejected(
+        N_("Die PDF-Datei „%(name)s“ ist beschädigt und kann nicht geprüft werden. Bitte "
+           "speichern oder drucken Sie sie neu als PDF und laden Sie sie erneut hoch."),
+        name=safe_display_name(filename),
+    )
 
 
 def check_image(source: str | PathLike | BinaryIO, media_type: str, filename: str,

@@ -143,7 +143,10 @@ def sanitise(source: BinaryIO, out: BinaryIO) -> None:
     """Write `source` without its active parts to `out` (a transform for Storage.rewrite)."""
     with open_pdf(source) as pdf, tempfile.TemporaryFile() as cleaned:
         remove_active(pdf)
-        pdf.save(cleaned)  # qpdf writes to a seekable file; `out` may only take writes
+        try:
+            pdf.save(cleaned)  # qpdf writes to a seekable file; `out` may only take writes
+        except pikepdf.PdfError as error:
+            raise Unreadable(f"qpdf cannot write the cleaned copy: {error}") from error
         cleaned.seek(0)
         while chunk := cleaned.read(CHUNK):
             out.write(chunk)

@@ -123,7 +123,10 @@ def _check_pdf(store: Storage, key: str, field: File, filename: str,
         active = checks.check_pdf(path, filename, field.pdf_active_content)
     if not active:
         return figures
-    figures = store.rewrite(key, pdfs.sanitise)
+    try:
+        figures = store.rewrite(key, pdfs.sanitise)
+    except pdfs.Unreadable:
+        raise checks.damaged_pdf(filename) from None
     # The cleaned copy must pass the strict check, or it is not kept either.
     with store.local_path(key) as path:
         checks.check_pdf(path, filename, checks.PDF_REFUSE)

@@ -264,7 +264,7 @@ HOSTILE: dict[str, tuple[Callable[[], bytes], str]] = {
     "objstm-without-type": (lambda: open_action_packed(objstm_type=False), "javascript"),
     "fake-stream-keyword": (_fake_stream_keyword, "javascript"),
     "name-escape": (lambda: build(page_tree(
-        catalog_extra=b"/OpenAction << /S /J#61va#53cript /J#53 (app.alert\\(1\\)) >> ")),
+        catalog_extra=b"/OpenAction << /S /J#61vaScript /J#53 (app.alert\\(1\\)) >> ")),
         "javascript"),
     "launch": (lambda: build(page_tree(
         catalog_extra=b"/OpenAction << /S /Launch /Win << /F (cmd.exe) >> >> ")), "launch"),
