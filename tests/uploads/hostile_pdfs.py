@@ -7,8 +7,8 @@ stream, as PDF 1.5 writers do. Every encoder here is written for the test (no
 PDF library writes these files), so what a real parser has to undo is exactly
 what the file says.
 
-`HOSTILE` maps a name to (the file's bytes, what a checker must find in it);
-`HARMLESS` maps a name to bytes that must be accepted.
+`HOSTILE` maps a name to (a function making the file, the kind a checker must find);
+`HARMLESS` maps a name to a function making a file that must be accepted.
 """
 
 from __future__ import annotations
