@@ -90,6 +90,8 @@ def defaults(instance_path: Path) -> dict:
         "MAX_CONTENT_LENGTH": int(os.environ.get("AMTSWEG_MAX_REQUEST_MB", "110")) * 1024 * 1024,
         "MAX_UPLOAD_TOTAL_MB": int(os.environ.get("AMTSWEG_MAX_UPLOAD_TOTAL_MB", "100")),
         "UPLOAD_DIR": os.environ.get("AMTSWEG_UPLOAD_DIR") or None,
+        # Pictures with more pixels are refused unopened (decompression bombs, docs/uploads.md).
+        "MAX_IMAGE_PIXELS": int(os.environ.get("AMTSWEG_MAX_IMAGE_PIXELS", "50000000")),
         # Virus scanning (docs/uploads.md): a clamd socket or a command; off when neither is set.
         "CLAMD_SOCKET": os.environ.get("AMTSWEG_CLAMD_SOCKET") or None,
         "SCAN_COMMAND": os.environ.get("AMTSWEG_SCAN_COMMAND") or None,

@@ -305,6 +305,8 @@ class File(Field):
         self.accept: tuple[str, ...] = tuple(spec.get("accept", DEFAULT_ACCEPT))
         self.max_size_mb: float = spec.get("max_size_mb", 10)
         self.max_files: int = spec.get("max_files", 1)
+        #: "refuse" a PDF with scripts or embedded files, or "remove" them and keep a clean copy.
+        self.pdf_active_content: str = spec.get("pdf_active_content", "refuse")
 
     def required_error(self) -> Invalid:
         return Invalid(N_("Bitte laden Sie mindestens eine Datei hoch."))

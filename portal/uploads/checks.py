@@ -8,16 +8,20 @@ step can come back with a sentence the citizen can act on.
 from __future__ import annotations
 
 import re
-import zlib
+import warnings
 from collections.abc import Iterable
+from os import PathLike
 from pathlib import PurePath
 from typing import BinaryIO
 
 import magic
+import pikepdf
 from babel.lists import format_list
+from PIL import Image
 
 from ..engine import Invalid
-from ..engine.messages import N_
+from ..engine.messages import N_, translate
+from . import pdfs
 
 #: Media types a citizen recognises by a short name.
 TYPE_NAMES = {
@@ -61,41 +65,28 @@ DANGEROUS = re.compile(
     r")|text/(x-(shellscript|sh|script\.[\w.+-]+|perl|php|python|ruby|lua|tcl|awk|msdos-batch)"
     r"|javascript)"
 )
-#: PDF names that run something when the document is opened, or carry other files.
-PDF_ACTIVE_NAMES = frozenset(
-    {b"JavaScript", b"JS", b"Launch", b"EmbeddedFile", b"EmbeddedFiles", b"RichMedia", b"XFA"}
-)
-#: A PDF name written plainly, or with #xx escapes (/J#61vaScript is /JavaScript).
-_PDF_NAME = re.compile(rb"/((?:[A-Za-z]|#[0-9A-Fa-f]{2})+)")
-_PDF_ACTIVE_PLAIN = re.compile(
-    rb"/(?:JavaScript|JS|Launch|EmbeddedFiles?|RichMedia|XFA)(?![A-Za-z#])")
-_PDF_ESCAPED_NAME = re.compile(
-    rb"/(?:[A-Za-z]|#[0-9A-Fa-f]{2})*#[0-9A-Fa-f]{2}(?:[A-Za-z]|#[0-9A-Fa-f]{2})*")
-#: Where a stream's data begins ("endstream" is not a beginning).
-_PDF_STREAM = re.compile(rb"(?<!end)stream(?:\r\n|\n|\r)")
-_PDF_ENDSTREAM = re.compile(rb"endstream")
-_PDF_OBJ = re.compile(rb"\d+\s+\d+\s+obj\b")
-_PDF_LENGTH = re.compile(rb"/Length\s+(\d+)(?!\s+\d+\s+R)")
-#: The most a PDF's object streams may unpack to before we give up checking it.
-PDF_INFLATE_LIMIT = 256 * 1024 * 1024
-_CHUNK = 64 * 1024
-_OVERLAP = 64
-
-
 class TypeList(tuple):
     """Media types that a message lists in words, in the citizen's language ("PDF, JPEG or PNG")."""
+
+
+class Phrases(tuple):
+    """Messages (German source) that a message lists, each translated ("JavaScript und …")."""
 
 
 class Rejected(Invalid):
     """An upload that is refused, with a message that names the file and says what is allowed."""
 
     def message(self, language: str) -> str:
-        params = {
-            key: format_list(describe_types(value), style="or", locale=language)
-            if isinstance(value, TypeList) else value
-            for key, value in self.params.items()
-        }
+        params = {key: self._words(value, language) for key, value in self.params.items()}
         return Invalid(self.message_id, **params).message(language)
+
+    @staticmethod
+    def _words(value: object, language: str) -> object:
+        if isinstance(value, TypeList):
+            return format_list(describe_types(value), style="or", locale=language)
+        if isinstance(value, Phrases):
+            return format_list([translate(p, language) for p in value], locale=language)
+        return value
 
 
 def sniff(stream: BinaryIO) -> str:
@@ -138,149 +129,102 @@ def check_type(media_type: str, filename: str, accept: tuple[str, ...]) -> None:
         )
 
 
-def _pdf_name(raw: bytes) -> bytes:
-    if b"#" not in raw:
-        return raw
-    return re.sub(rb"#([0-9A-Fa-f]{2})", lambda m: bytes([int(m.group(1), 16)]), raw)
+#: What pdfs.find_active reports, in the citizen's words.
+ACTIVE_CONTENT_WORDS = {
+    pdfs.JAVASCRIPT: N_("JavaScript"),
+    pdfs.LAUNCH: N_("Befehle, die ein Programm starten"),
+    pdfs.EMBEDDED_FILE: N_("eingebettete Dateien"),
+    pdfs.RICH_MEDIA: N_("Multimedia-Inhalte"),
+    pdfs.XFA: N_("ein XFA-Formular mit eigenen Skripten"),
+    pdfs.FORM_ACTION: N_("Formularbefehle, die Daten senden oder laden"),
+    pdfs.REMOTE: N_("Verweise, die andere Dateien öffnen"),
+}
+#: PDF handling a form field may choose (`pdf_active_content` in the definition).
+PDF_REFUSE, PDF_REMOVE = "refuse", "remove"
 
 
-class _NameScanner:
-    """Finds active PDF names in data fed to it piece by piece.
+def check_pdf(source: str | PathLike | BinaryIO, filename: str = "",
+              active_content: str = PDF_REFUSE) -> bool:
+    """Parse the PDF and judge its active content (see pdfs.py).
 
-    Plain names are found by one regular expression; only names written with
-    #xx escapes (rare in honest files) are decoded one by one.
+    With PDF_REFUSE, a PDF with active content is Rejected, naming what was found.
+    With PDF_REMOVE, returns True when there is something to remove (pdfs.sanitise).
+    A PDF that cannot be parsed, or needs a password, is Rejected either way.
     """
-
-    def __init__(self) -> None:
-        self.tail = b""
-
-    def feed(self, data: bytes, final: bool = False) -> bool:
-        buffer = self.tail + data
-        # A match that touches the end may go on in the next piece ("/JS" of "/JSON"):
-        # it is decided then, from the tail.
-        match = _PDF_ACTIVE_PLAIN.search(buffer)
-        if match and (final or match.end() < len(buffer)):
-            return True
-        for match in _PDF_ESCAPED_NAME.finditer(buffer):
-            if match.end() == len(buffer) and not final:
-                break
-            if _pdf_name(match.group(0)[1:]) in PDF_ACTIVE_NAMES:
-                return True
-        self.tail = b"" if final else buffer[-_OVERLAP:]
-        return False
-
-
-def _search(stream: BinaryIO, pattern: re.Pattern, start: int, end: int) -> tuple[int, int] | None:
-    """The first match of `pattern` in stream[start:end], as absolute offsets."""
-    pos, previous = start, b""
-    while pos < end:
-        stream.seek(pos)
-        chunk = stream.read(min(_CHUNK, end - pos))
-        if not chunk:
-            return None
-        buffer, base = previous + chunk, pos - len(previous)
-        pos += len(chunk)
-        match = pattern.search(buffer)
-        # A match at the very end may be incomplete ("stream\r" before its "\n"): read on.
-        if match and (match.end() < len(buffer) or pos >= end):
-            return base + match.start(), base + match.end()
-        previous = buffer[-16:]
-    return None
-
-
-def _pieces(stream: BinaryIO, start: int, end: int):
-    stream.seek(start)
-    while start < end and (chunk := stream.read(min(_CHUNK, end - start))):
-        start += len(chunk)
-        yield chunk
-
-
-def _inflated_has_active_names(stream: BinaryIO, start: int, end: int, budget: list[int]) -> bool:
-    inflater, names = zlib.decompressobj(), _NameScanner()
+    name = safe_display_name(filename)
     try:
-        for chunk in _pieces(stream, start, end):
-            data = inflater.decompress(chunk, 1024 * 1024)
-            while True:
-                budget[0] -= len(data)
-                if budget[0] < 0:
-                    raise PdfTooComplex
-                if names.feed(data):
-                    return True
-                if inflater.eof or not inflater.unconsumed_tail:
-                    break
-                data = inflater.decompress(inflater.unconsumed_tail, 1024 * 1024)
-            if inflater.eof:
-                break
-    except zlib.error:
-        pass  # not FlateDecode: nothing we can unpack
-    return names.feed(b"", final=True)
-
-
-def _pdf_has_active_content(stream: BinaryIO) -> bool:
-    """Look for active names in the PDF's objects: as written, and in its object streams.
-
-    Stream data (page contents, images, fonts) is skipped: compressed or binary
-    data contains byte sequences like "/JS" by chance, and no action lives there.
-    Modern PDFs keep most objects, the catalogue with its /OpenAction among them,
-    in compressed object streams (/Type /ObjStm): those are unpacked and read.
-    """
-    size = stream.seek(0, 2)
-    scanner, budget, pos = _NameScanner(), [PDF_INFLATE_LIMIT], 0
-    while pos < size:
-        found = _search(stream, _PDF_STREAM, pos, size)
-        raw_end = found[0] if found else size
-        recent = b""
-        for piece in _pieces(stream, pos, raw_end):
-            if scanner.feed(piece):
-                return True
-            recent = (recent + piece)[-_CHUNK:]
-        if scanner.feed(b"", final=True):
-            return True
-        if found is None:
-            break
-        # The stream's dictionary: from its "N 0 obj" to the keyword.
-        headers = list(_PDF_OBJ.finditer(recent))
-        head = recent[headers[-1].end():] if headers else recent
-        names = {_pdf_name(n) for n in _PDF_NAME.findall(head)}
-        length = _PDF_LENGTH.search(head)
-        data_start = found[1]
-        data_end = size
-        if closing := _search(stream, _PDF_ENDSTREAM, data_start, size):
-            data_end = closing[0]
-        if length is not None:
-            # Whichever ends first: what lies between is read as objects, not skipped.
-            data_end = min(data_end, data_start + int(length.group(1)))
-        if (b"ObjStm" in names or not headers) and _inflated_has_active_names(
-                stream, data_start, data_end, budget):
-            return True
-        pos = max(data_end, data_start)
-    return False
-
-
-class PdfTooComplex(Exception):
-    """The compressed streams unpack to more than PDF_INFLATE_LIMIT."""
-
-
-def check_pdf(stream: BinaryIO, filename: str = "") -> None:
-    """Reject PDFs that carry scripts, launch actions or embedded files."""
-    try:
-        active = _pdf_has_active_content(stream)
-    except PdfTooComplex:
-        stream.seek(0)
+        with pdfs.open_pdf(source) as pdf:
+            found = pdfs.find_active(pdf)
+    except pdfs.NeedsPassword:
         raise Rejected(
-            N_("Die PDF-Datei „%(name)s“ ist zu umfangreich, um sie sicher zu prüfen. Bitte "
-               "speichern oder drucken Sie sie als einfaches PDF mit weniger Seiten und laden Sie "
-               "es erneut hoch."),
-            name=safe_display_name(filename),
+            N_("Die PDF-Datei „%(name)s“ ist mit einem Passwort geschützt und kann deshalb nicht "
+               "geprüft werden. Bitte laden Sie sie ohne Passwortschutz hoch."),
+            name=name,
         ) from None
-    stream.seek(0)
-    if active:
+    except (pdfs.Unreadable, pikepdf.PdfError):
+        raise damaged_pdf(filename) from None
+    finally:
+        if not isinstance(source, str | PathLike):
+            source.seek(0)
+    if found and active_content != PDF_REMOVE:
         raise Rejected(
-            N_("Die PDF-Datei „%(name)s“ enthält aktive Inhalte (Skripte, Startbefehle oder "
-               "eingebettete Dateien). Bitte speichern oder drucken Sie sie als einfaches PDF "
-               "und laden Sie es erneut hoch."),
-            name=safe_display_name(filename),
+            N_("Die PDF-Datei „%(name)s“ enthält ausführbare Inhalte (%(found)s) und kann deshalb "
+               "nicht angenommen werden. Bitte drucken Sie sie als neues PDF („Drucken“, dann "
+               "„Als PDF speichern“) und laden Sie dieses hoch."),
+            name=name,
+            found=Phrases(ACTIVE_CONTENT_WORDS[kind] for kind in sorted(found)),
         )
+    return bool(found)
+
+
+def damaged_pdf(filename: str) -> Rejected:
+    return Rejected(
+        N_("Die PDF-Datei „%(name)s“ ist beschädigt und kann nicht geprüft werden. Bitte "
+           "speichern oder drucken Sie sie neu als PDF und laden Sie sie erneut hoch."),
+        name=safe_display_name(filename),
+    )
+
+
+def check_image(source: str | PathLike | BinaryIO, media_type: str, filename: str,
+                max_pixels: int) -> None:
+    """Refuse pictures with more than `max_pixels` pixels, and those Pillow cannot read.
+
+    Only the header is read (Image.open decodes nothing): a 30000 × 30000 PNG of
+    a few hundred KB, which would take 2.7 GB to show, is refused without being unpacked.
+    """
+    name = safe_display_name(filename)
+    Image.init()
+    if media_type not in Image.MIME.values():
+        raise Rejected(
+            N_("Bilder im Format %(kind)s können hier nicht geprüft und deshalb nicht angenommen "
+               "werden. Bitte speichern Sie „%(name)s“ als JPEG oder PNG und laden Sie es erneut "
+               "hoch."),
+            name=name, kind=TYPE_NAMES.get(media_type, media_type.split("/")[-1].upper()),
+        )
+    too_large = Rejected(
+        N_("Das Bild „%(name)s“ hat zu viele Bildpunkte: Erlaubt sind höchstens %(max)s "
+           "Megapixel. Bitte verkleinern Sie es und laden Sie es erneut hoch."),
+        name=name, max=max_pixels / 1_000_000,
+    )
+    try:
+        with warnings.catch_warnings():
+            # Pillow warns above its own limit; ours is the one that counts.
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            with Image.open(source) as image:
+                width, height = image.size
+    except Image.DecompressionBombError:
+        raise too_large from None
+    except (OSError, SyntaxError, ValueError, EOFError):
+        raise Rejected(
+            N_("Das Bild „%(name)s“ ist beschädigt oder unvollständig. Bitte wählen Sie "
+               "eine andere Datei."),
+            name=name,
+        ) from None
+    finally:
+        if not isinstance(source, str | PathLike):
+            source.seek(0)
+    if width * height > max_pixels:
+        raise too_large
 
 
 def safe_display_name(filename: str | None) -> str:

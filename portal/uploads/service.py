@@ -24,7 +24,7 @@ from ..engine.fields import File
 from ..engine.messages import N_
 from ..extensions import db
 from ..models import Attachment, Draft
-from . import checks, metadata, scan
+from . import checks, metadata, pdfs, scan
 from .checks import Rejected
 from .storage import LocalStorage, Storage, TooLarge
 
@@ -82,8 +82,11 @@ def accept(draft: Draft, field: File, stream: BinaryIO, filename: str | None) ->
         with store.open(key) as stored:
             media_type = checks.sniff(stored)
             checks.check_type(media_type, filename or "", field.accept)
-            if media_type == "application/pdf":
-                checks.check_pdf(stored, filename or "")
+            if media_type.startswith("image/"):
+                checks.check_image(stored, media_type, filename or "",
+                                   int(current_app.config["MAX_IMAGE_PIXELS"]))
+        if media_type == "application/pdf":
+            size, sha256 = _check_pdf(store, key, field, filename or "", (size, sha256))
         if media_type in metadata.CLEANERS:
             try:
                 size, sha256 = store.rewrite(key, metadata.CLEANERS[media_type])
@@ -110,6 +113,24 @@ def accept(draft: Draft, field: File, stream: BinaryIO, filename: str | None) ->
     )
     db.session.add(attachment)
     return attachment
+
+
+def _check_pdf(store: Storage, key: str, field: File, filename: str,
+               figures: tuple[int, str]) -> tuple[int, str]:
+    """Judge a stored PDF by parsing it; keep a copy without its active parts if the field
+    says so. Returns the size and SHA-256 of what is kept."""
+    with store.local_path(key) as path:
+        active = checks.check_pdf(path, filename, field.pdf_active_content)
+    if not active:
+        return figures
+    try:
+        figures = store.rewrite(key, pdfs.sanitise)
+    except pdfs.Unreadable:
+        raise checks.damaged_pdf(filename) from None
+    # The cleaned copy must pass the strict check, or it is not kept either.
+    with store.local_path(key) as path:
+        checks.check_pdf(path, filename, checks.PDF_REFUSE)
+    return figures
 
 
 def _scan(store: Storage, key: str, name: str) -> None:

@@ -1,4 +1,5 @@
-"""Uploading through the real page: add, remove, add another, and exactly those arrive."""
+"""Uploading through the real page: add, remove, add another, and exactly those arrive;
+hostile PDFs are refused."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import hashlib
 import sqlalchemy as sa
 from playwright.sync_api import Page, expect
 
+from tests.uploads.hostile_pdfs import HOSTILE, hostile
 from tests.walk import minimal_pdf
 
 from .axe import assert_accessible
@@ -70,3 +72,23 @@ def test_upload_remove_upload_another_and_submit(live_server: LiveServer, page: 
         ("quittung.pdf", hashlib.sha256(files["quittung"]).hexdigest()),
         ("rechnung.pdf", hashlib.sha256(files["rechnung"]).hexdigest()),
     ]
+
+
+def test_every_hostile_pdf_is_refused_through_the_real_wizard(
+        live_server: LiveServer, page: Page) -> None:
+    start_and_answer_until(page, live_server.url, "onlinewache", "hergang")
+    for name in HOSTILE:
+        page.set_input_files("#beweise-upload", files=[
+            {"name": f"{name}.pdf", "mimeType": "application/pdf", "buffer": hostile(name)}])
+        page.locator("main button[name='action'][value='upload']").click()
+        summary = page.locator(".error-summary")
+        expect(summary).to_contain_text(f"Die PDF-Datei „{name}.pdf“ enthält ausführbare Inhalte")
+        expect(page.locator(".file-list__name")).to_have_count(0)
+    assert_accessible(page, "hostile PDF refused")
+
+    engine = sa.create_engine(live_server.database_url)
+    with engine.connect() as conn:
+        names = [f"{name}.pdf" for name in HOSTILE]
+        stored = conn.execute(sa.text("SELECT display_name FROM attachment")).scalars()
+        assert not set(stored) & set(names)
+    engine.dispose()

@@ -5,9 +5,11 @@ from __future__ import annotations
 import struct
 import zipfile
 import zlib
+from functools import cache
 from io import BytesIO
 
 import piexif
+import pikepdf
 from PIL import Image
 
 from tests.walk import minimal_pdf, minimal_png  # noqa: F401 - offered to the tests from here
@@ -99,7 +101,8 @@ def pdf_with_launch_action() -> bytes:
 
 
 def pdf_with_javascript_in_object_stream() -> bytes:
-    """A PDF 1.5 whose catalogue (with the script) sits in a compressed object stream."""
+    """A damaged PDF (no cross-reference) with a second catalogue, with a script, in an object
+    stream: which catalogue a viewer takes cannot be decided, so it is refused as damaged."""
     objects = b"1 0 << /Type /Catalog /Pages 2 0 R /OpenAction << /S /JavaScript /JS (x) >> >>"
     packed = zlib.compress(objects)
     head = minimal_pdf().split(b"xref")[0]
@@ -116,6 +119,34 @@ def pdf_with_image_stream(size: int) -> bytes:
     return (head + b"9 0 obj\n<< /Type /XObject /Subtype /Image /Filter /DCTDecode /Length "
             + str(len(data)).encode() + b" >>\nstream\n" + data + b"\nendstream\nendobj\n"
             + b"trailer\n<< /Root 1 0 R >>\n%%EOF\n")
+
+
+@cache
+def png_bomb(width: int = 30_000, height: int = 30_000) -> bytes:
+    """A real PNG of width × height grey pixels, all black: about 875 KB for 30000 × 30000,
+    2.7 GB once a viewer unpacks it. Made row by row, never held unpacked in memory."""
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        crc = struct.pack(">I", zlib.crc32(kind + data))
+        return struct.pack(">I", len(data)) + kind + data + crc
+
+    packer, row = zlib.compressobj(9), bytes(width + 1)  # filter byte 0, then the pixels
+    idat = b"".join(packer.compress(row) for _ in range(height)) + packer.flush()
+    return (b"\x89PNG\r\n\x1a\n"
+            + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0))
+            + chunk(b"IDAT", idat) + chunk(b"IEND", b""))
+
+
+def heic_header() -> bytes:
+    """The start of a HEIC photo (an ISO media file of brand heic): libmagic knows it."""
+    return b"\x00\x00\x00\x18ftypheic\x00\x00\x00\x00mif1heic" + bytes(200)
+
+
+def encrypted_pdf(user_password: str) -> bytes:
+    """A plain one-page PDF, encrypted (AES-256); the user password is asked for on opening."""
+    out = BytesIO()
+    with pikepdf.open(BytesIO(minimal_pdf())) as pdf:
+        pdf.save(out, encryption=pikepdf.Encryption(user=user_password, owner="amt-owner"))
+    return out.getvalue()
 
 
 def padded_pdf(size: int) -> bytes:

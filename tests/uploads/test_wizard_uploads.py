@@ -15,12 +15,14 @@ import pytest
 from PIL import Image
 from sqlalchemy import select
 
+from portal.engine import check_definition
 from portal.extensions import db
 from portal.models import Attachment, Draft
+from portal.uploads import checks
 
-from . import files
+from . import files, hostile_pdfs
 from .conftest import stored_files
-from .forms import error_messages, listed_files, post_step, publish_form, start
+from .forms import definition, error_messages, listed_files, post_step, publish_form, start
 
 
 def _draft() -> Draft:
@@ -91,13 +93,20 @@ def test_a_path_in_the_file_name_is_not_kept(app, client, step_url):
 
 REFUSALS = [
     pytest.param(files.pdf_with_javascript, "Antrag.pdf",
-                 "Die PDF-Datei „Antrag.pdf“ enthält aktive Inhalte (Skripte, Startbefehle oder "
-                 "eingebettete Dateien).", id="pdf-with-javascript-openaction"),
+                 "Die PDF-Datei „Antrag.pdf“ enthält ausführbare Inhalte (JavaScript) und kann "
+                 "deshalb nicht angenommen werden.", id="pdf-with-javascript-openaction"),
     pytest.param(files.pdf_with_launch_action, "Antrag.pdf",
-                 "Die PDF-Datei „Antrag.pdf“ enthält aktive Inhalte", id="pdf-with-escaped-launch"),
+                 "Die PDF-Datei „Antrag.pdf“ enthält ausführbare Inhalte (Befehle, die ein "
+                 "Programm starten)", id="pdf-with-escaped-launch"),
     pytest.param(files.pdf_with_javascript_in_object_stream, "Antrag.pdf",
-                 "Die PDF-Datei „Antrag.pdf“ enthält aktive Inhalte",
-                 id="pdf-with-javascript-in-objstm"),
+                 "Die PDF-Datei „Antrag.pdf“ ist beschädigt und kann nicht geprüft werden.",
+                 id="damaged-pdf-with-objstm"),
+    pytest.param(lambda: files.encrypted_pdf("geheim"), "Antrag.pdf",
+                 "Die PDF-Datei „Antrag.pdf“ ist mit einem Passwort geschützt",
+                 id="pdf-with-user-password"),
+    pytest.param(files.png_bomb, "Riesig.png",
+                 "Das Bild „Riesig.png“ hat zu viele Bildpunkte: Erlaubt sind höchstens 50 "
+                 "Megapixel.", id="png-decompression-bomb"),
     pytest.param(files.elf_executable, "Urlaubsfoto.png",
                  "„Urlaubsfoto.png“ ist ein Programm oder Skript. Solche Dateien können nicht "
                  "hochgeladen werden. Erlaubt sind nur PDF oder PNG.", id="renamed-linux-program"),
@@ -210,6 +219,91 @@ def test_defaults_when_the_definition_is_silent(app, client):
     page = post_step(client, url, belege=(files.minimal_pdf(), "Zweite.pdf"))
     assert "höchstens 1 Datei" in error_messages(page.text)[0]
     assert listed_files(page.text) == ["Foto.jpeg"]
+
+
+# -- PDFs with active content: refused, or kept cleaned -------------------------------------
+
+
+def test_every_hostile_pdf_is_refused_and_nothing_is_stored(app, client, step_url, upload_dir):
+    post_step(client, step_url, belege=(files.minimal_pdf(), "Erster Nachweis.pdf"))
+    for name in hostile_pdfs.HOSTILE:
+        page = post_step(client, step_url, betreff=f"Betreff {name}",
+                         belege=(hostile_pdfs.hostile(name), f"{name}.pdf"))
+        assert page.status_code == 422, name
+        assert _full(page.text).startswith(
+            f"Die PDF-Datei „{name}.pdf“ enthält ausführbare Inhalte ("), name
+        assert f'value="Betreff {name}"' in page.text
+        assert listed_files(page.text) == ["Erster Nachweis.pdf"]
+        assert len(stored_files(upload_dir)) == 1, name
+    _assert_intact(client, step_url, f"Betreff {name}", ["Erster Nachweis.pdf"])
+
+
+def test_the_refusal_is_in_the_citizens_language(app, client, step_url):
+    client.get("/language/en?next=/")
+    page = post_step(client, step_url, belege=(hostile_pdfs.hostile("objstm-lzw"), "Claim.pdf"))
+    assert page.status_code == 422
+    assert _full(page.text) == (
+        "The PDF file “Claim.pdf” contains executable content (JavaScript) and cannot be "
+        "accepted. Please print it as a new PDF (“Print”, then “Save as PDF”) and upload that "
+        "one.")
+
+
+def test_harmless_pdfs_are_kept_byte_for_byte(app, client, upload_dir):
+    url = publish_form(accept=["application/pdf"], max_files=len(hostile_pdfs.HARMLESS))
+    start(client)
+    originals = {f"{name}.pdf": make() for name, make in hostile_pdfs.HARMLESS.items()}
+    page = post_step(client, url, belege=list(zip(originals.values(), originals, strict=True)))
+    assert page.status_code == 200, error_messages(page.text)
+    assert listed_files(page.text) == list(originals)
+    for attachment in _attachments():
+        assert attachment.sha256 == hashlib.sha256(originals[attachment.display_name]).hexdigest()
+
+
+def test_with_remove_the_cleaned_copy_is_stored_with_its_own_checksum(app, client, upload_dir):
+    url = publish_form(accept=["application/pdf"], max_files=3, pdf_active_content="remove")
+    start(client)
+    chosen = {name: hostile_pdfs.hostile(name)
+              for name in ("objstm-filter-chain", "embedded-file", "widget-with-javascript")}
+    page = post_step(client, url, belege=[(data, f"{name}.pdf") for name, data in chosen.items()])
+    assert page.status_code == 200, error_messages(page.text)
+    assert listed_files(page.text) == [f"{name}.pdf" for name in chosen]
+    for attachment in _attachments():
+        stored = app.open_instance_resource(
+            f"uploads/{attachment.storage_key[:2]}/{attachment.storage_key}").read()
+        original = chosen[attachment.display_name.removesuffix(".pdf")]
+        assert stored != original
+        assert attachment.size == len(stored)
+        assert attachment.sha256 == hashlib.sha256(stored).hexdigest()
+        assert b"app.alert" not in stored and b"not really a program" not in stored
+        assert checks.check_pdf(BytesIO(stored), "x.pdf") is False  # the strict check passes
+    # A PDF that cannot be parsed is refused in this mode too.
+    page = post_step(client, url, belege=(files.encrypted_pdf("geheim"), "Geheim.pdf"))
+    assert page.status_code == 422
+
+
+def test_pdf_active_content_must_be_refuse_or_remove():
+    document, problems = check_definition(definition(pdf_active_content="sometimes"))
+    assert document is None or problems
+    assert any("pdf_active_content" in str(p) for p in problems)
+    for policy in ("refuse", "remove"):
+        document, problems = check_definition(definition(pdf_active_content=policy))
+        assert document is not None, [str(p) for p in problems]
+
+
+# -- images: no decompression bombs -----------------------------------------------------------
+
+
+def test_the_pixel_limit_comes_from_the_configuration(app, client, step_url, upload_dir):
+    app.config["MAX_IMAGE_PIXELS"] = 10_000
+    page = post_step(client, step_url, fotos=(files.minimal_png(101, 100), "Foto.png"))
+    assert page.status_code == 422
+    assert _full(page.text) == (
+        "Das Bild „Foto.png“ hat zu viele Bildpunkte: Erlaubt sind höchstens 0,01 Megapixel. "
+        "Bitte verkleinern Sie es und laden Sie es erneut hoch.")
+    assert stored_files(upload_dir) == []
+    page = post_step(client, step_url, fotos=(files.minimal_png(100, 100), "Foto.png"))
+    assert page.status_code == 200, error_messages(page.text)
+    assert listed_files(page.text) == ["Foto.png"]
 
 
 # -- photos: identifying metadata removed, the picture untouched -----------------------------
