@@ -161,7 +161,7 @@ class JourneyController:
             own = result.values if complete else {**own_answers(step, journey.answers),
                                                   **result.values}
             try:
-                self._write_step(step, own, files, complete, request.form.get("answers_seen"))
+                self._write_step(step, own, files, complete, request.form.get("answers_seen") or None)
             except AnswersChanged as changed:
                 conflict = changed
                 self._write_step(step, None, files, False, None)  # the files are kept all the same
@@ -282,7 +282,7 @@ class JourneyController:
         if request.method == "GET":
             return self._render_step(step, prefill(step, current, language), [],
                                      entry_number=index + 1, seen=digest(current))
-        seen = request.form.get("answers_seen")
+        seen = request.form.get("answers_seen") or None
         raw = raw_input(step_form(self.form, step, request.form))
         result = validate_step(step, dict(raw), journey.earlier_answers(step), language)
         if not result.ok:
@@ -315,7 +315,7 @@ class JourneyController:
     def remove_entry(self, step_id: str, number: int) -> Response:
         """Remove an entry, if it is still the one the page showed."""
         step = self.open(step_id)
-        seen = request.form.get("answers_seen")
+        seen = request.form.get("answers_seen") or None
 
         def change(stored: Any) -> tuple[dict[str, Any], list[str]]:
             progress = Journey(self.form, stored)

@@ -47,7 +47,8 @@ class Way:
 
 def seen_on(html: str, index: int = 0) -> str:
     """The `answers_seen` a page carries (the index-th, on a list of entries)."""
-    return re.findall(r'name="answers_seen" value="([0-9a-f]*)"', html)[index]
+    found = re.findall(r'name="answers_seen" value="([0-9a-f]*)"', html)
+    return found[index] if len(found) > index else ""
 
 
 def _stored(model: Any) -> Callable[[], dict[str, Any]]:
