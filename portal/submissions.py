@@ -15,7 +15,7 @@ from .extensions import db
 from .handover.outbox import enqueue as enqueue_delivery
 from .models import Attachment, Draft, Submission
 from .publishing import compiled
-from .receipt.service import issue_receipt
+from .receipt.service import ensure_receipt
 from .reference import make_reference
 
 
@@ -74,10 +74,13 @@ def submission_for(draft: StoredDraft | Draft) -> Submission | None:
 
 
 def submit(draft: StoredDraft | Draft) -> Submission:
-    """Turn a complete draft into a submission, exactly once.
+    """Turn a complete draft into a submission, exactly once, then make its receipt.
 
     A second call for the same draft (double click, refresh, back button)
-    returns the first submission instead of writing another.
+    returns the first submission instead of writing another. The receipt is
+    rendered after the submission was committed: a receipt that cannot be made
+    (ensure_receipt logs why) never costs the citizen the application; it is
+    made again later (confirmation page, download, worker).
     """
     # A draft is marked submitted in the transaction that writes its submission, so an
     # unmarked one has none to look up; a concurrent submit of it is caught by the unique
@@ -109,24 +112,26 @@ def submit(draft: StoredDraft | Draft) -> Submission:
         try:
             db.session.add(submission)
             enqueue_delivery(submission)  # outbox row + 'created' event, in this same transaction
-            issue_receipt(submission, form, files)  # the PDF receipt, made once, in it too
             if files:
                 # Nothing orders an attachment's UPDATE after its submission's INSERT (no
                 # relationship between the two): the submission is written first.
                 db.session.flush()
                 for attachment in files:
                     attachment.submission_id = submission.id
-            # The writes come after the receipt was rendered, in one flush (two with files):
-            # the transaction (on SQLite: the database's write lock) is held for the writes
-            # only. A taken reference or a concurrent submit of this draft fails it as a
-            # whole; the loop then tries again or returns the winner.
+            # One flush (two with files): the transaction (on SQLite: the database's write
+            # lock) is held for the writes only. A taken reference or a concurrent submit of
+            # this draft fails it as a whole; the loop then tries again or returns the winner.
             drafts.mark_submitted(draft, submission.submitted_at)  # flushes the rest with it
             db.session.commit()
             drafts.hold(draft, {"submitted_at": submission.submitted_at})
-            return submission
         except IntegrityError:
             db.session.rollback()
             # Either a concurrent request submitted this draft, or the reference collided.
             if (existing := submission_for(draft)) is not None:
                 return existing
+            continue
+        # Committed: from here on nothing can lose the application.
+        # (The committed attachments are read again in one statement, not one by one.)
+        ensure_receipt(submission, form, None if files else [])
+        return submission
     raise RuntimeError("could not allocate a unique reference number")
