@@ -20,9 +20,21 @@ def _create_app() -> Flask:
     return create_app()
 
 
+#: Commands that serve citizens or make receipts: they say at once when the receipt font is missing.
+_SERVING = {"run", "worker"}
+
+
 @click.group(cls=FlaskGroup, create_app=_create_app, add_version_option=False)
-def main() -> None:
+@click.pass_context
+def main(context: click.Context) -> None:
     """Amtsweg: accessible online applications for public authorities."""
+    if context.invoked_subcommand in _SERVING:
+        from .receipt.fonts import missing_font
+
+        if (problem := missing_font()) is not None:
+            click.secho(f"Warning: receipts cannot be made. {problem} Submissions are still "
+                        "taken; their receipts are made once the font is installed.",
+                        err=True, fg="yellow")
 
 
 forms = click.Group("forms", help="Check, inspect and load form definitions.")

@@ -3,7 +3,9 @@
 GET /health/live  the process answers; touches nothing else, so a database
                   outage never makes a supervisor restart healthy web workers.
 GET /health/ready the database answers and its schema is at the migrations'
-                  head; a node that is not ready gets no traffic (503 + problem JSON).
+                  head, and the receipt font is installed; a node that is not ready
+                  gets no traffic (503 + problem JSON). The font is also checked once
+                  when the application is made, and a missing one logged.
 """
 
 from __future__ import annotations
@@ -13,14 +15,28 @@ from functools import lru_cache
 
 from alembic.script import ScriptDirectory
 from flask import Blueprint, jsonify
+from flask.blueprints import BlueprintSetupState
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.wrappers import Response
 
 from .config import ROOT
 from .extensions import db
+from .receipt.fonts import missing_font
 
 bp = Blueprint("health", __name__, url_prefix="/health")
+
+#: No path in the answer: the endpoint may be reachable from outside (the log has the path).
+FONT_MISSING = ("The receipt font is missing: install the Debian package fonts-dejavu-core or "
+                "set AMTSWEG_FONT_DIR. Submissions are kept; their receipts are made once the "
+                "font is there.")
+
+
+@bp.record_once
+def _check_receipt_font(state: BlueprintSetupState) -> None:
+    """At start-up, not at a citizen's submit: say what the receipt is missing."""
+    if (problem := missing_font()) is not None:
+        state.app.logger.warning("receipt font missing, receipts cannot be made: %s", problem)
 
 
 @lru_cache(maxsize=1)
@@ -84,9 +100,13 @@ def ready() -> Response | tuple[Response, int]:
         return _problem("The database cannot be reached.",
                         {"database": "unreachable", "migrations": "unknown"})
     state = schema_state(applied)
+    font = "missing" if missing_font() else "ok"
+    checks = {"database": "ok", "migrations": state, "receipt_font": font}
     if state in ("missing", "behind"):
         return _problem(
             "The database schema is not at the migrations' head: run `amtsweg db upgrade`.",
-            {"database": "ok", "migrations": state},
+            checks,
         )
-    return _no_store(jsonify(status="ok", checks={"database": "ok", "migrations": state}))
+    if font == "missing":
+        return _problem(FONT_MISSING, checks)
+    return _no_store(jsonify(status="ok", checks=checks))

@@ -12,11 +12,11 @@ from . import drafts
 from .drafts import StoredDraft, now
 from .engine import FieldError, Form, check_answers, data_schema, submission_data
 from .engine.patterns import data_validator
-from .extensions import db
+from .extensions import db, unit_of_work
 from .handover.outbox import enqueue as enqueue_delivery
 from .models import Attachment, Submission
 from .publishing import compiled
-from .receipt.service import issue_receipt
+from .receipt.service import ensure_receipt
 from .reference import make_reference
 
 
@@ -94,10 +94,13 @@ def submit(draft: StoredDraft) -> Submission:
 
 
 def _submit_once(draft: StoredDraft) -> Submission:
-    """Turn a complete draft into a submission, exactly once.
+    """Turn a complete draft into a submission, exactly once, then make its receipt.
 
     A second call for the same draft (double click, refresh, back button)
-    returns the first submission instead of writing another.
+    returns the first submission instead of writing another. The receipt is
+    rendered after the submission was committed: a receipt that cannot be made
+    (ensure_receipt logs why) never costs the citizen the application; it is
+    made again later (confirmation page, download, worker).
     """
     # A draft is marked submitted in the transaction that writes its submission, so an
     # unmarked one has none to look up; a concurrent submit of it is caught by the unique
@@ -127,26 +130,28 @@ def _submit_once(draft: StoredDraft) -> Submission:
             submitted_at=now(),
         )
         try:
-            db.session.add(submission)
-            enqueue_delivery(submission)  # outbox row + 'created' event, in this same transaction
-            issue_receipt(submission, form, files)  # the PDF receipt, made once, in it too
-            if files:
-                # Nothing orders an attachment's UPDATE after its submission's INSERT (no
-                # relationship between the two): the submission is written first.
-                db.session.flush()
-                for attachment in files:
-                    attachment.submission_id = submission.id
-            # The writes come after the receipt was rendered, in one flush (two with files):
-            # the transaction (on SQLite: the database's write lock) is held for the writes
-            # only. A taken reference or a concurrent submit of this draft fails it as a
-            # whole; the loop then tries again or returns the winner.
-            drafts.mark_submitted(draft, submission.submitted_at)  # flushes the rest with it
-            db.session.commit()
+            with unit_of_work() as session:
+                session.add(submission)
+                enqueue_delivery(submission)  # outbox row + 'created' event, in this same unit
+                if files:
+                    # Nothing orders an attachment's UPDATE after its submission's INSERT (no
+                    # relationship between the two): the submission is written first.
+                    session.flush()
+                    for attachment in files:
+                        attachment.submission_id = submission.id
+                # One flush (two with files): the transaction (on SQLite: the database's write
+                # lock) is held for the writes only. A taken reference or a concurrent submit
+                # of this draft fails it as a whole; the loop then tries again or returns the
+                # winner. Answers changed in another window meanwhile fail it too (Changed).
+                drafts.mark_submitted(draft, submission.submitted_at)  # flushes the rest
             drafts.hold(draft, {"submitted_at": submission.submitted_at})
-            return submission
         except IntegrityError:
-            db.session.rollback()
             # Either a concurrent request submitted this draft, or the reference collided.
             if (existing := submission_for(draft)) is not None:
                 return existing
+            continue
+        # Committed: from here on nothing can lose the application.
+        # (The committed attachments are read again in one statement, not one by one.)
+        ensure_receipt(submission, form, None if files else [])
+        return submission
     raise RuntimeError("could not allocate a unique reference number")

@@ -163,7 +163,8 @@ def get_receipt(submission_id: str) -> Response:
         raise Problem(410, "The receipt was deleted when the retention time ended.", "gone")
     receipt = receipt_of(submission)
     if receipt is None:
-        raise Problem(404, "This submission has no receipt.")
+        # Made after the submission; the envelope lists it once it exists.
+        raise Problem(404, "This submission has no receipt yet.")
     return _download(receipt.pdf, "application/pdf", f"{submission.reference}.pdf", receipt.sha256)
 
 

@@ -12,6 +12,7 @@ import http.client
 import json
 import logging
 import threading
+import time
 import urllib.error
 import urllib.request
 from collections import Counter
@@ -25,6 +26,7 @@ from sqlalchemy.exc import OperationalError
 
 from ..extensions import db
 from ..models import Submission
+from ..receipt.service import ensure_receipt, missing_receipts
 from .envelope import SETTLED, describe, rfc3339
 from .lifecycle import mark_delivered, now, record_event
 from .models import Delivery, Destination
@@ -176,6 +178,47 @@ class Settings:
         )
 
 
+class ReceiptSweep:
+    """Make the receipts that could not be made at the submit, with back-off per submission.
+
+    One thread of each worker process sweeps, once per poll interval. A receipt
+    that fails waits `base_seconds` before the next try, then twice as long each
+    time up to `max_seconds`, so a missing font costs one attempt per submission
+    now and then, not one per poll.
+    """
+
+    def __init__(self, poll: float, base_seconds: float = 30.0,
+                 max_seconds: float = 3600.0) -> None:
+        self.poll, self.base_seconds, self.max_seconds = poll, base_seconds, max_seconds
+        self.next_run = 0.0
+        self.failures: dict[str, int] = {}
+        self.not_before: dict[str, float] = {}
+
+    def __call__(self) -> Counter:
+        """One round, at most once per poll interval: how many receipts were made, failed."""
+        tally: Counter = Counter()
+        moment = time.monotonic()
+        if moment < self.next_run:
+            return tally
+        self.next_run = moment + self.poll
+        for submission_id in missing_receipts():
+            if self.not_before.get(submission_id, 0.0) > moment:
+                continue
+            submission = db.session.get(Submission, submission_id)
+            if submission is not None and ensure_receipt(submission) is not None:
+                self.failures.pop(submission_id, None)
+                self.not_before.pop(submission_id, None)
+                tally["receipt_made"] += 1
+                log.info("receipt of submission %s made by the worker", submission_id)
+            else:
+                failures = self.failures[submission_id] = self.failures.get(submission_id, 0) + 1
+                delay = min(self.max_seconds, self.base_seconds * 2 ** (failures - 1))
+                self.not_before[submission_id] = moment + delay
+                tally["receipt_failed"] += 1
+        db.session.rollback()  # end the read transaction
+        return tally
+
+
 def process_next(settings: Settings) -> str | None:
     """Claim and attempt one due delivery; None when nothing is due."""
     claimed = claim(1, settings.lease)
@@ -186,12 +229,18 @@ def process_next(settings: Settings) -> str | None:
 
 
 def _loop(app: Flask, once: bool, stop: threading.Event, tally: Counter,
-          lock: threading.Lock) -> None:
+          lock: threading.Lock, sweeps: bool = False) -> None:
     with app.app_context():
         settings = Settings.from_config(current_app.config)
+        # Receipts first: a push that follows carries the receipt it can describe.
+        sweep = ReceiptSweep(settings.poll) if sweeps else None
         try:
             while not stop.is_set():
                 try:
+                    if sweep is not None:
+                        made = sweep()
+                        with lock:
+                            tally.update(made)
                     result = process_next(settings)
                 except OperationalError as error:  # database busy or away: wait and try again
                     db.session.rollback()
@@ -214,14 +263,16 @@ def run(app: Flask, concurrency: int = 1, once: bool = False,
         stop: threading.Event | None = None) -> Counter:
     """Run `concurrency` delivery threads until `stop` is set (with `once`: until nothing is due).
 
-    Returns how many attempts ended how (delivered, failed, dead, pull, skipped, lost).
+    Returns how many attempts ended how (delivered, failed, dead, pull, skipped, lost), and
+    how many receipts the first thread's sweep made or failed to make (receipt_made,
+    receipt_failed; see ReceiptSweep).
     """
     stop = stop or threading.Event()
     tally: Counter = Counter()
     lock = threading.Lock()
     threads = [
-        threading.Thread(target=_loop, args=(app, once, stop, tally, lock), name=f"delivery-{i}",
-                         daemon=True)
+        threading.Thread(target=_loop, args=(app, once, stop, tally, lock, i == 0),
+                         name=f"delivery-{i}", daemon=True)
         for i in range(max(concurrency, 1))
     ]
     for thread in threads:

@@ -1,41 +1,36 @@
 """What makes the receipt fit for the authority's e-file: PDF/A-2 metadata and output intent.
 
-The sRGB ICC profile comes from the Debian package icc-profiles-free; the XMP
-packet carries title, language and dates, identical to the document
-information dictionary, and the PDF/A-2b and PDF/UA-1 identification.
+The sRGB ICC profile is made by Pillow (LittleCMS), so the receipt needs no
+colour profile from the operating system; the XMP packet carries title,
+language and dates, identical to the document information dictionary, and the
+PDF/A-2b and PDF/UA-1 identification.
 """
 
 from __future__ import annotations
 
-import os
+import struct
 import zlib
 from datetime import datetime
 from functools import cache
-from pathlib import Path
 from xml.sax.saxutils import escape
 
-DEFAULT_ICC_PROFILE = Path("/usr/share/color/icc/sRGB.icc")
+from PIL import ImageCms
+
 PRODUCER = "Amtsweg receipt (pydyf)"
-
-
-class ProfileMissing(RuntimeError):
-    """The sRGB colour profile for the PDF/A output intent is not installed."""
+#: The creation date written into the profile's header (ICC.1, 7.2.8). LittleCMS writes the
+#: time the profile was made, which would make two processes' receipts differ in that field.
+PROFILE_DATE = (2000, 1, 1, 0, 0, 0)
 
 
 @cache
 def srgb_profile() -> tuple[bytes, int]:
-    """(deflated ICC profile, its uncompressed length), read once per process."""
-    path = Path(os.environ.get("AMTSWEG_ICC_PROFILE") or DEFAULT_ICC_PROFILE)
-    if not path.is_file():
-        raise ProfileMissing(
-            f"The sRGB colour profile {path} is missing. Install the Debian package "
-            "icc-profiles-free (apt-get install icc-profiles-free) or set AMTSWEG_ICC_PROFILE "
-            "to an sRGB ICC profile."
-        )
-    data = path.read_bytes()
-    if data[12:20] != b"mntrRGB " or data[36:40] != b"acsp":
-        raise ProfileMissing(f"{path} is not an RGB display profile (ICC header mismatch)")
-    return zlib.compress(data, 9), len(data)
+    """(deflated sRGB ICC profile, its uncompressed length), made once per process."""
+    data = bytearray(ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes())
+    struct.pack_into(">6H", data, 24, *PROFILE_DATE)  # the header's dateTimeNumber
+    if data[12:20] != b"mntrRGB " or data[36:40] != b"acsp" or any(data[84:100]):
+        # An RGB display profile without a profile ID (which the date would have to match).
+        raise RuntimeError("Pillow made an sRGB profile of an unexpected kind")
+    return zlib.compress(bytes(data), 9), len(data)
 
 
 def pdf_date(moment: datetime) -> str:

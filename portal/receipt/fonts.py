@@ -1,5 +1,12 @@
 """The receipt's font: DejaVu Sans from the operating system, read once, subset per receipt.
 
+The font is the one thing the receipt takes from the operating system: no
+package on PyPI ships one family covering Latin, Cyrillic and Arabic (Noto
+splits them into families, which would need a fallback per script). A missing
+font is reported at start-up (`missing_font`: /health/ready, the log, `amtsweg
+run` and `amtsweg worker`), never at a citizen's submit: the submission is kept
+and its receipt made once the font is there.
+
 DejaVu Sans covers every language the platform speaks (Latin with German and
 Turkish letters, Cyrillic, Arabic with its joining forms) in one family, so a
 receipt never needs a fallback font. fontTools reads the font once per process;
@@ -55,6 +62,16 @@ def font_path(style: str) -> Path:
             f"holding {FILES['regular']} and {FILES['bold']}."
         )
     return path
+
+
+def missing_font() -> str | None:
+    """What to install when a receipt font is missing, or None when both are there."""
+    try:
+        for style in FILES:
+            font_path(style)
+    except FontMissing as missing:
+        return str(missing)
+    return None
 
 
 @dataclass(eq=False)

@@ -1,4 +1,4 @@
-"""The stored receipt: made once at submission, never changed, served as stored."""
+"""The stored receipt: made once after its submission, never changed, served as stored."""
 
 from __future__ import annotations
 
@@ -28,7 +28,7 @@ class Receipt(db.Model):
     access_hash: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
-    #: Written in the same flush as its submission, which the relationship makes go first.
+    #: Written after its submission was committed (receipt.service.ensure_receipt).
     submission: Mapped[Submission] = relationship()
 
     def __repr__(self) -> str:

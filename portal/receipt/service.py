@@ -1,7 +1,10 @@
 """Issuing and finding receipts. The only code that writes or reads the receipt table.
 
-A receipt is rendered once, in the transaction that writes its submission,
-and stored with its SHA-256; the citizen and the caseworker get those bytes.
+A receipt is rendered once, after its submission was committed, and stored with
+its SHA-256; the citizen and the caseworker get those bytes. Rendering may fail
+(a font missing, a bug): the submission stands all the same, and the receipt is
+made again by the next confirmation page or download, or by the worker's sweep
+(`ensure_receipt`, `missing_receipts`).
 The citizen's receipt code opens it without the draft cookie: it is derived
 from the draft id (a secret that only ever lived in the citizen's cookie), so
 the confirmation page can show it again, and only its hash is stored.
@@ -11,15 +14,18 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import logging
 import secrets
 from collections.abc import Iterable
 
 from sqlalchemy import bindparam, select
+from sqlalchemy.exc import IntegrityError
 
 from ..drafts import normalise_code
 from ..engine import Form
 from ..extensions import db
-from ..models import Submission
+from ..models import Attachment, Submission
+from ..publishing import compiled
 from ..reference import ALPHABET
 from ..reference import normalise as normalise_reference
 from .content import SubmittedFile, receipt_content
@@ -28,13 +34,14 @@ from .pdf import render_receipt
 
 CODE_LENGTH = 12  # characters of ALPHABET: 29**12 ≈ 2**58 guesses
 
+log = logging.getLogger("amtsweg.receipt")
+
 
 def issue_receipt(submission: Submission, form: Form, files: Iterable[SubmittedFile]) -> Receipt:
-    """Render and store the receipt of a submission that is being written; not committed.
+    """Render the receipt of a stored submission and add it to the session; not committed.
 
-    `files` are the submission's attachments, oldest first. Called by
-    portal.submissions.submit() before its commit, so a submission never exists
-    without its receipt.
+    `files` are the submission's attachments, oldest first. Raises whatever
+    rendering raises; `ensure_receipt` is what callers use.
     """
     pdf = render_receipt(receipt_content(form, submission, files))
     code = receipt_code(submission) or secrets.token_urlsafe(16)  # no draft: cookie-less only
@@ -57,6 +64,55 @@ def receipt_for(submission: Submission) -> Receipt | None:
     """The stored receipt of a submission (for the citizen's download and the API)."""
     return db.session.execute(
         _BY_SUBMISSION, {"submission_id": submission.id}).scalar_one_or_none()
+
+
+def ensure_receipt(submission: Submission, form: Form | None = None,
+                   files: Iterable[SubmittedFile] | None = None) -> Receipt | None:
+    """The submission's receipt, rendered and committed now if it has none yet.
+
+    Returns None when rendering fails: the failure is logged, the session rolled
+    back, and the next call tries again. None too for a submission erased after
+    its retention time: its receipt is not made again. A receipt made meanwhile by another
+    process (the worker, a second browser tab) is returned instead of a second one.
+    `form` and `files` spare the queries when the caller has them at hand.
+    """
+    if (stored := receipt_for(submission)) is not None or submission.deleted_at is not None:
+        return stored
+    submission_id, reference = submission.id, submission.reference
+    try:
+        if form is None:
+            form = compiled(submission.form_version)
+        if files is None:
+            files = submitted_files(submission)
+        receipt = issue_receipt(submission, form, files)
+        db.session.commit()
+        return receipt
+    except IntegrityError:  # made meanwhile by someone else: theirs counts
+        db.session.rollback()
+        return receipt_for(submission)
+    except Exception:
+        db.session.rollback()
+        log.exception("the receipt of submission %s (%s) could not be made; it is made "
+                      "again later", submission_id, reference)
+        return None
+
+
+def submitted_files(submission: Submission) -> list[Attachment]:
+    """A stored submission's attachments in the receipt's order (oldest first)."""
+    return list(db.session.execute(
+        select(Attachment).where(Attachment.submission_id == submission.id)
+        .order_by(Attachment.created_at, Attachment.id)).scalars())
+
+
+def missing_receipts(limit: int = 50) -> list[str]:
+    """Ids of submissions that have their data but no receipt yet, oldest first."""
+    return list(db.session.execute(
+        select(Submission.id)
+        .outerjoin(Receipt, Receipt.submission_id == Submission.id)
+        .where(Receipt.id.is_(None), Submission.deleted_at.is_(None))
+        .order_by(Submission.submitted_at, Submission.id)
+        .limit(limit)
+    ).scalars())
 
 
 def receipt_code(submission: Submission) -> str | None:

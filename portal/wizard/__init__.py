@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("wizard", __name__)
 
-from . import finish, presenters, views  # noqa: E402,F401 - registers the routes and helpers
+from . import finish, gone, presenters, views  # noqa: E402,F401 - registers the routes and helpers

@@ -9,7 +9,7 @@ from flask import abort, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
-from ..receipt.service import receipt_by_code, receipt_code, receipt_for
+from ..receipt.service import ensure_receipt, receipt_by_code, receipt_code
 from ..reference import normalise as normalise_reference
 from ..submissions import NotComplete, submission_for, submit
 from . import bp
@@ -42,7 +42,9 @@ def send(form_id: str) -> Any:
 def confirmation(form_id: str) -> Any:
     if g.draft is None or (submission := submission_for(g.draft)) is None:
         return no_draft_page()
-    stored = receipt_for(submission)
+    # The reference is shown whatever became of the receipt; one that could not be made at
+    # the submit is tried again here, and until then the page says it is being prepared.
+    stored = ensure_receipt(submission)
     return render_template(
         "wizard/confirmation.html", form=g.form, submission=submission,
         receipt_url=url_for("wizard.receipt", form_id=form_id) if stored else None,
@@ -64,9 +66,11 @@ def _pdf_download(pdf: bytes, sha256: str, reference: str) -> Response:
 def receipt(form_id: str) -> Any:
     """The receipt, for the browser whose draft became the submission."""
     submission = submission_for(g.draft) if g.draft is not None else None
-    stored = receipt_for(submission) if submission is not None else None
-    if stored is None:
+    if submission is None or submission.deleted_at is not None:
         abort(404)
+    stored = ensure_receipt(submission)
+    if stored is None:  # still not made: the confirmation page says so
+        return redirect(url_for("wizard.confirmation", form_id=form_id), code=303)
     return _pdf_download(stored.pdf, stored.sha256, submission.reference)
 
 

@@ -22,7 +22,8 @@ def test_live_answers_without_touching_the_database(offline_app: Flask) -> None:
 def test_ready_when_database_is_reachable_and_migrated(client) -> None:
     response = client.get("/health/ready")
     assert response.status_code == 200, response.get_data(as_text=True)
-    assert response.get_json()["checks"] == {"database": "ok", "migrations": "ok"}
+    assert response.get_json()["checks"] == {"database": "ok", "migrations": "ok",
+                                             "receipt_font": "ok"}
 
 
 def test_not_ready_without_database_says_so_as_problem_json(offline_app: Flask) -> None:
@@ -43,7 +44,8 @@ def test_not_ready_before_the_migrations_ran(tmp_path: Path) -> None:
                       "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'empty.sqlite3'}"})
     response = app.test_client().get("/health/ready")
     assert response.status_code == 503
-    assert response.get_json()["checks"] == {"database": "ok", "migrations": "missing"}
+    assert response.get_json()["checks"] == {"database": "ok", "migrations": "missing",
+                                             "receipt_font": "ok"}
 
 
 def test_not_ready_when_the_schema_is_behind(app: Flask, client) -> None:

@@ -1,15 +1,20 @@
-"""The font and colour profile come from Debian packages; a subset draws the font's own glyphs."""
+"""The font comes from a Debian package, the colour profile from Pillow; a subset draws the
+font's own glyphs."""
 
 from __future__ import annotations
 
+import zlib
 from io import BytesIO
+from pathlib import Path
 
 import pytest
 from fontTools.pens.recordingPen import DecomposingRecordingPen
 from fontTools.ttLib import TTFont
+from PIL import ImageCms
 
 from portal.receipt import archive, fonts
 from portal.receipt.fonts import FontMissing, GlyphSubset, load_face
+from tests.receipt.os_files import COLOUR_PROFILES, hide
 
 
 def test_a_subset_draws_exactly_the_original_glyphs_composites_included() -> None:
@@ -60,13 +65,28 @@ def test_a_missing_font_fails_with_what_to_install(monkeypatch: pytest.MonkeyPat
         load_face.cache_clear()
 
 
-def test_a_missing_colour_profile_fails_with_what_to_install(monkeypatch: pytest.MonkeyPatch,
-                                                             tmp_path) -> None:
-    monkeypatch.setenv("AMTSWEG_ICC_PROFILE", str(tmp_path / "sRGB.icc"))
+def test_the_colour_profile_needs_nothing_from_the_operating_system(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """On a machine without icc-profiles-free: Pillow makes the sRGB profile, the same bytes
+    every time (a receipt rendered again in another process stays byte-identical)."""
+    hide(monkeypatch, COLOUR_PROFILES)
+    assert not Path(COLOUR_PROFILES, "icc", "sRGB.icc").is_file()
     archive.srgb_profile.cache_clear()
     try:
-        with pytest.raises(archive.ProfileMissing, match="icc-profiles-free"):
-            archive.srgb_profile()
-    finally:
-        monkeypatch.undo()
+        deflated, length = archive.srgb_profile()
         archive.srgb_profile.cache_clear()
+        assert archive.srgb_profile() == (deflated, length)
+    finally:
+        archive.srgb_profile.cache_clear()
+    profile = zlib.decompress(deflated)
+    assert len(profile) == length
+    assert profile[12:20] == b"mntrRGB " and profile[36:40] == b"acsp"  # RGB display profile
+    described = ImageCms.getProfileDescription(ImageCms.ImageCmsProfile(BytesIO(profile)))
+    assert "sRGB" in described
+
+
+def test_a_missing_font_is_named_before_any_receipt(monkeypatch: pytest.MonkeyPatch,
+                                                    tmp_path) -> None:
+    assert fonts.missing_font() is None
+    monkeypatch.setenv("AMTSWEG_FONT_DIR", str(tmp_path))
+    assert "fonts-dejavu-core" in fonts.missing_font()

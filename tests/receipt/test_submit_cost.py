@@ -39,22 +39,28 @@ def test_the_stored_receipt_is_the_submission_rendered_again(app, client) -> Non
     assert service.receipt_for(submission).pdf == again
 
 
-def test_submit_renders_the_receipt_before_it_writes_anything(app, client, monkeypatch) -> None:
-    """The transaction (SQLite: the write lock) is not held while the PDF is made."""
+def test_submit_renders_the_receipt_after_the_submission_is_committed(app, client,
+                                                                      monkeypatch) -> None:
+    """The transaction (SQLite: the write lock) is not held while the PDF is made, and the
+    application is stored before anything can go wrong with its receipt."""
     Walker(client, compiled(current_version("onlinewache"))).walk()
-    render, writes_before = service.render_receipt, []
+    render, committed_before = service.render_receipt, []
 
     def watched(content):
-        writes_before.append(len(_writes(sent)))
+        with db.engine.connect() as other:  # what every other connection sees by now
+            committed_before.append(other.execute(
+                select(Submission.reference).where(Submission.reference == content.reference)
+            ).scalar_one_or_none())
         return render(content)
 
     monkeypatch.setattr(service, "render_receipt", watched)
     with statements() as sent:
         assert client.post("/forms/onlinewache/submit").status_code == 303
-    assert writes_before == [0]
+    assert committed_before == [db.session.execute(select(Submission.reference)).scalar_one()]
     tables = _writes(sent)
     for table in ("submission", "delivery", "submission_event", "receipt", "draft", "attachment"):
         assert table in tables, (table, tables)
+    assert tables[-1] == "receipt" and tables.count("receipt") == 1
 
 
 def test_finding_the_submission_leaves_the_form_definition_unread(app, client) -> None:

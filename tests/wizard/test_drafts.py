@@ -188,3 +188,45 @@ def test_the_cookie_lives_as_long_as_the_draft_renewed_by_every_saved_step(app, 
     # A failed step saves what was valid and renews the cookie too.
     failed = client.post("/forms/onlinewache/steps/tat", data={"action": "continue"})
     assert failed.status_code == 422 and _cookie_expiry(failed) is not None
+
+
+
+def _deleted_right_after_it_is_read(monkeypatch) -> None:
+    """Cleanup deletes the draft between a request's read and its save."""
+    read = drafts.find_draft
+
+    def read_then_cleanup(draft_id):
+        found = read(draft_id)
+        if found is not None:
+            with db.engine.begin() as other:
+                other.execute(Draft.__table__.delete().where(Draft.__table__.c.id == draft_id))
+        return found
+
+    monkeypatch.setattr(drafts, "find_draft", read_then_cleanup)
+
+
+def test_a_draft_deleted_while_a_step_is_posted_gets_its_own_page(app, client, monkeypatch):
+    """410 with what happened, what was kept and how to start again, not a 500 that says
+    nothing is lost."""
+    _start(client)
+    _deleted_right_after_it_is_read(monkeypatch)
+    page = client.post("/forms/onlinewache/steps/tat", data={"action": "continue"})
+    assert page.status_code == 410
+    assert "<h1 class=\"heading-l\">Ihre Angaben wurden gelöscht</h1>" in page.text
+    assert "nicht verloren" not in page.text
+    assert "nach 30 Tagen ohne Änderung gelöscht" in page.text
+    assert "Von diesem Antrag ist nichts mehr gespeichert" in page.text
+    assert 'class="button" href="/forms/onlinewache/"' in page.text  # start again
+    assert '<html lang="de"' in page.text  # the wizard's own layout
+    monkeypatch.undo()
+    assert db.session.execute(select(func.count(Draft.id))).scalar() == 0
+    assert client.post("/forms/onlinewache/start").status_code == 303  # starting again works
+
+
+def test_the_draft_gone_page_speaks_the_citizens_language(app, client, monkeypatch):
+    client.get("/language/uk?next=/")
+    _start(client)
+    _deleted_right_after_it_is_read(monkeypatch)
+    page = client.post("/forms/onlinewache/steps/tat", data={"action": "continue"})
+    assert page.status_code == 410
+    assert '<html lang="uk"' in page.text and "Ваші дані видалено" in page.text
