@@ -11,7 +11,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..engine import missing_translations
+from ..engine import FIELD_TYPES, missing_translations
+from ..engine.fields import Note
 from ..engine.i18n import LANGUAGES
 
 
@@ -26,6 +27,8 @@ class FieldOutline:
     required_if: str | None = None
     options: list[str] = field(default_factory=list)  # the values, or the codelist's path
     missing_languages: list[str] = field(default_factory=list)
+    #: What the field's type says about it (its `describe`): German messages and parameters.
+    notes: list[Note] = field(default_factory=list)
 
 
 @dataclass
@@ -86,6 +89,16 @@ def _options(spec: Mapping[str, Any]) -> list[str]:
     return []
 
 
+def _notes(spec: Mapping[str, Any]) -> list[Note]:
+    kind = FIELD_TYPES.get(spec.get("type")) if isinstance(spec.get("type"), str) else None
+    if kind is None:
+        return []
+    try:
+        return kind.describe(spec)
+    except (AttributeError, KeyError, TypeError, ValueError):  # a half-written field
+        return []
+
+
 def outline(definition: Any) -> Outline | None:
     """The outline of a parsed definition, or None if it is not a form-shaped object at all."""
     if not isinstance(definition, Mapping) or not isinstance(definition.get("steps"), list):
@@ -116,6 +129,7 @@ def outline(definition: Any) -> Outline | None:
                 required_if=_condition(spec.get("required_if")),
                 options=_options(spec),
                 missing_languages=_missing_under(missing, fp),
+                notes=_notes(spec),
             ))
         steps.append(StepOutline(
             pointer=pointer,

@@ -54,10 +54,7 @@ def _step_properties(form: Form, step: Step) -> tuple[dict[str, Any], list[str]]
     props: dict[str, Any] = {}
     required: list[str] = []
     for f in step.questions:
-        schema = {"title": form.text(f.label, "en"), **f.value_schema()}
-        if f.type in ("checkbox",) and f.required:
-            schema["const"] = True
-        props[f.name] = schema
+        props[f.name] = {"title": form.text(f.label, "en"), **f.value_schema()}
         if f.required and f.visible_if is None:
             required.append(f.name)
     return props, required

@@ -21,6 +21,7 @@ from jsonschema import Draft202012Validator, ValidationError
 
 from .conditions import ConditionError, parse
 from .errors import DefinitionError, Problem
+from .fields import with_registered_types
 from .i18n import is_language_map
 from .model import Form, compile_form
 from .patterns import PatternError, compile_pattern
@@ -46,6 +47,8 @@ SCHEMAS_DIR = Path(__file__).resolve().parents[2] / "schemas"
 @lru_cache(maxsize=4)
 def _validator(name: str) -> Draft202012Validator:
     schema = json.loads((SCHEMAS_DIR / name).read_text(encoding="utf-8"))
+    if name == "form.schema.json":  # and the field types that describe their own keys
+        schema = with_registered_types(schema)
     return Draft202012Validator(schema)
 
 

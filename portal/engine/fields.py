@@ -1,31 +1,67 @@
-"""Field types: a registry of small classes, each turning a citizen's input into a canonical answer.
+"""Field types: the base class and the registry; each type is one module of `portal.engine.types`.
 
 A field *cleans* raw input (what a browser posts: strings, lists of strings,
 dicts of strings for composite fields) into the canonical value stored in the
 submission, and *checks* a canonical value against the definition's rules.
-Every rule lives here once; the web layer only collects input and shows messages.
+Everything else a type decides is declared on its class too, as plain data or
+pure functions, so the engine stays free of Flask and WTForms:
+
+- `template`: the template (under portal/templates) whose macro `render(f, personal)`
+  draws the field; `text_input` the attributes of a one-line input;
+- `collect`: how the web layer collects the input (see `Collect`);
+- `prefill`: a canonical answer as the inputs show it again;
+- `value_schema`: the answer's fragment of the submission data schema;
+- `answer_text`: the answer as the summary page and the receipt show it;
+- `describe`: what the designer's outline says about a field of the type;
+- `definition_schema`: the type's keys in a definition, for a type that is not in
+  schemas/form.schema.json (the checker adds it from the registry).
+
+Every module of `portal.engine.types` is imported when the engine is, and its
+`@field_type` classes are registered: a new type is one module and one template.
 """
 
 from __future__ import annotations
 
-import re
+import copy
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from typing import Any, ClassVar
 
-from . import dates
 from .conditions import Condition, parse
 from .errors import Invalid
-from .i18n import resolve, western_digits
 from .messages import N_, N_plural
-from .patterns import compile_pattern
 
 REQUIRED = N_("Bitte beantworten Sie diese Frage.")
 CHOOSE = N_("Bitte wählen Sie eine Antwort aus.")
 #: A text, or a part of an address or name, longer than allowed; the form follows `max`.
 TOO_LONG = N_plural("Bitte geben Sie höchstens %(max)s Zeichen ein (jetzt: %(count)s).",
                     "Bitte geben Sie höchstens %(max)s Zeichen ein (jetzt: %(count)s).", "max")
+
+
+#: How the web layer collects a field's input. A kind: "text" (one string), "radio" or
+#: "select" (one choice), "multiple" (several choices), "flag" (a checkbox), "list" (a
+#: repeated input); or, for a composite, the inputs of its parts by name; a part that is
+#: not posted may take a default, written ("text", "DE").
+Collect = str | tuple[str, str] | Mapping[str, Any]
+
+#: A note of the designer's outline: a German message (marked with N_) and its parameters.
+Note = tuple[str, Mapping[str, Any]]
+
+
+@dataclass(frozen=True)
+class TextInput:
+    """The attributes of a one-line input (template fields/input.html), in the order written."""
+
+    type: str = "text"
+    inputmode: str | None = None
+    spellcheck: str | None = None
+    autocapitalize: str | None = None
+    #: The autocomplete token used when the definition sets none.
+    autocomplete: str | None = None
+    #: A CSS width class, and a sign shown before the input (a currency).
+    width: str = ""
+    prefix: str | None = None
 
 
 @dataclass(frozen=True)
@@ -64,6 +100,16 @@ class Field:
     is_question: ClassVar[bool] = True
     #: Inputs of a composite field, in the order they are shown.
     parts: ClassVar[tuple[str, ...]] = ()
+    #: The template drawing the field, and the attributes of its input if it is a one-line one.
+    template: ClassVar[str] = "fields/input.html"
+    text_input: ClassVar[TextInput] = TextInput()
+    #: How the web layer collects the input (see `Collect`).
+    collect: ClassVar[Collect] = "text"
+    #: True for a type whose answer is uploaded files (the page is sent as multipart).
+    uploads: ClassVar[bool] = False
+    #: The type's keys in a definition (a JSON Schema), for a type that
+    #: schemas/form.schema.json does not describe itself.
+    definition_schema: ClassVar[Mapping[str, Any] | None] = None
 
     def __init__(self, spec: Mapping[str, Any], pointer: str = "") -> None:
         self.spec = spec
@@ -120,6 +166,33 @@ class Field:
             return ""
         return str(value)
 
+    def answer_text(self, value: Any, language: str, default_language: str,
+                    files: Mapping[str, str]) -> str:
+        """The answer on the summary page and the receipt; `files` names attachments by id."""
+        return self.display(value, language, default_language)
+
+    # -- the web layer's declarations ---------------------------------------------------
+    def prefill(self, value: Any, language: str) -> Any:
+        """A canonical answer as the field's inputs show it again, in the citizen's locale."""
+        return value
+
+    def input_id(self, part: str | None = None) -> str:
+        """The id of the input an error link jumps to: the failing part's, or the first."""
+        return self.name
+
+    @property
+    def autocomplete_token(self) -> str | None:
+        """The autocomplete token of a one-line input: the definition's, or the type's."""
+        return self.autocomplete or self.text_input.autocomplete
+
+    @classmethod
+    def describe(cls, spec: Mapping[str, Any]) -> list[Note]:
+        """What the designer's outline says about a field, beyond its type and label.
+
+        `spec` is the field as the designer wrote it, perhaps with errors: read it defensively.
+        """
+        return []
+
 
 def _condition(source: str | None) -> Condition | None:
     return parse(source) if source else None
@@ -137,199 +210,69 @@ def make_field(spec: Mapping[str, Any], pointer: str = "") -> Field:
     return FIELD_TYPES[spec["type"]](spec, pointer)
 
 
-# -- static content -----------------------------------------------------------
+def with_registered_types(schema: Mapping[str, Any]) -> dict[str, Any]:
+    """The definition schema, accepting also the registered types it does not describe.
+
+    Each such type brings its `definition_schema`; it is added to `$defs`, to the
+    field's `type` enum and to the field's if/then list, as the file does for its own.
+    """
+    schema = copy.deepcopy(dict(schema))
+    defs = schema["$defs"]
+    field = defs["field"]
+    for name, cls in FIELD_TYPES.items():
+        if name in defs or cls.definition_schema is None:
+            continue
+        defs[name] = copy.deepcopy(dict(cls.definition_schema))
+        field["properties"]["type"]["enum"].append(name)
+        field["allOf"].append({
+            "if": {"type": "object", "properties": {"type": {"const": name}}, "required": ["type"]},
+            "then": {"$ref": f"#/$defs/{name}"},
+        })
+    return schema
 
 
-@field_type
-class Info(Field):
-    type = "info"
-    is_question = False
+class Composite(Field):
+    """A field made of several inputs, answered as one object."""
 
-    @property
-    def text(self) -> Mapping[str, str]:
-        return self.spec.get("text", {})
+    #: part -> (required, max length, message when missing)
+    part_rules: dict[str, tuple[bool, int, str]] = {}
 
-
-@field_type
-class Warning_(Info):
-    type = "warning"
-
-
-# -- text ---------------------------------------------------------------------
-
-
-@field_type
-class Text(Field):
-    type = "text"
-    default_max_length = 200
-
-    def __init__(self, spec: Mapping[str, Any], pointer: str = "") -> None:
-        super().__init__(spec, pointer)
-        self.min_length: int | None = spec.get("min_length")
-        self.max_length: int = spec.get("max_length", self.default_max_length)
-        pattern = spec.get("pattern")
-        self.pattern = compile_pattern(pattern) if pattern else None  # RE2: linear time
-        self.pattern_message: Mapping[str, str] | None = spec.get("pattern_message")
-
-    def check(self, value: Any, today: date | None = None) -> None:
-        if self.min_length is not None and len(value) < self.min_length:
-            raise Invalid(N_plural("Bitte geben Sie mindestens %(min)s Zeichen ein.",
-                                   "Bitte geben Sie mindestens %(min)s Zeichen ein.", "min"),
-                          min=self.min_length)
-        if len(value) > self.max_length:
-            raise Invalid(TOO_LONG, max=self.max_length, count=len(value))
-        if self.pattern is not None and not self.pattern.fullmatch(value):
-            raise PatternMismatch(self.pattern_message)
-
-    def value_schema(self) -> dict[str, Any]:
-        schema: dict[str, Any] = {"type": "string", "maxLength": self.max_length}
-        if self.min_length:
-            schema["minLength"] = self.min_length
-        if self.pattern is not None:
-            schema["pattern"] = f"^(?:{self.pattern.pattern})$"
-        return schema
-
-
-class PatternMismatch(Invalid):
-    """The definition writes its own message for a pattern, as a language map."""
-
-    def __init__(self, language_map: Mapping[str, str] | None) -> None:
-        super().__init__(N_("Die Eingabe hat nicht die erwartete Form."))
-        self.language_map = language_map
-
-    def message(self, language: str) -> str:
-        if self.language_map:
-            return resolve(self.language_map, language, next(iter(self.language_map)))
-        return super().message(language)
-
-
-@field_type
-class Textarea(Text):
-    type = "textarea"
-    default_max_length = 5000
-
-    def __init__(self, spec: Mapping[str, Any], pointer: str = "") -> None:
-        super().__init__(spec, pointer)
-        self.rows: int = spec.get("rows", 5)
-
-
-EMAIL = re.compile(r"[^@\s]+@[^@\s.]+(\.[^@\s.]+)*\.[^@\s.]{2,}")
-
-
-@field_type
-class Email(Text):
-    type = "email"
-    default_max_length = 254
+    def parse(self, raw: Any, language: str) -> dict[str, str]:
+        raw = raw if isinstance(raw, Mapping) else {}
+        value = {}
+        for part in self.parts:
+            text = " ".join(_text(raw.get(part)).split())
+            if text:
+                value[part] = text
+        return value
 
     def check(self, value: Any, today: date | None = None) -> None:
-        if not EMAIL.fullmatch(value):
-            raise Invalid(N_("Bitte geben Sie eine E-Mail-Adresse wie name@beispiel.de ein."))
-        super().check(value, today)
-
-    def value_schema(self) -> dict[str, Any]:
-        return {**super().value_schema(), "format": "email"}
-
-
-TEL = re.compile(r"\+?[0-9 ()/-]+")
-
-
-@field_type
-class Tel(Text):
-    type = "tel"
-    default_max_length = 30
-
-    def parse(self, raw: Any, language: str) -> str:
-        return " ".join(western_digits(_text(raw)).split())
-
-    def check(self, value: Any, today: date | None = None) -> None:
-        digits = sum(ch.isdigit() for ch in value)
-        if not TEL.fullmatch(value) or digits < 5 or digits > 17:
-            raise Invalid(
-                N_("Bitte geben Sie eine Telefonnummer wie 030 1234567 oder +49 30 1234567 ein.")
-            )
-        super().check(value, today)
-
-    def value_schema(self) -> dict[str, Any]:
-        return {"type": "string", "pattern": r"^\+?[0-9 ()/-]+$", "maxLength": self.max_length}
-
-
-@field_type
-class Date(Field):
-    type = "date"
-    parts = ("day", "month", "year")
-
-    def __init__(self, spec: Mapping[str, Any], pointer: str = "") -> None:
-        super().__init__(spec, pointer)
-        self.rules = dates.DateRules.from_spec(spec)
-
-    def parse(self, raw: Any, language: str) -> str:
-        return dates.parse_date(raw).isoformat()
-
-    def check(self, value: Any, today: date | None = None) -> None:
-        self.rules.check(date.fromisoformat(value), today)
-
-    def value_schema(self) -> dict[str, Any]:
-        return {"type": "string", "format": "date", "pattern": r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"}
-
-    def display(self, value: Any, language: str, default_language: str) -> str:
-        return dates.display_date(value, language)
-
-
-@field_type
-class Time(Field):
-    type = "time"
-
-    def parse(self, raw: Any, language: str) -> str:
-        return dates.parse_time(western_digits(_text(raw)))
-
-    def value_schema(self) -> dict[str, Any]:
-        return {"type": "string", "pattern": r"^([01][0-9]|2[0-3]):[0-5][0-9]$"}
-
-    def display(self, value: Any, language: str, default_language: str) -> str:
-        return dates.display_time(value, language)
-
-
-# -- files --------------------------------------------------------------------
-
-DEFAULT_ACCEPT = ("application/pdf", "image/jpeg", "image/png")
-
-
-@field_type
-class File(Field):
-    """Attachments; the answer is the list of attachment ids the upload service recorded."""
-
-    type = "file"
-
-    def __init__(self, spec: Mapping[str, Any], pointer: str = "") -> None:
-        super().__init__(spec, pointer)
-        self.accept: tuple[str, ...] = tuple(spec.get("accept", DEFAULT_ACCEPT))
-        self.max_size_mb: float = spec.get("max_size_mb", 10)
-        self.max_files: int = spec.get("max_files", 1)
-        #: "refuse" a PDF with scripts or embedded files, or "remove" them and keep a clean copy.
-        self.pdf_active_content: str = spec.get("pdf_active_content", "refuse")
-
-    def required_error(self) -> Invalid:
-        return Invalid(N_("Bitte laden Sie mindestens eine Datei hoch."))
-
-    def parse(self, raw: Any, language: str) -> list[str]:
-        items = [raw] if isinstance(raw, str) else list(raw)
-        return [_text(item) for item in items if not is_blank(item)]
-
-    def check(self, value: Any, today: date | None = None) -> None:
-        if len(value) > self.max_files:
-            raise Invalid(
-                N_plural("Sie können hier höchstens %(max)s Datei hochladen.",
-                         "Sie können hier höchstens %(max)s Dateien hochladen.", "max"),
-                max=self.max_files,
-            )
+        for part in self.parts:
+            required, max_length, missing = self.part_rules[part]
+            text = value.get(part, "")
+            if required and not text:
+                raise Invalid(missing, part=part)
+            if len(text) > max_length:
+                raise Invalid(TOO_LONG, part=part, max=max_length, count=len(text))
 
     def value_schema(self) -> dict[str, Any]:
         return {
-            "type": "array",
-            "items": {"type": "string", "description": "attachment id (see the envelope)"},
-            "maxItems": self.max_files,
+            "type": "object",
+            "properties": {
+                part: {"type": "string", "minLength": 1, "maxLength": rule[1]}
+                for part, rule in self.part_rules.items()
+                if part in self.parts
+            },
+            "required": [p for p in self.parts if self.part_rules[p][0]],
+            "additionalProperties": False,
         }
 
+    def display(self, value: Any, language: str, default_language: str) -> str:
+        return " ".join(value.get(p, "") for p in self.parts if value.get(p)) if value else ""
 
-# Numbers, choices and composite types live in their own modules; importing them registers them.
-from . import choices, composite, numbers  # noqa: E402,F401
+    def input_id(self, part: str | None = None) -> str:
+        return f"{self.name}-{part or self.parts[0]}"
+
+
+# Every module of portal.engine.types registers its types when imported.
+from . import types  # noqa: E402,F401

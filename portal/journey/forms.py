@@ -1,18 +1,18 @@
 """The one place that builds WTForms classes from the engine's steps.
 
-WTForms collects what a step posts (composite inputs as nested data); the
-rules are the engine's and the markup is the templates' (portal/journey/pages.py).
-Form classes are built once per form version and step.
+WTForms collects what a step posts (composite inputs as nested data), as each
+field type declares in its `collect`; the rules are the engine's and the markup
+is the templates' (portal/journey/pages.py). Form classes are built once per
+form version and step.
 """
 
 from __future__ import annotations
 
 from collections import OrderedDict
 from collections.abc import Mapping
-from decimal import Decimal
+from functools import cache
 from typing import Any
 
-from babel.numbers import format_decimal
 from wtforms import (
     BooleanField,
     FieldList,
@@ -25,57 +25,42 @@ from wtforms import (
 from wtforms import Form as WTForm
 
 from ..engine import Field, FieldError, Form, Step
+from ..engine.fields import Collect
+
+#: The WTForms input of each kind a field type can declare as its `collect`.
+KINDS = {
+    "text": lambda default: StringField(default=default),
+    "radio": lambda default: RadioField(validate_choice=False, default=default),
+    "select": lambda default: SelectField(validate_choice=False, default=default),
+    "multiple": lambda default: SelectMultipleField(validate_choice=False, default=default),
+    "flag": lambda default: BooleanField(false_values=("", "false", "n", "no", "off"),
+                                         default=default),
+    "list": lambda default: FieldList(StringField()),
+}
 
 
-class DateParts(WTForm):
-    day = StringField()
-    month = StringField()
-    year = StringField()
+def _frozen(collect: Collect) -> Any:
+    if isinstance(collect, Mapping):
+        return tuple((part, _frozen(how)) for part, how in collect.items())
+    return collect
 
 
-# "from" is a Python keyword, so this class is built with type().
-DateRangeParts = type(
-    "DateRangeParts", (WTForm,), {"from": FormField(DateParts), "to": FormField(DateParts)}
-)
+@cache
+def _parts_form(parts: tuple[tuple[str, Any], ...]) -> type[WTForm]:
+    """A WTForms class collecting a composite's parts (built with type(): "from" is a keyword)."""
+    return type("Parts", (WTForm,), {part: _input(how) for part, how in parts})
 
 
-class NameParts(WTForm):
-    title = StringField()
-    given_name = StringField()
-    family_name = StringField()
-
-
-class AddressParts(WTForm):
-    street = StringField()
-    house_number = StringField()
-    postcode = StringField()
-    city = StringField()
-    country = StringField(default="DE")
+def _input(how: Any) -> Any:
+    if isinstance(how, tuple) and how and isinstance(how[0], tuple):
+        return FormField(_parts_form(how))
+    kind, default = how if isinstance(how, tuple) else (how, None)
+    return KINDS[kind](default)
 
 
 def _wtforms_field(field: Field) -> Any:
-    """The input a field collects; options and rules are the engine's, markup the templates'."""
-    match field.type:
-        case "radio":
-            return RadioField(validate_choice=False)
-        case "select":
-            return SelectField(validate_choice=False)
-        case "checkboxes":
-            return SelectMultipleField(validate_choice=False)
-        case "checkbox":
-            return BooleanField(false_values=("", "false", "n", "no", "off"))
-        case "date":
-            return FormField(DateParts)
-        case "date_range":
-            return FormField(DateRangeParts)
-        case "person_name":
-            return FormField(NameParts)
-        case "address":
-            return FormField(AddressParts)
-        case "file":
-            return FieldList(StringField())
-        case _:
-            return StringField()
+    """The input a field collects, as its type declares in `collect`."""
+    return _input(_frozen(field.collect))
 
 
 #: WTForms classes per (form version's content hash, step id); the oldest are dropped.
@@ -100,34 +85,10 @@ def raw_input(wtform: WTForm) -> dict[str, Any]:
     return {name: field.data for name, field in wtform._fields.items()}
 
 
-def _date_parts(value: str | None) -> dict[str, str]:
-    if not value:
-        return {}
-    year, month, day = value.split("-")
-    return {"day": str(int(day)), "month": str(int(month)), "year": year}
-
-
 def prefill(step: Step, answers: Mapping[str, Any], language: str) -> dict[str, Any]:
     """Canonical answers turned back into what the inputs show, in the citizen's locale."""
-    data: dict[str, Any] = {}
-    for f in step.questions:
-        value = answers.get(f.name)
-        if value is None:
-            continue
-        match f.type:
-            case "date":
-                data[f.name] = _date_parts(value)
-            case "date_range":
-                data[f.name] = {"from": _date_parts(value["from"]), "to": _date_parts(value["to"])}
-            case "decimal" | "money":
-                data[f.name] = format_decimal(
-                    Decimal(value), format="#,##0.00" if f.type == "money" else None, locale=language
-                )
-            case "number":
-                data[f.name] = str(value)
-            case _:
-                data[f.name] = value
-    return data
+    return {f.name: f.prefill(answers[f.name], language)
+            for f in step.questions if answers.get(f.name) is not None}
 
 
 def error_messages(errors: list[FieldError], language: str) -> tuple[dict[str, str], dict[str, str | None]]:

@@ -242,13 +242,16 @@ def render_page(template: str, state: PageState, key: tuple | None = None, **con
 
 
 def _render_live(macro: str, args: tuple, state: PageState) -> str:
-    """A part of the page made anew on each request: a macro of macros.html."""
+    """A part of the page made anew on each request: a macro of macros.html, or of the
+    template a name like "fields/file.html:uploads" gives (a field type's own)."""
+    template, _, name = macro.rpartition(":")
+
     def render(slot: _Recorder) -> str:
         context = {**state.context, "slot": slot, "messages": state.messages, "parts": state.parts,
                    "errors": state.errors}
         current_app.update_template_context(context)
-        module = current_app.jinja_env.get_template("macros.html").make_module(context)
-        return str(getattr(module, macro)(*args))
+        module = current_app.jinja_env.get_template(template or "macros.html").make_module(context)
+        return str(getattr(module, name)(*args))
 
     return skeleton(render).fill(state, _render_live)
 

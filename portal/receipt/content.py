@@ -171,6 +171,4 @@ def _answer(form: Form, question: Field, value: Any, language: str, names: Mappi
             t: Any) -> str:
     if value is None or value == [] or value == "":
         return t(N_("Nicht angegeben"))
-    if question.type == "file":
-        return "\n".join(names.get(i, i) for i in value)
-    return question.display(value, language, form.default_language)
+    return question.answer_text(value, language, form.default_language, names)

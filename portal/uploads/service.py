@@ -20,7 +20,7 @@ from flask import current_app
 from sqlalchemy import event, or_, select
 from sqlalchemy.orm import Session
 
-from ..engine.fields import File
+from ..engine.types.files import File
 from ..engine.messages import N_
 from ..extensions import db
 from ..models import Attachment, Draft

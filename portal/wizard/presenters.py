@@ -15,7 +15,6 @@ from flask_babel import ngettext
 from markupsafe import Markup, escape
 
 from ..engine import Field, Step
-from ..engine.composite import country_names
 from ..languages import current_language
 from ..models import Attachment
 from ..uploads.checks import describe_types
@@ -68,10 +67,8 @@ def show_answer(field: Field, value: Any) -> Markup:
     form, language = g.form, current_language()
     if value is None or value == [] or value == "":
         return Markup('<span class="summary-list__empty">{}</span>').format(_("Nicht angegeben"))
-    if field.type == "file":
-        names = g.get("attachment_names") or {}
-        return Markup("<br>").join(escape(names.get(i, i)) for i in value)
-    text = field.display(value, language, form.default_language)
+    text = field.answer_text(value, language, form.default_language,
+                             g.get("attachment_names") or {})
     return Markup("<br>").join(escape(line) for line in text.split("\n"))
 
 
@@ -86,12 +83,6 @@ def summarise_entry(step: Step, entry: dict[str, Any]) -> str:
         if len(parts) == 2:
             break
     return " – ".join(p.replace("\n", ", ") for p in parts if p)
-
-
-@bp.app_template_global()
-def country_options() -> list[tuple[str, str]]:
-    """Every country as (ISO code, name in the citizen's language), for an address's select."""
-    return list(country_names(current_language()).items())
 
 
 @bp.app_template_global()

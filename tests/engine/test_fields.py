@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 
 from portal.engine import Invalid
-from portal.engine.composite import iban_is_valid
+from portal.engine.types.iban import iban_is_valid
 from portal.engine.fields import make_field
 
 TODAY = date(2026, 11, 25)

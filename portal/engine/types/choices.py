@@ -1,4 +1,4 @@
-"""Field types for choices: radios, selects, checkboxes and the single yes/no box."""
+"""Choices: radios, a drop-down select, checkboxes and the single yes/no box."""
 
 from __future__ import annotations
 
@@ -6,15 +6,18 @@ from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
-from .errors import Invalid
-from .fields import CHOOSE, Field, Option, _text, field_type, is_blank
-from .i18n import resolve
-from .messages import N_
-
-# -- choices ------------------------------------------------------------------
+from ..errors import Invalid
+from ..fields import CHOOSE, Field, Note, Option, _text, field_type, is_blank
+from ..i18n import resolve
+from ..messages import N_, translate
 
 
 class _Choice(Field):
+    template = "fields/choices.html"
+    #: The input of each option, and the class of the list of them.
+    choice_input = "radio"
+    choice_list = "radios"
+
     def __init__(self, spec: Mapping[str, Any], pointer: str = "") -> None:
         super().__init__(spec, pointer)
         # Codelists are resolved into the definition before it is compiled.
@@ -30,10 +33,24 @@ class _Choice(Field):
                 return resolve(option.label, language, default_language)
         return value
 
+    def input_id(self, part: str | None = None) -> str:
+        return f"{self.name}-0"
+
+    @classmethod
+    def describe(cls, spec: Mapping[str, Any]) -> list[Note]:
+        options = spec.get("options")
+        if isinstance(options, str):
+            return [(N_("Optionen aus der Codeliste %(path)s"), {"path": options})]
+        if isinstance(options, list):
+            values = [str(o.get("value")) for o in options if isinstance(o, Mapping)]
+            return [(N_("Optionen: %(values)s"), {"values": ", ".join(values)})] if values else []
+        return []
+
 
 @field_type
 class Radio(_Choice):
     type = "radio"
+    collect = "radio"
 
     def check(self, value: Any, today: date | None = None) -> None:
         if value not in self.values:
@@ -49,11 +66,19 @@ class Radio(_Choice):
 @field_type
 class Select(Radio):
     type = "select"
+    template = "fields/select.html"
+    collect = "select"
+
+    def input_id(self, part: str | None = None) -> str:
+        return self.name
 
 
 @field_type
 class Checkboxes(_Choice):
     type = "checkboxes"
+    collect = "multiple"
+    choice_input = "checkbox"
+    choice_list = "checkboxes"
 
     def __init__(self, spec: Mapping[str, Any], pointer: str = "") -> None:
         super().__init__(spec, pointer)
@@ -100,6 +125,8 @@ class Checkbox(Field):
     """A single consent or declaration: ticked or not."""
 
     type = "checkbox"
+    template = "fields/checkbox.html"
+    collect = "flag"
 
     def is_blank(self, raw: Any) -> bool:
         return not self._ticked(raw)
@@ -124,9 +151,8 @@ class Checkbox(Field):
             raise Invalid(N_("Bitte bestätigen Sie dies, um fortzufahren."))
 
     def value_schema(self) -> dict[str, Any]:
-        return {"type": "boolean"}
+        # A required box (a consent) is always ticked in submitted data.
+        return {"type": "boolean", "const": True} if self.required else {"type": "boolean"}
 
     def display(self, value: Any, language: str, default_language: str) -> str:
-        from .messages import translate
-
         return translate(N_("Ja"), language) if value else translate(N_("Nein"), language)

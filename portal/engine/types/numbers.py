@@ -1,4 +1,4 @@
-"""Field types for numbers: whole numbers, decimals and money, written the citizen's way."""
+"""Numbers: whole numbers, decimals and money, written and shown the citizen's way."""
 
 from __future__ import annotations
 
@@ -8,14 +8,12 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from babel.numbers import NumberFormatError, parse_decimal
+from babel.numbers import NumberFormatError, format_currency, format_decimal, parse_decimal
 
-from .errors import Invalid
-from .fields import Field, _text, field_type
-from .i18n import western_digits
-from .messages import N_, N_plural
-
-# -- numbers ------------------------------------------------------------------
+from ..errors import Invalid
+from ..fields import Field, TextInput, _text, field_type
+from ..i18n import western_digits
+from ..messages import N_, N_plural
 
 
 def parse_number(raw: str, language: str) -> Decimal:
@@ -39,6 +37,7 @@ def parse_number(raw: str, language: str) -> Decimal:
 
 
 class _Numeric(Field):
+    text_input = TextInput(inputmode="decimal", width="input--10")
     def __init__(self, spec: Mapping[str, Any], pointer: str = "") -> None:
         super().__init__(spec, pointer)
         self.min = Decimal(str(spec["min"])) if "min" in spec else None
@@ -66,6 +65,7 @@ def _json_number(value: Decimal) -> int | float:
 @field_type
 class Number(_Numeric):
     type = "number"
+    text_input = TextInput(inputmode="numeric", width="input--10")
 
     def parse(self, raw: Any, language: str) -> int:
         try:
@@ -81,6 +81,9 @@ class Number(_Numeric):
 
     def value_schema(self) -> dict[str, Any]:
         return {"type": "integer", **self.range_schema()}
+
+    def prefill(self, value: Any, language: str) -> Any:
+        return str(value)
 
 
 @field_type
@@ -119,14 +122,16 @@ class DecimalField(_Numeric):
         return schema
 
     def display(self, value: Any, language: str, default_language: str) -> str:
-        from babel.numbers import format_decimal
-
         return format_decimal(Decimal(value), locale=language) if value is not None else ""
+
+    def prefill(self, value: Any, language: str) -> Any:
+        return format_decimal(Decimal(value), locale=language)
 
 
 @field_type
 class Money(DecimalField):
     type = "money"
+    text_input = TextInput(inputmode="decimal", width="input--10", prefix="€")
 
     def __init__(self, spec: Mapping[str, Any], pointer: str = "") -> None:
         super().__init__({**spec, "decimals": 2}, pointer)
@@ -143,11 +148,10 @@ class Money(DecimalField):
         }
 
     def display(self, value: Any, language: str, default_language: str) -> str:
-        from babel.numbers import format_currency
-
         if value is None:
             return ""
         return format_currency(Decimal(value), self.currency, locale=language)
 
+    def prefill(self, value: Any, language: str) -> Any:
+        return format_decimal(Decimal(value), format="#,##0.00", locale=language)
 
-# -- dates and times ----------------------------------------------------------

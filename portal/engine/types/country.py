@@ -1,0 +1,132 @@
+"""A country: a select of every country named in the citizen's language; the answer is its code.
+
+The names are Babel's (CLDR) territory names, so every interface language has them.
+The answer is an ISO 3166-1 alpha-2 code ("DE"), whatever language the citizen used;
+the summary page and the receipt show the country's name again. Codes that are not
+countries (continents, "EU", "UN", "ZZ", the numeric regions, the exceptionally
+reserved codes such as "IC") are left out; "XK" (Kosovo), used by German registers,
+is kept.
+
+`usage` says what the country is for: "address" (the default; browsers may fill it
+in with the autocomplete token `country`), "nationality" or "other" (no token:
+autofilling the address's country there would be wrong). `first` puts the countries
+most citizens choose at the top; `only` limits the list.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Mapping
+from datetime import date
+from functools import lru_cache
+from typing import Any
+
+from babel import Locale
+
+from ..errors import Invalid
+from ..fields import Field, Note, _text, field_type
+from ..messages import N_
+
+#: Alpha-2 codes Babel names that are not countries of ISO 3166-1.
+NOT_COUNTRIES = frozenset({"AC", "CP", "CQ", "DG", "EA", "EU", "EZ", "IC", "QO", "TA", "UN",
+                           "XA", "XB", "ZZ"})
+USAGES = ("address", "nationality", "other")
+
+
+def _collation_key(name: str) -> tuple[str, str]:
+    # No collation library: letters without their accents first ("Österreich" among the O),
+    # then the name itself, so that the order is stable.
+    decomposed = unicodedata.normalize("NFKD", name)
+    bare = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return bare.casefold(), name
+
+
+@lru_cache(maxsize=8)
+def territories(language: str) -> tuple[tuple[str, str], ...]:
+    """(code, name in `language`) of every country, sorted by name."""
+    names = Locale.parse(language).territories
+    countries = [(code, name) for code, name in names.items()
+                 if len(code) == 2 and code.isalpha() and code not in NOT_COUNTRIES]
+    return tuple(sorted(countries, key=lambda item: _collation_key(item[1])))
+
+
+CODES: tuple[str, ...] = tuple(sorted(code for code, _ in territories("en")))
+
+
+@field_type
+class Country(Field):
+    type = "country"
+    template = "fields/country.html"
+    collect = "select"
+    definition_schema = {
+        "title": "Field of type country",
+        "description": "A country chosen from a list of names in the citizen's language. "
+        "Answer: its ISO 3166-1 alpha-2 code, such as \"DE\".",
+        "$ref": "#/$defs/questionBase",
+        "properties": {
+            "type": {"const": "country"},
+            "usage": {"enum": list(USAGES), "description": "What the country is for: \"address\" "
+                      "(default), \"nationality\" or \"other\"; decides the autocomplete token."},
+            "first": {"type": "array", "items": {"enum": list(CODES)}, "uniqueItems": True,
+                      "description": "Codes shown at the top of the list, such as [\"DE\"]."},
+            "only": {"type": "array", "items": {"enum": list(CODES)}, "minItems": 1,
+                     "uniqueItems": True, "description": "Only these countries are offered."},
+        },
+        "unevaluatedProperties": False,
+    }
+
+    def __init__(self, spec: Mapping[str, Any], pointer: str = "") -> None:
+        super().__init__(spec, pointer)
+        self.usage: str = spec.get("usage", "address")
+        self.only: frozenset[str] | None = frozenset(spec["only"]) if spec.get("only") else None
+        self.first: tuple[str, ...] = tuple(c for c in spec.get("first", ())
+                                            if self.only is None or c in self.only)
+        self.codes: frozenset[str] = self.only if self.only is not None else frozenset(CODES)
+
+    @property
+    def autocomplete_token(self) -> str | None:
+        return "country" if self.usage == "address" else None
+
+    def required_error(self) -> Invalid:
+        if self.usage == "nationality":
+            return Invalid(N_("Bitte wählen Sie die Staatsangehörigkeit aus."))
+        return Invalid(N_("Bitte wählen Sie das Land aus."))
+
+    def parse(self, raw: Any, language: str) -> str:
+        return _text(raw).upper()
+
+    def check(self, value: Any, today: date | None = None) -> None:
+        if value not in self.codes:
+            raise Invalid(N_("Bitte wählen Sie ein Land aus der Liste aus."))
+
+    def value_schema(self) -> dict[str, Any]:
+        return {"type": "string", "enum": sorted(self.codes),
+                "description": "ISO 3166-1 alpha-2 country code"}
+
+    def display(self, value: Any, language: str, default_language: str) -> str:
+        if not value:
+            return ""
+        return dict(territories(language)).get(value, value)
+
+    def country_options(self, language: str) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+        """The countries put first (in the definition's order), and all the others by name."""
+        names = territories(language)
+        by_code = dict(names)
+        first = [(code, by_code[code]) for code in self.first if code in by_code]
+        rest = [(code, name) for code, name in names
+                if code in self.codes and code not in self.first]
+        return first, rest
+
+    @classmethod
+    def describe(cls, spec: Mapping[str, Any]) -> list[Note]:
+        usage = spec.get("usage", "address")
+        notes: list[Note] = [(
+            {"nationality": N_("Staatsangehörigkeit, als Ländercode (ISO 3166-1)"),
+             "other": N_("Land, als Ländercode (ISO 3166-1)")}.get(
+                usage, N_("Land einer Anschrift, als Ländercode (ISO 3166-1)")), {})]
+        for key, message in (("first", N_("Zuerst angeboten: %(codes)s")),
+                             ("only", N_("Nur diese Länder: %(codes)s"))):
+            codes = spec.get(key)
+            if isinstance(codes, list) and codes:
+                notes.append((message, {"codes": ", ".join(map(str, codes))}))
+        return notes
