@@ -21,15 +21,15 @@ install: $(STAMP) translations
 
 # Catalogues are compiled at install time; no .mo file is kept in git.
 translations: $(STAMP)
-	@if ls translations/*/LC_MESSAGES/messages.po >/dev/null 2>&1; then \
-		$(BIN)/pybabel -q compile -d translations; \
+	@if ls portal/translations/*/LC_MESSAGES/messages.po >/dev/null 2>&1; then \
+		$(BIN)/pybabel -q compile -d portal/translations; \
 	fi
 
 # After changing interface texts: refresh the template and every catalogue.
 messages: $(STAMP)
 	$(BIN)/pybabel -q extract -F babel.cfg -k N_ -k N_plural:1,2 -k _ -k gettext -k ngettext:1,2 \
-		--no-location --sort-output --project Amtsweg -o translations/messages.pot .
-	$(BIN)/pybabel -q update -i translations/messages.pot -d translations --no-fuzzy-matching
+		--no-location --sort-output --project Amtsweg -o portal/translations/messages.pot .
+	$(BIN)/pybabel -q update -i portal/translations/messages.pot -d portal/translations --no-fuzzy-matching
 
 db: install
 	$(BIN)/amtsweg db upgrade

@@ -11,7 +11,7 @@ from flask import Flask
 from flask.sessions import SecureCookieSessionInterface
 from itsdangerous import URLSafeTimedSerializer
 
-from .config import ROOT, defaults
+from .config import MIGRATIONS_DIR, ROOT, defaults
 from .extensions import csrf, db, migrate
 
 
@@ -46,7 +46,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     instance_path.mkdir(parents=True, exist_ok=True)
 
     db.init_app(app)
-    migrate.init_app(app, db, directory=str(ROOT / "migrations"))
+    migrate.init_app(app, db, directory=MIGRATIONS_DIR)
     csrf.init_app(app)
 
     from . import errors, health, languages, limits, models, security  # noqa: F401 - models: tables

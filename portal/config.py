@@ -4,9 +4,15 @@ from __future__ import annotations
 
 import os
 import secrets
+from importlib import resources
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+#: Files shipped inside the package (package data: migrations, schemas, catalogues), found
+#: through importlib.resources so they are there in an installed wheel as in the source tree.
+PACKAGE_FILES = resources.files("portal")
+MIGRATIONS_DIR = str(PACKAGE_FILES / "migrations")
+TRANSLATIONS_DIR = str(PACKAGE_FILES / "translations")
 
 
 def database_url(url: str | None, instance_path: Path) -> str:
@@ -72,7 +78,7 @@ def defaults(instance_path: Path) -> dict:
         "SQLALCHEMY_ENGINE_OPTIONS": engine_options(
             database_url(os.environ.get("DATABASE_URL"), instance_path)),
         "FORMS_DIR": str(ROOT / "forms"),
-        "TRANSLATIONS_DIR": str(ROOT / "translations"),
+        "TRANSLATIONS_DIR": TRANSLATIONS_DIR,
         "DRAFT_TTL_DAYS": ttl_days,
         # The cookie that carries the draft id lives as long as the draft.
         "PERMANENT_SESSION_LIFETIME": ttl_days * 86400,

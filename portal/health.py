@@ -17,7 +17,7 @@ from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.wrappers import Response
 
-from .config import ROOT
+from .config import MIGRATIONS_DIR
 from .extensions import db
 
 bp = Blueprint("health", __name__, url_prefix="/health")
@@ -25,7 +25,7 @@ bp = Blueprint("health", __name__, url_prefix="/health")
 
 @lru_cache(maxsize=1)
 def _scripts() -> ScriptDirectory:
-    return ScriptDirectory(str(ROOT / "migrations"))
+    return ScriptDirectory(MIGRATIONS_DIR)
 
 
 def schema_state(applied: set[str]) -> str:

@@ -13,6 +13,7 @@ import os
 import re
 from collections.abc import Iterator, Mapping
 from functools import lru_cache
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -23,7 +24,8 @@ from .errors import DefinitionError, Problem
 from .i18n import is_language_map
 from .model import Form, compile_form
 
-SCHEMAS_DIR = Path(__file__).resolve().parents[2] / "schemas"
+#: The JSON Schemas ship inside the package (package data), installed or not.
+SCHEMAS_DIR = resources.files("portal") / "schemas"
 
 
 @lru_cache(maxsize=4)

@@ -10,12 +10,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from functools import lru_cache
-from pathlib import Path
+from importlib import resources
 from typing import NamedTuple
 
 from babel.support import NullTranslations, Translations
 
-TRANSLATIONS_DIR = Path(__file__).resolve().parents[2] / "translations"
+#: The catalogues ship inside the package (package data, .mo compiled when it is built).
+TRANSLATIONS_DIR = resources.files("portal") / "translations"
 
 
 class Plural(NamedTuple):
