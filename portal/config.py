@@ -27,9 +27,7 @@ def database_url(url: str | None, instance_path: Path) -> str:
 
 
 def secret_key(instance_path: Path) -> str:
-    """A secret from the environment, or one generated once and kept in instance/."""
-    if key := os.environ.get("AMTSWEG_SECRET_KEY"):
-        return key
+    """A secret generated once and kept in instance/, for when none is configured."""
     path = instance_path / "secret_key"
     if not path.exists():
         instance_path.mkdir(parents=True, exist_ok=True)
@@ -70,14 +68,34 @@ def ratelimit_storage() -> str:
     return os.environ.get("RATELIMIT_STORAGE_URI") or redis_url() or "memory://"
 
 
+def forms_dir(instance_path: Path) -> str:
+    """AMTSWEG_FORMS_DIR, else the repository's forms/ (a checkout), else instance/forms.
+
+    Form definitions are the authority's content, not part of the package: an installed
+    wheel carries none, and its operator points AMTSWEG_FORMS_DIR at them.
+    """
+    if configured := os.environ.get("AMTSWEG_FORMS_DIR"):
+        return configured
+    checkout = ROOT / "forms"
+    return str(checkout if checkout.is_dir() else instance_path / "forms")
+
+
+def derive(config: dict, instance_path: Path) -> None:
+    """The settings that follow from others, once the environment and the caller's mapping
+    are both applied: a database URL given to create_app gets its own pool settings, and a
+    secret key is generated (and written to instance/) only when none was given."""
+    if not config.get("SECRET_KEY"):
+        config["SECRET_KEY"] = secret_key(instance_path)
+    if "SQLALCHEMY_ENGINE_OPTIONS" not in config:
+        config["SQLALCHEMY_ENGINE_OPTIONS"] = engine_options(config["SQLALCHEMY_DATABASE_URI"])
+
+
 def defaults(instance_path: Path) -> dict:
     ttl_days = int(os.environ.get("AMTSWEG_DRAFT_TTL_DAYS", "30"))
     return {
-        "SECRET_KEY": secret_key(instance_path),
+        "SECRET_KEY": os.environ.get("AMTSWEG_SECRET_KEY") or None,
         "SQLALCHEMY_DATABASE_URI": database_url(os.environ.get("DATABASE_URL"), instance_path),
-        "SQLALCHEMY_ENGINE_OPTIONS": engine_options(
-            database_url(os.environ.get("DATABASE_URL"), instance_path)),
-        "FORMS_DIR": str(ROOT / "forms"),
+        "FORMS_DIR": forms_dir(instance_path),
         "TRANSLATIONS_DIR": TRANSLATIONS_DIR,
         "DRAFT_TTL_DAYS": ttl_days,
         # The cookie that carries the draft id lives as long as the draft.
