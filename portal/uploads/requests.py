@@ -9,6 +9,8 @@ a page that says nothing was lost. `init_app` switches this on.
 
 from __future__ import annotations
 
+from typing import IO
+
 from flask import Flask, render_template
 from flask_babel import gettext as _
 from werkzeug.exceptions import BadRequest, ClientDisconnected
@@ -19,19 +21,22 @@ class BrokenRequest(BadRequest):
     """The request body is not the well-formed form it claims to be."""
 
 
+class StrictFormDataParser(FormDataParser):
+    """Werkzeug's form parser, not silent: a malformed body raises BrokenRequest."""
+
+    def parse(self, stream: IO[bytes], mimetype: str, content_length: int | None,
+              options: dict[str, str] | None = None) -> tuple:
+        self.silent = False
+        try:
+            return super().parse(stream, mimetype, content_length, options)
+        except ValueError as error:
+            raise BrokenRequest() from error
+
+
 class StrictFormRequest:
     """A request mixin: form parsing errors raise BrokenRequest instead of vanishing."""
 
-    def make_form_data_parser(self) -> FormDataParser:
-        parser = super().make_form_data_parser()  # type: ignore[misc]
-        parser.silent = False
-        return parser
-
-    def _load_form_data(self) -> None:
-        try:
-            super()._load_form_data()  # type: ignore[misc]
-        except ValueError as error:
-            raise BrokenRequest() from error
+    form_data_parser_class = StrictFormDataParser
 
 
 def init_app(app: Flask) -> None:
