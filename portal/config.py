@@ -80,12 +80,19 @@ def forms_dir(instance_path: Path) -> str:
     return str(checkout if checkout.is_dir() else instance_path / "forms")
 
 
+HSTS_DEFAULT = "max-age=31536000; includeSubDomains"
+
+
 def derive(config: dict, instance_path: Path) -> None:
     """The settings that follow from others, once the environment and the caller's mapping
     are both applied: a database URL given to create_app gets its own pool settings, and a
     secret key is generated (and written to instance/) only when none was given."""
     if not config.get("SECRET_KEY"):
         config["SECRET_KEY"] = secret_key(instance_path)
+    if "HSTS" not in config:
+        # Strict-Transport-Security wherever cookies are Secure, i.e. everywhere but `make run`.
+        hsts = os.environ.get("AMTSWEG_HSTS", HSTS_DEFAULT)
+        config["HSTS"] = hsts if config["SESSION_COOKIE_SECURE"] and hsts != "off" else None
     if "SQLALCHEMY_ENGINE_OPTIONS" not in config:
         config["SQLALCHEMY_ENGINE_OPTIONS"] = engine_options(config["SQLALCHEMY_DATABASE_URI"])
 
@@ -109,6 +116,9 @@ def defaults(instance_path: Path) -> dict:
         "WTF_CSRF_TIME_LIMIT": None,
         # The request size is bounded before anything is read; each file has its own limit.
         "MAX_CONTENT_LENGTH": int(os.environ.get("AMTSWEG_MAX_REQUEST_MB", "110")) * 1024 * 1024,
+        # A request over that limit is still read (and discarded) up to this size, so the
+        # browser can show the page that says so (portal/uploads/requests.drain_body).
+        "DRAIN_MAX_BYTES": int(os.environ.get("AMTSWEG_DRAIN_MAX_MB", "200")) * 1024 * 1024,
         "MAX_UPLOAD_TOTAL_MB": int(os.environ.get("AMTSWEG_MAX_UPLOAD_TOTAL_MB", "100")),
         "UPLOAD_DIR": os.environ.get("AMTSWEG_UPLOAD_DIR") or None,
         # Virus scanning (docs/uploads.md): a clamd socket or a command; off when neither is set.

@@ -11,10 +11,11 @@ from __future__ import annotations
 
 from typing import IO
 
-from flask import Flask, render_template
+from flask import Flask, render_template, request
 from flask_babel import gettext as _
 from werkzeug.exceptions import BadRequest, ClientDisconnected
 from werkzeug.formparser import FormDataParser
+from werkzeug.wsgi import get_input_stream
 
 
 class BrokenRequest(BadRequest):
@@ -37,6 +38,34 @@ class StrictFormRequest:
     """A request mixin: form parsing errors raise BrokenRequest instead of vanishing."""
 
     form_data_parser_class = StrictFormDataParser
+
+
+def drain_body(limit: int) -> bool:
+    """Read and discard what is left of the request body, if it is at most `limit` bytes.
+
+    A request over MAX_CONTENT_LENGTH is refused before its body is read. A browser that is
+    still sending then meets a closed connection (EPIPE, "connection reset") and never shows
+    the page that says what happened; reading the rest first lets it. A body larger than
+    `limit` (AMTSWEG_DRAIN_MAX_MB) is not read: False, and the connection is closed.
+    """
+    length = request.content_length
+    if length is None or length > limit:
+        return False
+    refused_unread = request.max_content_length is not None and length > request.max_content_length
+    # request.stream refuses a body over the limit; the plain input stream, bounded by
+    # Content-Length, is what is left of it. A body refused mid-way continues where it stopped.
+    stream = get_input_stream(request.environ, max_content_length=None) if refused_unread \
+        else request.stream
+    read = 0
+    try:
+        while read < limit:
+            chunk = stream.read(min(64 * 1024, limit - read))
+            if not chunk:
+                break
+            read += len(chunk)
+    except (OSError, ClientDisconnected):
+        return False
+    return True
 
 
 def init_app(app: Flask) -> None:
