@@ -13,7 +13,6 @@ import os
 import re
 from collections.abc import Iterator, Mapping
 from functools import lru_cache
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -24,8 +23,9 @@ from .errors import DefinitionError, Problem
 from .i18n import is_language_map
 from .model import Form, compile_form
 
-#: The JSON Schemas ship inside the package (package data), installed or not.
-SCHEMAS_DIR = resources.files("portal") / "schemas"
+#: The JSON Schemas ship inside the package (package data), installed or not. Found beside the
+#: engine, which loads without the rest of the portal package (and without Flask).
+SCHEMAS_DIR = Path(__file__).resolve().parents[1] / "schemas"
 
 
 @lru_cache(maxsize=4)

@@ -10,13 +10,14 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from functools import lru_cache
-from importlib import resources
+from pathlib import Path
 from typing import NamedTuple
 
 from babel.support import NullTranslations, Translations
 
-#: The catalogues ship inside the package (package data, .mo compiled when it is built).
-TRANSLATIONS_DIR = resources.files("portal") / "translations"
+#: The catalogues ship inside the package (package data, .mo compiled when it is built), found
+#: beside the engine, which loads without the rest of the portal package (and without Flask).
+TRANSLATIONS_DIR = Path(__file__).resolve().parents[1] / "translations"
 
 
 class Plural(NamedTuple):
