@@ -1,35 +1,48 @@
 # make run  : set up everything and serve on http://127.0.0.1:$(PORT)
 # make test : set up everything and run every test
 # make bench: benchmarks (never part of make test)
+# make lock : refresh requirements.lock after changing dependencies in pyproject.toml
 
 PYTHON ?= python3
 VENV   ?= .venv
 PORT   ?= 5000
 BIN     = $(VENV)/bin
 STAMP   = $(VENV)/.installed-stamp
+LOCK    = requirements.lock
 
-.PHONY: install translations messages db run test lint bench clean
+.PHONY: install lock translations messages db run test lint bench clean
 
-$(STAMP): pyproject.toml package-lock.json
+# Exact versions with hashes come from requirements.lock; the package itself without
+# resolving again. pip check fails when pyproject.toml names a dependency the lock lacks.
+$(STAMP): pyproject.toml $(LOCK) package-lock.json
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[dev]'
+	$(BIN)/pip install --quiet --require-hashes -r $(LOCK)
+	$(BIN)/pip install --quiet --no-deps -e .
+	@$(BIN)/pip check || { echo "$(LOCK) does not match pyproject.toml: run make lock" >&2; exit 1; }
 	if [ -f package-lock.json ]; then npm ci --no-audit --no-fund --silent; fi
 	touch $(STAMP)
+
+# Refresh requirements.lock from pyproject.toml (and its dev extra) after a dependency was
+# added or changed; pins that still fit are kept. LOCK_ARGS=--upgrade moves every pin.
+lock:
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet "pip-tools>=7.4"
+	$(BIN)/pip-compile --quiet --extra dev --generate-hashes --allow-unsafe --strip-extras \
+		--no-emit-index-url --no-emit-find-links --output-file $(LOCK) $(LOCK_ARGS) pyproject.toml
 
 install: $(STAMP) translations
 
 # Catalogues are compiled at install time; no .mo file is kept in git.
 translations: $(STAMP)
-	@if ls translations/*/LC_MESSAGES/messages.po >/dev/null 2>&1; then \
-		$(BIN)/pybabel -q compile -d translations; \
+	@if ls portal/translations/*/LC_MESSAGES/messages.po >/dev/null 2>&1; then \
+		$(BIN)/pybabel -q compile -d portal/translations; \
 	fi
 
 # After changing interface texts: refresh the template and every catalogue.
 messages: $(STAMP)
 	$(BIN)/pybabel -q extract -F babel.cfg -k N_ -k N_plural:1,2 -k _ -k gettext -k ngettext:1,2 \
-		--no-location --sort-output --project Amtsweg -o translations/messages.pot .
-	$(BIN)/pybabel -q update -i translations/messages.pot -d translations --no-fuzzy-matching
+		--no-location --sort-output --project Amtsweg -o portal/translations/messages.pot .
+	$(BIN)/pybabel -q update -i portal/translations/messages.pot -d portal/translations --no-fuzzy-matching
 
 db: install
 	$(BIN)/amtsweg db upgrade

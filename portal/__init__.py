@@ -11,7 +11,7 @@ from flask import Flask
 from flask.sessions import SecureCookieSessionInterface
 from itsdangerous import URLSafeTimedSerializer
 
-from .config import ROOT, defaults
+from .config import MIGRATIONS_DIR, defaults, derive
 from .extensions import csrf, db, migrate
 
 
@@ -34,19 +34,20 @@ class _CookieSessions(SecureCookieSessionInterface):
 
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     """The application factory; `config` overrides the defaults (tests use it)."""
-    instance_path = Path(
-        (config or {}).get("INSTANCE_PATH")
-        or os.environ.get("AMTSWEG_INSTANCE_PATH")
-        or ROOT / "instance"
-    )
-    app = Flask(__name__, instance_path=str(instance_path), instance_relative_config=True)
+    # Flask's own default: instance/ beside the package in a checkout, <prefix>/var/portal-instance
+    # for an installed wheel (docs/operations.md).
+    chosen = (config or {}).get("INSTANCE_PATH") or os.environ.get("AMTSWEG_INSTANCE_PATH")
+    app = Flask(__name__, instance_path=str(Path(chosen).resolve()) if chosen else None,
+                instance_relative_config=True)
+    instance_path = Path(app.instance_path)
     app.config.update(defaults(instance_path))
     app.config.update(config or {})
+    derive(app.config, instance_path)
     app.session_interface = _CookieSessions()
     instance_path.mkdir(parents=True, exist_ok=True)
 
     db.init_app(app)
-    migrate.init_app(app, db, directory=str(ROOT / "migrations"))
+    migrate.init_app(app, db, directory=MIGRATIONS_DIR)
     csrf.init_app(app)
 
     from . import errors, health, languages, limits, models, security  # noqa: F401 - models: tables

@@ -4,9 +4,15 @@ from __future__ import annotations
 
 import os
 import secrets
+from importlib import resources
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+#: Files shipped inside the package (package data: migrations, schemas, catalogues), found
+#: through importlib.resources so they are there in an installed wheel as in the source tree.
+PACKAGE_FILES = resources.files("portal")
+MIGRATIONS_DIR = str(PACKAGE_FILES / "migrations")
+TRANSLATIONS_DIR = str(PACKAGE_FILES / "translations")
 
 
 def database_url(url: str | None, instance_path: Path) -> str:
@@ -21,9 +27,7 @@ def database_url(url: str | None, instance_path: Path) -> str:
 
 
 def secret_key(instance_path: Path) -> str:
-    """A secret from the environment, or one generated once and kept in instance/."""
-    if key := os.environ.get("AMTSWEG_SECRET_KEY"):
-        return key
+    """A secret generated once and kept in instance/, for when none is configured."""
     path = instance_path / "secret_key"
     if not path.exists():
         instance_path.mkdir(parents=True, exist_ok=True)
@@ -64,15 +68,42 @@ def ratelimit_storage() -> str:
     return os.environ.get("RATELIMIT_STORAGE_URI") or redis_url() or "memory://"
 
 
+def forms_dir(instance_path: Path) -> str:
+    """AMTSWEG_FORMS_DIR, else the repository's forms/ (a checkout), else instance/forms.
+
+    Form definitions are the authority's content, not part of the package: an installed
+    wheel carries none, and its operator points AMTSWEG_FORMS_DIR at them.
+    """
+    if configured := os.environ.get("AMTSWEG_FORMS_DIR"):
+        return configured
+    checkout = ROOT / "forms"
+    return str(checkout if checkout.is_dir() else instance_path / "forms")
+
+
+HSTS_DEFAULT = "max-age=31536000; includeSubDomains"
+
+
+def derive(config: dict, instance_path: Path) -> None:
+    """The settings that follow from others, once the environment and the caller's mapping
+    are both applied: a database URL given to create_app gets its own pool settings, and a
+    secret key is generated (and written to instance/) only when none was given."""
+    if not config.get("SECRET_KEY"):
+        config["SECRET_KEY"] = secret_key(instance_path)
+    if "HSTS" not in config:
+        # Strict-Transport-Security wherever cookies are Secure, i.e. everywhere but `make run`.
+        hsts = os.environ.get("AMTSWEG_HSTS", HSTS_DEFAULT)
+        config["HSTS"] = hsts if config["SESSION_COOKIE_SECURE"] and hsts != "off" else None
+    if "SQLALCHEMY_ENGINE_OPTIONS" not in config:
+        config["SQLALCHEMY_ENGINE_OPTIONS"] = engine_options(config["SQLALCHEMY_DATABASE_URI"])
+
+
 def defaults(instance_path: Path) -> dict:
     ttl_days = int(os.environ.get("AMTSWEG_DRAFT_TTL_DAYS", "30"))
     return {
-        "SECRET_KEY": secret_key(instance_path),
+        "SECRET_KEY": os.environ.get("AMTSWEG_SECRET_KEY") or None,
         "SQLALCHEMY_DATABASE_URI": database_url(os.environ.get("DATABASE_URL"), instance_path),
-        "SQLALCHEMY_ENGINE_OPTIONS": engine_options(
-            database_url(os.environ.get("DATABASE_URL"), instance_path)),
-        "FORMS_DIR": str(ROOT / "forms"),
-        "TRANSLATIONS_DIR": str(ROOT / "translations"),
+        "FORMS_DIR": forms_dir(instance_path),
+        "TRANSLATIONS_DIR": TRANSLATIONS_DIR,
         # Shared codelists (`"options": "codelists/x.json"`) are looked up here first, then
         # beside the definition, then in FORMS_DIR/codelists (docs/form-definitions.md).
         "CODELISTS_DIR": os.environ.get("AMTSWEG_CODELISTS_DIR") or None,
@@ -88,6 +119,9 @@ def defaults(instance_path: Path) -> dict:
         "WTF_CSRF_TIME_LIMIT": None,
         # The request size is bounded before anything is read; each file has its own limit.
         "MAX_CONTENT_LENGTH": int(os.environ.get("AMTSWEG_MAX_REQUEST_MB", "110")) * 1024 * 1024,
+        # A request over that limit is still read (and discarded) up to this size, so the
+        # browser can show the page that says so (portal/uploads/requests.drain_body).
+        "DRAIN_MAX_BYTES": int(os.environ.get("AMTSWEG_DRAIN_MAX_MB", "200")) * 1024 * 1024,
         "MAX_UPLOAD_TOTAL_MB": int(os.environ.get("AMTSWEG_MAX_UPLOAD_TOTAL_MB", "100")),
         "UPLOAD_DIR": os.environ.get("AMTSWEG_UPLOAD_DIR") or None,
         # Pictures with more pixels are refused unopened (decompression bombs, docs/uploads.md).

@@ -18,6 +18,7 @@ from sqlalchemy.exc import TimeoutError as PoolTimeout
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge, TooManyRequests
 
 from .extensions import db
+from .uploads.requests import drain_body
 
 #: The database is away (restart, failover, network) or every connection is busy.
 DATABASE_UNAVAILABLE = (OperationalError, InterfaceError, DisconnectionError, PoolTimeout)
@@ -35,15 +36,17 @@ def init_app(app: Flask) -> None:
         ), 400
 
     @app.errorhandler(RequestEntityTooLarge)
-    def too_large(error: RequestEntityTooLarge) -> tuple[str, int]:
+    def too_large(error: RequestEntityTooLarge) -> tuple[str, int, dict[str, str]]:
         limit = (app.config.get("MAX_CONTENT_LENGTH") or 0) // (1024 * 1024)
+        # The client reads this page only once it has sent its whole body: drain it.
+        drained = drain_body(app.config["DRAIN_MAX_BYTES"])
         return render_template(
             "errors/error.html",
             title=_("Die Dateien sind zu groß"),
             message=_("Auf einmal können höchstens %(max)s MB gesendet werden. Ihre bisher "
                       "gespeicherten Angaben sind nicht verloren. Gehen Sie zurück und wählen Sie "
                       "kleinere oder weniger Dateien.", max=limit),
-        ), 413
+        ), 413, {} if drained else {"Connection": "close"}
 
     @app.errorhandler(404)
     def not_found(error: HTTPException) -> tuple[str, int]:

@@ -20,7 +20,7 @@ from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.wrappers import Response
 
-from .config import ROOT
+from .config import MIGRATIONS_DIR
 from .extensions import db
 from .receipt.fonts import missing_font
 
@@ -41,7 +41,7 @@ def _check_receipt_font(state: BlueprintSetupState) -> None:
 
 @lru_cache(maxsize=1)
 def _scripts() -> ScriptDirectory:
-    return ScriptDirectory(str(ROOT / "migrations"))
+    return ScriptDirectory(MIGRATIONS_DIR)
 
 
 def schema_state(applied: set[str]) -> str:

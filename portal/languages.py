@@ -5,14 +5,15 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 from babel.support import NullTranslations, Translations
-from flask import Blueprint, Flask, g, redirect, request
-from flask_babel import Babel, get_translations, refresh
+from flask import Blueprint, Flask, g, has_app_context, redirect, request
+from flask_babel import Babel, get_locale, get_translations, refresh
 from werkzeug.wrappers import Response
 
 from .engine import LANGUAGES, text_direction
 
 COOKIE = "lang"
 _WANTED = "amtsweg.wanted_language"
+_TRANSLATIONS = "amtsweg_translations"
 #: Each language named in itself, for the language switch.
 NATIVE_NAMES = {"de": "Deutsch", "en": "English", "uk": "Українська", "tr": "Türkçe", "ar": "العربية"}
 
@@ -62,20 +63,21 @@ def choose(language: str) -> Response:
 
 
 def translations() -> Translations | NullTranslations:
-    """The catalogue of the page's language, looked up once per request.
+    """The catalogue of the page's language, looked up once per request and language.
 
-    Flask-Babel finds it anew for every string (the locale selector's context, the
-    domain, the locale, a cache key), and a step page translates a few dozen. It is
-    kept where Flask-Babel keeps its own per-request state, in the slot that
-    refresh() and force_locale() reset, so a language switched mid-request still shows.
+    Flask-Babel finds it anew for every string (the domain, the locale, a cache key),
+    and a step page translates a few dozen. It is kept on `g` with the locale it is for:
+    get_locale() is Flask-Babel's own per-request value, which refresh() and
+    force_locale() change, so a language switched mid-request still shows.
     """
-    state = g.get("_flask_babel") if g else None
-    if state is None:  # no application context, or a Flask-Babel that keeps it elsewhere
+    if not has_app_context():
         return get_translations()
-    found = getattr(state, "babel_translations", None)
-    if found is None:
-        found = state.babel_translations = get_translations()
-    return found
+    locale = get_locale()
+    kept = g.get(_TRANSLATIONS)
+    if kept is None or kept[0] is not locale:
+        kept = (locale, get_translations())
+        setattr(g, _TRANSLATIONS, kept)
+    return kept[1]
 
 
 def init_app(app: Flask) -> None:

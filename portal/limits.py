@@ -90,23 +90,13 @@ def init_app(app: Flask) -> Limiter:
     limits.append(Limit(_configured("RATELIMIT_API"), key_function=api_client, shared=True,
                         scope=API_BLUEPRINT,
                         exempt_when=lambda: request.blueprint != API_BLUEPRINT))
-    limiter = _Limiter(client_address, default_limits=limits, retry_after="delta-seconds")
+    limiter = Limiter(client_address, default_limits=limits, retry_after="delta-seconds")
+    # Every other request (steps, pages, health) is let through by a set lookup, before
+    # Flask-Limiter resolves the limits and checks each one's exemption.
+    limiter.request_filter(_unlimited)
     limiter.init_app(app)
     return limiter
 
 
-def _limited() -> bool:
-    return request.endpoint in LIMITED_ENDPOINTS or request.blueprint == API_BLUEPRINT
-
-
-class _Limiter(Limiter):
-    """Flask-Limiter, consulted only for the requests that have a limit.
-
-    Every other request (steps, pages, health) is decided by a set lookup here, before
-    Flask-Limiter names the view, resolves every limit and checks each one's exemption.
-    """
-
-    def _check_request_limit(self, callable_name: str | None = None,
-                             in_middleware: bool = True) -> None:
-        if _limited():
-            super()._check_request_limit(callable_name, in_middleware)
+def _unlimited() -> bool:
+    return request.endpoint not in LIMITED_ENDPOINTS and request.blueprint != API_BLUEPRINT

@@ -30,11 +30,15 @@ _HEADERS = tuple((name.lower(), name, value) for name, value in HEADERS)
 
 
 def init_app(app: Flask) -> None:
+    every = _HEADERS
+    if app.config.get("HSTS"):  # browsers keep to HTTPS for this host (docs/operations.md)
+        every += (("strict-transport-security", "Strict-Transport-Security", app.config["HSTS"]),)
+
     @app.after_request
     def headers(response: Response) -> Response:
         # One pass over the response's headers, not one per header as setdefault() makes.
         present = {name.lower() for name, _ in response.headers.items()}
-        for lowered, name, value in _HEADERS:
+        for lowered, name, value in every:
             if lowered not in present:
                 response.headers.add(name, value)
         if "cache-control" not in present and response.mimetype == "text/html":

@@ -41,7 +41,9 @@ ACTIVE_MEDIA_TYPES = frozenset({
     "application/vnd.ms-powerpoint.presentation.macroenabled.12",
 })
 
-SCHEMAS_DIR = Path(__file__).resolve().parents[2] / "schemas"
+#: The JSON Schemas ship inside the package (package data), installed or not. Found beside the
+#: engine, which loads without the rest of the portal package (and without Flask).
+SCHEMAS_DIR = Path(__file__).resolve().parents[1] / "schemas"
 
 
 @lru_cache(maxsize=4)

@@ -15,7 +15,9 @@ from typing import NamedTuple
 
 from babel.support import NullTranslations, Translations
 
-TRANSLATIONS_DIR = Path(__file__).resolve().parents[2] / "translations"
+#: The catalogues ship inside the package (package data, .mo compiled when it is built), found
+#: beside the engine, which loads without the rest of the portal package (and without Flask).
+TRANSLATIONS_DIR = Path(__file__).resolve().parents[1] / "translations"
 
 
 class Plural(NamedTuple):

@@ -11,13 +11,12 @@ import hashlib
 import json
 from datetime import UTC, datetime
 from functools import cache
-from pathlib import Path
 from typing import Any
 
 from jsonschema import Draft202012Validator
 from sqlalchemy import select
 
-from ..config import ROOT
+from ..config import PACKAGE_FILES
 from ..extensions import db
 from ..models import Attachment, Submission
 from ..receipt.models import Receipt
@@ -25,7 +24,7 @@ from ..receipt.service import receipt_for
 from . import encryption
 
 API_ROOT = "/api/v1"
-SCHEMA_PATH = ROOT / "schemas" / "submission.schema.json"
+SCHEMA_PATH = PACKAGE_FILES / "schemas" / "submission.schema.json"
 #: Statuses after which nothing more is handed over.
 SETTLED = ("acknowledged", "rejected", "deleted")
 STATUSES = ("new", "delivered", "acknowledged", "rejected", "deleted")
@@ -53,7 +52,7 @@ def data_schema_path(form_id: str, version: str) -> str:
 
 @cache
 def envelope_schema() -> dict:
-    return json.loads(Path(SCHEMA_PATH).read_text(encoding="utf-8"))
+    return json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
 
 
 @cache

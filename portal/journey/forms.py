@@ -82,7 +82,7 @@ def step_form(form: Form, step: Step, formdata: Any) -> WTForm:
 
 def raw_input(wtform: WTForm) -> dict[str, Any]:
     """What the citizen entered, in the shape the engine's fields clean."""
-    return {name: field.data for name, field in wtform._fields.items()}
+    return wtform.data
 
 
 def prefill(step: Step, answers: Mapping[str, Any], language: str) -> dict[str, Any]:

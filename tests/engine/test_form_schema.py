@@ -16,7 +16,7 @@ from jsonschema import Draft202012Validator
 from jsonschema.exceptions import best_match
 
 ROOT = Path(__file__).resolve().parents[2]
-SCHEMAS = ROOT / "schemas"
+SCHEMAS = ROOT / "portal" / "schemas"
 DOC = ROOT / "docs" / "form-definitions.md"
 
 FORM_SCHEMA = json.loads((SCHEMAS / "form.schema.json").read_text(encoding="utf-8"))

@@ -54,7 +54,7 @@ def test_translate_chooses_the_form_too():
 
 def test_the_catalogues_have_the_plural_forms_the_translations_are_written_for():
     for language, count in {"en": 2, "uk": 3, "tr": 1, "ar": 6}.items():
-        path = ROOT / "translations" / language / "LC_MESSAGES" / "messages.po"
+        path = ROOT / "portal" / "translations" / language / "LC_MESSAGES" / "messages.po"
         with path.open("rb") as handle:
             assert read_po(handle).num_plurals == count, language
     # Arabic's order is Babel's: [4] is 100–102 (CLDR "other"), [5] is 11–99 ("many").
