@@ -112,6 +112,7 @@ def test_the_receiver_refuses_a_push_that_is_not_signed_with_its_secret(app, tmp
             receiver.stop()
 
 
+@pytest.mark.both_databases
 def test_pull_end_to_end(app, database_url, tmp_path):
     destination("polizei")  # no push URL: the procedure pulls
     with serve_portal(app) as portal_url:
@@ -144,6 +145,7 @@ def _failures(delivery: Delivery) -> list[dict]:
     return [e.detail for e in events_of(delivery.submission) if e.type == "delivery_failed"]
 
 
+@pytest.mark.both_databases
 def test_receiver_fails_goes_away_and_comes_back_every_submission_arrives_once(
         app, database_url, tmp_path):
     """500s for a while, then connection refused, then back: nothing lost, nothing twice.
