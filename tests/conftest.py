@@ -145,7 +145,11 @@ def _reset(app: Flask) -> None:
 
 @contextmanager
 def app_for_test(
-    database_url: str, tmp_path_factory: pytest.TempPathFactory, **overrides: object
+    database_url: str,
+    tmp_path_factory: pytest.TempPathFactory,
+    *,
+    own: bool = False,
+    **overrides: object,
 ) -> Iterator[Flask]:
     """The shared application for these settings, as the previous test never had it.
 
@@ -153,11 +157,15 @@ def app_for_test(
     share one per database and overrides. Before each test its tables are emptied
     and the shipped forms loaded again, its instance directory emptied and its rate
     limits reset; after it, its configuration is restored, so a test may still set
-    `app.config[...]`. A test that needs other settings from the start calls make_app.
+    `app.config[...]`. A test that needs other settings from the start calls make_app;
+    one that changes the app itself (adds a route) is marked own_app and gets `own=True`:
+    an app of its own, used once.
     """
     key = (database_url, repr(sorted(overrides.items())))
-    application = _shared_apps.get(key)
-    if application is None:
+    application = None if own else _shared_apps.get(key)
+    if own:
+        application = make_app(database_url, tmp_path_factory.mktemp("instance"), **overrides)
+    elif application is None:
         instance = tmp_path_factory.mktemp("instance")
         application = _shared_apps[key] = make_app(database_url, instance, **overrides)
     else:
@@ -170,12 +178,19 @@ def app_for_test(
     finally:
         application.config.clear()
         application.config.update(config)
+        if own:
+            with application.app_context():
+                db.engine.dispose()
 
 
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
         "markers",
         "both_databases: run this database test on PostgreSQL too (tests/README.md says when)",
+    )
+    config.addinivalue_line(
+        "markers",
+        "own_app: the app fixture builds an app for this test alone (it adds routes or handlers)",
     )
 
 
@@ -203,10 +218,17 @@ def database_url(
     return database_urls["sqlite"]
 
 
+def own_app(request: pytest.FixtureRequest) -> bool:
+    """Whether the test is marked own_app: it changes the app itself, so it gets its own."""
+    return request.node.get_closest_marker("own_app") is not None
+
+
 @pytest.fixture
-def app(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
+def app(
+    database_url: str, tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest
+) -> Iterator[Flask]:
     """The application with migrated tables that hold only the shipped forms (app_for_test)."""
-    with app_for_test(database_url, tmp_path_factory) as application:
+    with app_for_test(database_url, tmp_path_factory, own=own_app(request)) as application:
         yield application
 
 

@@ -15,16 +15,17 @@ from sqlalchemy import select
 from portal.designer.auth import create_user
 from portal.extensions import db
 from portal.models import FormVersion
-from tests.conftest import app_for_test
+from tests.conftest import app_for_test, own_app
 
 PASSWORD = "correct horse battery staple"
 MITTE, NORD = "bezirksamt-mitte", "bezirksamt-nord"
 
 
 @pytest.fixture
-def app(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
+def app(database_url: str, tmp_path_factory: pytest.TempPathFactory,
+        request: pytest.FixtureRequest) -> Iterator[Flask]:
     """The suite's app, with the cheapest Argon2 profile so that signing in is fast."""
-    with app_for_test(database_url, tmp_path_factory,
+    with app_for_test(database_url, tmp_path_factory, own=own_app(request),
                       DESIGNER_ARGON2_PROFILE="CHEAPEST") as application:
         yield application
 

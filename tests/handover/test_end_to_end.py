@@ -112,7 +112,6 @@ def test_the_receiver_refuses_a_push_that_is_not_signed_with_its_secret(app, tmp
             receiver.stop()
 
 
-@pytest.mark.both_databases
 def test_pull_end_to_end(app, database_url, tmp_path):
     destination("polizei")  # no push URL: the procedure pulls
     with serve_portal(app) as portal_url:
