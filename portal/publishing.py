@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import copy
+import hashlib
 from functools import lru_cache
 from pathlib import Path
 
@@ -62,13 +64,38 @@ def configured_codelists() -> list[Path]:
 
 def load_shipped_forms(forms_dir: Path) -> list[tuple[FormVersion, bool]]:
     """Publish every definition in `forms_dir`; raises DefinitionError on the first bad one."""
-    results = []
-    for path in sorted(forms_dir.glob("*.json")):
-        document, problems = check_definition(path, forms_dir, codelists=configured_codelists())
+    return [publish(document) for document in shipped_definitions(forms_dir)]
+
+
+def shipped_definitions(forms_dir: Path) -> list[dict]:
+    """The checked, resolved definitions in `forms_dir`; raises DefinitionError on a bad one.
+
+    They are checked once per process for each content of the directory (its files and
+    codelists, hashed), so a changed file is checked again; each call gets its own copy.
+    """
+    codelists = tuple(str(folder) for folder in configured_codelists())
+    return copy.deepcopy(_checked(str(forms_dir), _directory_digest(forms_dir), codelists))
+
+
+def _directory_digest(forms_dir: Path) -> str:
+    digest = hashlib.sha256()
+    for path in sorted(p for p in forms_dir.rglob("*") if p.is_file()):
+        digest.update(path.relative_to(forms_dir).as_posix().encode() + b"\0")
+        digest.update(path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+@lru_cache(maxsize=8)
+def _checked(forms_dir: str, digest: str, codelists: tuple[str, ...]) -> tuple[dict, ...]:
+    # `digest` is the cache key only: the same directory with other content is checked again.
+    documents = []
+    for path in sorted(Path(forms_dir).glob("*.json")):
+        document, problems = check_definition(path, Path(forms_dir),
+                                              codelists=[Path(c) for c in codelists])
         if document is None:
             raise DefinitionError(problems)
-        results.append(publish(document))
-    return results
+        documents.append(document)
+    return tuple(documents)
 
 
 def current_version(form_id: str) -> FormVersion | None:

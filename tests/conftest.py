@@ -1,10 +1,15 @@
-"""Fixtures shared by the whole suite: a fresh app per test, on SQLite and on PostgreSQL."""
+"""Fixtures shared by the whole suite: the app on SQLite, and on PostgreSQL where it matters.
+
+How the suite stays fast and still isolated is described in tests/README.md.
+"""
 
 from __future__ import annotations
 
 import os
+import shutil
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -17,6 +22,10 @@ from portal.publishing import load_shipped_forms
 
 ROOT = Path(__file__).resolve().parent.parent
 FORMS_DIR = ROOT / "forms"
+
+#: AMTSWEG_TEST_ALL_DATABASES=1 runs every database test on PostgreSQL too, not only
+#: those marked both_databases.
+ALL_DATABASES = os.environ.get("AMTSWEG_TEST_ALL_DATABASES") == "1"
 
 #: The PostgreSQL server the test machine runs; override with AMTSWEG_TEST_POSTGRES.
 POSTGRES_URL = os.environ.get(
@@ -68,11 +77,23 @@ def _migrated(app: Flask) -> None:
 
 
 def _empty_tables(app: Flask) -> None:
+    with app.app_context(), db.engine.begin() as conn:
+        for table in reversed(db.metadata.sorted_tables):
+            conn.execute(table.delete())
+
+
+def _fresh_data(app: Flask) -> None:
+    """Migrated tables holding nothing but the shipped forms (checked once per process)."""
+    url = app.config["SQLALCHEMY_DATABASE_URI"]
+    if url not in _migrated_urls:
+        _migrated(app)
+        _migrated_urls.add(url)
+    else:
+        _empty_tables(app)
     with app.app_context():
-        with db.engine.begin() as conn:
-            for table in reversed(db.metadata.sorted_tables):
-                conn.execute(table.delete())
-        db.engine.dispose()
+        load_shipped_forms(Path(app.config["FORMS_DIR"]))
+        db.session.commit()
+        db.session.remove()
 
 
 @pytest.fixture(scope="session")
@@ -85,6 +106,11 @@ _migrated_urls: set[str] = set()
 
 
 def make_app(database_url: str, instance_path: Path, **overrides: object) -> Flask:
+    """A new application of its own, its tables emptied and the shipped forms loaded.
+
+    For a test that needs other configuration from the start (`**overrides`). The
+    `app` fixture shares one application between the tests instead (see `app_for_test`).
+    """
     app = create_app(
         {
             "TESTING": True,
@@ -97,38 +123,113 @@ def make_app(database_url: str, instance_path: Path, **overrides: object) -> Fla
             **overrides,
         }
     )
-    if database_url not in _migrated_urls:
-        _migrated(app)
-        _migrated_urls.add(database_url)
-    else:
-        _empty_tables(app)
-    with app.app_context():
-        load_shipped_forms(FORMS_DIR)
-        db.session.commit()
+    _fresh_data(app)
     return app
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
+#: (database URL, overrides) -> the application the tests share; see app_for_test.
+_shared_apps: dict[tuple[str, str], Flask] = {}
+
+
+def _reset(app: Flask) -> None:
+    """Undo what the previous test left in a shared app: rows, files and rate-limit counters."""
+    _fresh_data(app)
+    for child in Path(app.instance_path).iterdir():
+        if child.is_dir() and not child.is_symlink():
+            shutil.rmtree(child)
+        else:
+            child.unlink()
+    for limiter in app.extensions.get("limiter", ()):
+        limiter.reset()
+
+
+@contextmanager
+def app_for_test(
+    database_url: str,
+    tmp_path_factory: pytest.TempPathFactory,
+    *,
+    own: bool = False,
+    **overrides: object,
+) -> Iterator[Flask]:
+    """The shared application for these settings, as the previous test never had it.
+
+    Building an app and compiling its templates costs more than many tests, so tests
+    share one per database and overrides. Before each test its tables are emptied
+    and the shipped forms loaded again, its instance directory emptied and its rate
+    limits reset; after it, its configuration is restored, so a test may still set
+    `app.config[...]`. A test that needs other settings from the start calls make_app;
+    one that changes the app itself (adds a route) is marked own_app and gets `own=True`:
+    an app of its own, used once.
+    """
+    key = (database_url, repr(sorted(overrides.items())))
+    application = None if own else _shared_apps.get(key)
+    if own:
+        application = make_app(database_url, tmp_path_factory.mktemp("instance"), **overrides)
+    elif application is None:
+        instance = tmp_path_factory.mktemp("instance")
+        application = _shared_apps[key] = make_app(database_url, instance, **overrides)
+    else:
+        _reset(application)
+    config = dict(application.config)
+    try:
+        with application.app_context():
+            yield application
+            db.session.remove()
+    finally:
+        application.config.clear()
+        application.config.update(config)
+        if own:
+            with application.app_context():
+                db.engine.dispose()
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers",
+        "both_databases: run this database test on PostgreSQL too (tests/README.md says when)",
+    )
+    config.addinivalue_line(
+        "markers",
+        "own_app: the app fixture builds an app for this test alone (it adds routes or handlers)",
+    )
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """A test using the database runs on SQLite; marked both_databases, on PostgreSQL too."""
+    if "backend" in metafunc.fixturenames:
+        both = ALL_DATABASES or metafunc.definition.get_closest_marker("both_databases")
+        metafunc.parametrize(
+            "backend", ["sqlite", "postgresql"] if both else ["sqlite"], indirect=True
+        )
+
+
+@pytest.fixture
 def backend(request: pytest.FixtureRequest) -> str:
-    """Run a database test once per backend."""
+    """The database of this run of the test: "sqlite", or "postgresql" (both_databases)."""
     return request.param
 
 
 @pytest.fixture
-def database_url(backend: str, request: pytest.FixtureRequest, database_urls: dict[str, str]) -> str:
+def database_url(
+    backend: str, request: pytest.FixtureRequest, database_urls: dict[str, str]
+) -> str:
     if backend == "postgresql":
         return request.getfixturevalue("postgres_database")
     return database_urls["sqlite"]
 
 
+def own_app(request: pytest.FixtureRequest) -> bool:
+    """Whether the test is marked own_app: it changes the app itself, so it gets its own."""
+    return request.node.get_closest_marker("own_app") is not None
+
+
 @pytest.fixture
-def app(database_url: str, tmp_path: Path) -> Iterator[Flask]:
-    """A fresh application with migrated, empty tables, on each backend in turn."""
-    application = make_app(database_url, tmp_path / "instance")
-    with application.app_context():
+def app(
+    database_url: str, tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest
+) -> Iterator[Flask]:
+    """The application with migrated tables that hold only the shipped forms (app_for_test)."""
+    with app_for_test(database_url, tmp_path_factory, own=own_app(request)) as application:
         yield application
-        db.session.remove()
-        db.engine.dispose()
 
 
 @pytest.fixture

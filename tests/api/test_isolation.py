@@ -14,6 +14,8 @@ from portal.handover import clients
 from portal.handover.lifecycle import now
 from tests.handover.helpers import bearer, destination, submit, token_for
 
+pytestmark = pytest.mark.both_databases
+
 PROBLEM = "application/problem+json"
 
 

@@ -32,6 +32,7 @@ def _problem(response, status: int) -> dict:
     return body
 
 
+@pytest.mark.both_databases
 def test_list_pages_through_every_submission_oldest_first(app, client, polizei):
     ids = [submit(app).id for _ in range(5)]
     seen, cursor, pages = [], None, 0
@@ -47,6 +48,7 @@ def test_list_pages_through_every_submission_oldest_first(app, client, polizei):
     assert "envelope" not in page["items"][0] and "data" not in page["items"][0]
 
 
+@pytest.mark.both_databases
 def test_list_filters_by_status(app, client, polizei):
     first, second = submit(app), submit(app)
     client.post(f"/api/v1/submissions/{first.id}/acknowledge", json={"case_number": "AZ 1"},
@@ -69,6 +71,7 @@ def test_a_bad_query_is_a_problem_that_says_what_is_wrong(client, polizei, query
     assert body["type"] == "urn:amtsweg:problem:invalid-request" and body["errors"]
 
 
+@pytest.mark.both_databases
 def test_fetch_gives_an_envelope_that_validates_and_marks_it_delivered(app, client, polizei):
     submission = submit(app)
     document = client.get(f"/api/v1/submissions/{submission.id}", headers=polizei).json
@@ -101,6 +104,7 @@ def test_attachments_download_with_their_checksum(app, client, polizei):
     _problem(client.get(other, headers=polizei), 404)
 
 
+@pytest.mark.both_databases
 def test_acknowledge_is_idempotent_and_a_different_answer_conflicts(app, client, polizei):
     submission = submit(app)
     url = f"/api/v1/submissions/{submission.id}"
@@ -116,6 +120,7 @@ def test_acknowledge_is_idempotent_and_a_different_answer_conflicts(app, client,
     assert events[1]["detail"]["case_number"] == "AZ-2026-17"
 
 
+@pytest.mark.both_databases
 def test_reject_keeps_the_reason_on_the_submission_not_in_the_log(app, client, polizei):
     submission = submit(app)
     url = f"/api/v1/submissions/{submission.id}"

@@ -5,11 +5,14 @@ from __future__ import annotations
 
 import hashlib
 
+import pytest
+
 from portal.extensions import db
 from portal.receipt.service import delete_receipt, receipt_for
 from tests.handover.helpers import bearer, destination, submit, token_for
 
 
+@pytest.mark.both_databases
 def test_the_receipt_downloads_as_stored_with_its_checksum(app, client):
     destination("polizei")
     headers = bearer(token_for("polizei"))

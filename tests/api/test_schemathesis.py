@@ -12,6 +12,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from portal.extensions import db
 from tests.conftest import make_app
 from tests.handover.helpers import destination, submit, token_for
@@ -20,6 +22,7 @@ from tests.handover.processes import serve_portal
 ST = Path(sys.executable).parent / "st"
 
 
+@pytest.mark.both_databases
 def test_schemathesis_finds_no_difference_between_document_and_api(database_url, tmp_path):
     # Without rate limits: schemathesis sends hundreds of requests a minute on one token.
     app = make_app(database_url, tmp_path / "instance", RATELIMIT_ENABLED=False)

@@ -211,6 +211,7 @@ def test_the_engine_imports_without_flask():
     assert result.stdout.startswith("onlinewache ")
 
 
+@pytest.mark.both_databases
 def test_forms_load_is_idempotent_and_refuses_changed_content(runner, app, tmp_path):
     first = runner.invoke(args=["forms", "load"])
     assert first.exit_code == 0 and "unchanged" in first.output

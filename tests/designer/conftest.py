@@ -6,7 +6,6 @@ import html
 import json
 import re
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from flask import Flask
@@ -16,21 +15,19 @@ from sqlalchemy import select
 from portal.designer.auth import create_user
 from portal.extensions import db
 from portal.models import FormVersion
-from tests.conftest import make_app
+from tests.conftest import app_for_test, own_app
 
 PASSWORD = "correct horse battery staple"
 MITTE, NORD = "bezirksamt-mitte", "bezirksamt-nord"
 
 
 @pytest.fixture
-def app(database_url: str, tmp_path: Path) -> Iterator[Flask]:
+def app(database_url: str, tmp_path_factory: pytest.TempPathFactory,
+        request: pytest.FixtureRequest) -> Iterator[Flask]:
     """The suite's app, with the cheapest Argon2 profile so that signing in is fast."""
-    application = make_app(database_url, tmp_path / "instance",
-                           DESIGNER_ARGON2_PROFILE="CHEAPEST")
-    with application.app_context():
+    with app_for_test(database_url, tmp_path_factory, own=own_app(request),
+                      DESIGNER_ARGON2_PROFILE="CHEAPEST") as application:
         yield application
-        db.session.remove()
-        db.engine.dispose()
 
 
 @pytest.fixture

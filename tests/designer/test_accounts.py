@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 
+import pytest
 from sqlalchemy import select
 
 from portal.designer.auth import SESSION_KEY, create_user, find_user
@@ -46,6 +47,7 @@ def test_a_wrong_password_says_nothing_about_which_part_was_wrong(app, client, a
     assert _actions()[-2:] == ["login_failed", "login_failed"]
 
 
+@pytest.mark.both_databases
 def test_after_five_wrong_passwords_the_account_is_locked_even_for_the_right_one(
         app, client, accounts):
     for _ in range(5):
@@ -61,6 +63,7 @@ def test_after_five_wrong_passwords_the_account_is_locked_even_for_the_right_one
     assert find_user(accounts["designer"]).failed_logins == 0
 
 
+@pytest.mark.both_databases
 def test_a_session_ends_after_the_idle_timeout(app, designer):
     with designer.session_transaction() as session:
         session[SESSION_KEY] = {**session[SESSION_KEY], "seen": int(time.time()) - 31 * 60}

@@ -8,6 +8,7 @@ import re
 import time
 from pathlib import Path
 
+import pytest
 from sqlalchemy import select
 
 from portal.designer.auth import SESSION_KEY
@@ -50,6 +51,7 @@ def test_a_copy_of_a_shipped_form_keeps_its_file_and_gets_the_next_version(app, 
     assert db.session.execute(select(AuditEntry).filter_by(action="draft_copied")).scalar_one()
 
 
+@pytest.mark.both_databases
 def test_the_text_is_stored_exactly_as_typed_even_when_it_is_broken(app, designer):
     draft_id = copy_form(designer)
     text, revision = editor_text(designer, draft_id)
@@ -86,6 +88,7 @@ def test_a_schema_error_and_an_unknown_condition_name_show_line_and_pointer(app,
     assert "/steps/0/fields/1/type" not in page and "/steps/0/fields/2/visible_if" in page
 
 
+@pytest.mark.both_databases
 def test_two_people_saving_the_same_draft_never_overwrite_each_other_unseen(
         app, designer, publisher):
     draft_id = copy_form(designer)

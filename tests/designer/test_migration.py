@@ -14,6 +14,8 @@ from flask_migrate import downgrade, upgrade
 from portal.extensions import db
 from tests.conftest import POSTGRES_URL, _postgres_or_fail, make_app
 
+pytestmark = pytest.mark.both_databases
+
 DESIGNER_TABLES = {"staff_user", "form_draft", "preview_answers", "audit_entry"}
 
 

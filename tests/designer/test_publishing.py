@@ -6,6 +6,7 @@ import json
 import re
 from pathlib import Path
 
+import pytest
 from sqlalchemy import select
 
 from portal.designer.models import AuditEntry, FormDraft
@@ -37,6 +38,7 @@ def test_the_diff_shows_what_changes_before_publishing(app, designer, publisher)
     assert "Version 1.1.0 veröffentlichen" in page.text
 
 
+@pytest.mark.both_databases
 def test_publishing_creates_an_immutable_version_and_citizens_get_it(app, designer, publisher):
     draft_id = _prepared(designer)
     # A citizen who started before publication ...
@@ -112,6 +114,7 @@ def test_publishing_what_was_not_looked_at_is_refused(app, designer, publisher):
     assert current_version("onlinewache").version == "1.0.0"
 
 
+@pytest.mark.both_databases
 def test_the_same_version_published_twice_at_once_is_caught(app, designer, publisher, monkeypatch):
     first, second = _prepared(designer), _prepared(designer)
     assert publish(publisher, first).status_code == 303

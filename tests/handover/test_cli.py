@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+import pytest
 from joserfc.jwk import RSAKey
 from sqlalchemy import select
 
@@ -75,6 +76,7 @@ def test_clients_create_rotate_revoke(app, runner):
     assert missing.exit_code != 0
 
 
+@pytest.mark.both_databases
 def test_worker_once_reports_what_it_did(app, runner):
     runner.invoke(args=["destinations", "add", "polizei"])
     submit(app)

@@ -144,6 +144,7 @@ def _failures(delivery: Delivery) -> list[dict]:
     return [e.detail for e in events_of(delivery.submission) if e.type == "delivery_failed"]
 
 
+@pytest.mark.both_databases
 def test_receiver_fails_goes_away_and_comes_back_every_submission_arrives_once(
         app, database_url, tmp_path):
     """500s for a while, then connection refused, then back: nothing lost, nothing twice.

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
 from portal.extensions import db
+
+pytestmark = pytest.mark.both_databases
 
 HANDOVER_TABLES = {"destination", "api_client", "delivery", "submission_event", "submission"}
 

@@ -6,6 +6,7 @@ import random
 import threading
 from datetime import timedelta
 
+import pytest
 from sqlalchemy import func, select, update
 
 from portal import submissions
@@ -15,6 +16,8 @@ from portal.handover.lifecycle import events_of, now
 from portal.handover.models import Delivery
 from portal.models import Submission
 from tests.handover.helpers import submit
+
+pytestmark = pytest.mark.both_databases
 
 
 def test_submit_writes_the_delivery_and_created_event_in_the_same_transaction(app):

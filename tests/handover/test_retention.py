@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
 from sqlalchemy import select
 
 from portal.extensions import db
@@ -16,6 +17,8 @@ from portal.models import Attachment, Draft, Submission
 from portal.receipt.service import receipt_for
 from portal.uploads.service import storage
 from tests.handover.helpers import bearer, destination, submit, token_for
+
+pytestmark = pytest.mark.both_databases
 
 
 def _answered(app, days_ago: float, how: str = "acknowledge") -> Submission:

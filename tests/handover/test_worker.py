@@ -61,6 +61,7 @@ def test_a_push_is_signed_and_carries_the_envelope(app, receiver):
     assert worker.process_next(_settings()) is None  # nothing more to do
 
 
+@pytest.mark.both_databases
 def test_a_failed_push_is_retried_later_with_the_same_webhook_id(app, receiver):
     submit(app)
     receiver.answer = lambda r: (500, {}, 0)
@@ -96,6 +97,7 @@ def test_a_receiver_that_does_not_answer_in_time_fails_the_attempt(app, receiver
     assert delivery.last_status is None and "timed out" in delivery.last_error
 
 
+@pytest.mark.both_databases
 def test_after_the_give_up_time_the_delivery_is_dead_lettered(app, receiver):
     submission = submit(app)
     receiver.answer = lambda r: (503, {}, 0)
@@ -129,6 +131,7 @@ def test_an_already_answered_submission_is_not_pushed(app, receiver):
     assert receiver.received == []
 
 
+@pytest.mark.both_databases
 def test_threads_deliver_every_submission_exactly_once(app, receiver):
     ids = {submit(app).id for _ in range(6)}
     app.config.update(HANDOVER_TIMEOUT_SECONDS=5)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from flask import Flask
 
 RETRY_DE = "Es ist nichts verloren gegangen"
@@ -37,6 +38,7 @@ def test_database_away_on_the_api_is_problem_json(offline_app: Flask) -> None:
     assert "psycopg" not in response.get_data(as_text=True)
 
 
+@pytest.mark.own_app  # it adds a route
 def test_unexpected_error_shows_no_stack_trace(app: Flask) -> None:
     @app.get("/boom-for-test")
     def boom() -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 import sqlalchemy as sa
 from flask import Flask
 
@@ -19,6 +20,7 @@ def test_live_answers_without_touching_the_database(offline_app: Flask) -> None:
     assert response.headers["Cache-Control"] == "no-store"
 
 
+@pytest.mark.both_databases
 def test_ready_when_database_is_reachable_and_migrated(client) -> None:
     response = client.get("/health/ready")
     assert response.status_code == 200, response.get_data(as_text=True)
@@ -48,6 +50,7 @@ def test_not_ready_before_the_migrations_ran(tmp_path: Path) -> None:
                                              "receipt_font": "ok"}
 
 
+@pytest.mark.both_databases
 def test_not_ready_when_the_schema_is_behind(app: Flask, client) -> None:
     current = db.session.execute(sa.text("SELECT version_num FROM alembic_version")).scalar_one()
     db.session.execute(sa.text("UPDATE alembic_version SET version_num = '0001'"))

@@ -53,6 +53,8 @@ def _assert_clean(entries: list[dict]) -> None:
         assert secret not in text, secret
 
 
+@pytest.mark.own_app  # it adds a route
+@pytest.mark.both_databases
 def test_requests_with_personal_data_leave_no_trace_in_the_log(app: Flask, client,
                                                                json_log) -> None:
     @app.get("/explode-for-test")

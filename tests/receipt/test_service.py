@@ -33,6 +33,7 @@ def _submitted(client, form_id: str = "onlinewache") -> tuple[Submission, str]:
     return db.session.execute(select(Submission)).scalar_one(), page.text
 
 
+@pytest.mark.both_databases
 def test_submitting_stores_one_receipt_with_its_checksum(app, client) -> None:
     submission, _ = _submitted(client)
     receipt = service.receipt_for(submission)
@@ -104,6 +105,7 @@ def test_a_wrong_code_and_a_wrong_reference_get_the_same_answer(app, client) -> 
     assert code not in stored.access_hash and len(stored.access_hash) == 64
 
 
+@pytest.mark.both_databases
 def test_the_submission_is_written_when_its_receipt_cannot_be_made(app, client,
                                                                    monkeypatch) -> None:
     Walker(client, compiled(current_version("onlinewache"))).walk()
@@ -138,6 +140,7 @@ def test_deleting_a_receipt_for_retention(app, client) -> None:
     assert service.ensure_receipt(submission) is None  # not made again from what is left
 
 
+@pytest.mark.both_databases
 def test_the_migration_creates_the_table_the_model_describes(app) -> None:
     inspector = sa.inspect(db.engine)
     columns = {c["name"]: c for c in inspector.get_columns("receipt")}

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from sqlalchemy import select
 
 from portal.extensions import db
@@ -16,6 +17,8 @@ from portal.receipt.pdf import render_receipt
 from portal.submissions import submission_for
 from tests.sql import statements
 from tests.walk import Walker
+
+pytestmark = pytest.mark.both_databases
 
 
 def _writes(sent: list[str]) -> list[str]:

@@ -7,6 +7,7 @@ import time
 from datetime import timedelta
 from io import BytesIO
 
+import pytest
 from sqlalchemy import func, select
 
 from portal import drafts
@@ -38,6 +39,7 @@ def _age(path, seconds: float) -> None:
     os.utime(path, (old, old))
 
 
+@pytest.mark.both_databases
 def test_an_expired_drafts_files_disappear_with_the_cleanup(app, client, step_url, upload_dir):
     post_step(client, step_url,
               belege=[(files.minimal_pdf(), "A.pdf"), (files.minimal_png(), "B.png")])
@@ -99,6 +101,7 @@ def test_a_stray_file_is_deleted_once_it_is_old_enough(app, client, step_url, up
     assert len(stored_files(upload_dir)) == 1
 
 
+@pytest.mark.both_databases
 def test_a_removal_that_is_rolled_back_keeps_the_file(app, client, step_url, upload_dir):
     post_step(client, step_url, belege=(files.minimal_pdf(), "A.pdf"))
     draft = _draft()

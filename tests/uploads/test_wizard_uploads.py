@@ -433,6 +433,7 @@ def test_a_request_over_the_size_limit_gets_a_clear_page_and_changes_nothing(
 # -- all the way to the submission -------------------------------------------------------------
 
 
+@pytest.mark.both_databases
 def test_the_files_reach_the_submission_with_their_checksums(app, client, step_url):
     pdf, photo = files.minimal_pdf(), files.jpeg_with_gps()
     post_step(client, step_url, belege=(pdf, "Nachweis.pdf"))

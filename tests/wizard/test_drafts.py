@@ -6,6 +6,7 @@ import re
 from datetime import UTC, datetime, timedelta
 from email.utils import parsedate_to_datetime
 
+import pytest
 from sqlalchemy import func, select
 
 from portal import drafts
@@ -19,6 +20,7 @@ def _start(client) -> None:
     client.post("/forms/onlinewache/steps/anliegen", data={"art": "anzeige", "action": "continue"})
 
 
+@pytest.mark.both_databases
 def test_answers_are_in_the_database_after_each_step(app, client):
     _start(client)
     draft = db.session.execute(select(Draft)).scalar_one()
@@ -29,6 +31,7 @@ def test_answers_are_in_the_database_after_each_step(app, client):
     assert draft.id not in page.text
 
 
+@pytest.mark.both_databases
 def test_a_step_reads_its_draft_in_one_statement_and_saves_it_in_one_more(app, client):
     """Every page reads the draft; a saved step writes it once. No lazy load, no definition,
     nothing else: what each wizard request costs the database stays what it is."""
@@ -76,6 +79,7 @@ def test_a_wrong_resume_code_is_explained(app, client):
     assert 'value="AAAA-BBBB-CCCC"' in response.text  # what was typed stays to be corrected
 
 
+@pytest.mark.both_databases
 def test_expired_drafts_are_gone_with_a_clear_page_and_deleted_by_cleanup(app, client):
     _start(client)
     draft = db.session.execute(select(Draft)).scalar_one()
@@ -88,6 +92,7 @@ def test_expired_drafts_are_gone_with_a_clear_page_and_deleted_by_cleanup(app, c
     assert db.session.execute(select(func.count(Draft.id))).scalar() == 0
 
 
+@pytest.mark.both_databases
 def test_a_draft_finishes_on_the_version_it_started_with(app, client):
     from portal.engine import check_definition
     from portal.publishing import current_version, publish
@@ -171,6 +176,7 @@ def _cookie_expiry(response) -> datetime | None:
     return parsedate_to_datetime(expires)
 
 
+@pytest.mark.both_databases
 def test_the_cookie_lives_as_long_as_the_draft_renewed_by_every_saved_step(app, client):
     started = client.post("/forms/onlinewache/start")
     ttl = timedelta(days=app.config["DRAFT_TTL_DAYS"])

@@ -27,6 +27,7 @@ def reference_on(html: str) -> str:
     return re.search(r'id="reference">([^<]+)<', html).group(1)
 
 
+@pytest.mark.both_databases
 @pytest.mark.parametrize("form_id", FORMS)
 def test_every_shipped_form_can_be_completed_and_submitted(app, client, form_id):
     form = compiled(current_version(form_id))
@@ -53,6 +54,7 @@ def test_every_shipped_form_can_be_completed_and_submitted(app, client, form_id)
     assert attached and all(a.submission_id == submission.id for a in attached)
 
 
+@pytest.mark.both_databases
 def test_double_submit_refresh_and_back_create_one_submission(app, client):
     form = compiled(current_version("onlinewache"))
     Walker(client, form).walk()
@@ -164,6 +166,7 @@ def test_session_cookie_is_httponly_and_secure_by_default():
     assert app.config["SESSION_COOKIE_HTTPONLY"] is True
 
 
+@pytest.mark.both_databases
 def test_a_taken_reference_number_is_replaced_not_an_error(app, client, monkeypatch):
     import portal.submissions as submissions
 
@@ -215,6 +218,7 @@ def test_the_journey_follows_new_answers_and_works_out_the_steps_once_per_answer
     assert journey.can_open(verdaechtige) and journey.first_open().id == "tatverdaechtige"
 
 
+@pytest.mark.both_databases
 def test_saving_a_step_writes_the_draft_and_keeps_it_current_without_a_reload(app):
     draft = drafts.start_draft(current_version("onlinewache"), "de", 1)
     drafts.save(draft, {"art": "anzeige"}, ["anliegen"], "tat", 30)
@@ -240,6 +244,7 @@ def test_saving_a_step_writes_the_draft_and_keeps_it_current_without_a_reload(ap
     assert drafts.find_draft(draft.id).completed_steps == ["anliegen", "tat"]
 
 
+@pytest.mark.both_databases
 def test_saving_a_draft_deleted_meanwhile_says_it_is_gone(app):
     draft = drafts.start_draft(current_version("onlinewache"), "de", 30)
     db.session.execute(delete(Draft).where(Draft.id == draft.id))
