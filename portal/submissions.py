@@ -41,7 +41,7 @@ def attachment_ids(form: Form, data: dict) -> set[str]:
     """Every attachment id the submission data refers to, repeating steps included."""
     ids: set[str] = set()
     for step, field in form.fields():
-        if field.type != "file":
+        if not field.uploads:
             continue
         rows = data.get(step.id, []) if step.repeat else [data]
         for row in rows:

@@ -2,15 +2,13 @@
 
 Answers live in PreviewAnswers (one row per designer and draft), never in a
 citizen's draft or a submission; files are recorded by name and size only.
-The wizard's links lead into the preview instead (PreviewWay.url_for).
+The wizard's links lead into the preview instead (PreviewWay.url_for); the
+answers are kept by PreviewStore (answers.py).
 """
 
 from __future__ import annotations
 
 import json
-import secrets
-from collections.abc import Mapping
-from types import SimpleNamespace
 from typing import Any
 
 from flask import flash, g, redirect, render_template, url_for
@@ -18,21 +16,18 @@ from flask_babel import gettext as _
 from flask_babel import refresh
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
-from werkzeug.datastructures import FileStorage
 
-from ..engine import Field, Invalid, Step, check_answers, data_schema, submission_data
-from ..engine.messages import N_
+from ..engine import Step, check_answers, data_schema, submission_data
 from ..engine.patterns import data_validator
 from ..extensions import db, unit_of_work
 from ..journey import Detour, JourneyController
-from ..journey.store import Change
 from ..languages import current_language
 from . import bp
+from .answers import PreviewStore
 from .checking import compiled_text
 from .editing import draft_or_404, forms_dir
 from .models import FormDraft, PreviewAnswers, utcnow
 
-MB = 1024 * 1024
 #: Wizard endpoints and where the same link leads in the preview.
 _PREVIEW_ENDPOINTS = {
     "wizard.step": "designer.preview_step", "wizard.entry": "designer.preview_entry",
@@ -40,38 +35,6 @@ _PREVIEW_ENDPOINTS = {
     "wizard.summary": "designer.preview_summary", "wizard.send": "designer.preview_send",
 }
 bp.register_error_handler(Detour, Detour.answer)
-
-
-class PreviewStore:
-    """A designer's preview answers as the journey's answer store."""
-
-    def __init__(self, state: PreviewAnswers) -> None:
-        self.state = state
-
-    answers = property(lambda self: self.state.answers or {})
-    completed_steps = property(lambda self: self.state.completed_steps or [])
-
-    def write(self, change: Change, current: str | None) -> None:
-        with unit_of_work():
-            self.state.answers, self.state.completed_steps = change(self)
-            self.state.updated_at = utcnow()
-
-    def accept_file(self, field: Field, upload: FileStorage) -> str:
-        size = len(upload.stream.read(int(field.max_size_mb * MB) + 1))
-        if size > field.max_size_mb * MB:
-            raise Invalid(N_("Die Datei ist zu groß. Erlaubt sind höchstens %(max)s MB je Datei."),
-                          max=field.max_size_mb)
-        key = f"preview-{secrets.token_hex(6)}"
-        self.state.files = {**(self.state.files or {}),
-                            key: {"display_name": (upload.filename or "")[:255], "size": size}}
-        return key
-
-    def discard_file(self, key: str) -> None:
-        self.state.files = {k: v for k, v in (self.state.files or {}).items() if k != key}
-
-    def attachments(self) -> Mapping[str, Any]:
-        files = self.state.files or {}
-        return {key: SimpleNamespace(id=key, **item) for key, item in files.items()}
 
 
 class PreviewWay:

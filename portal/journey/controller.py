@@ -99,7 +99,7 @@ class JourneyController:
                      conflict: AnswersChanged | None = None) -> tuple[str, int]:
         """A step, or an entry of a repeating step, in two stages (portal.journey.pages)."""
         journey = self.journey
-        files = [f for f in step.questions if f.type == "file"]
+        files = [f for f in step.questions if f.uploads]
         attachments: dict[str, list] = {}
         if files and entry_number is None:
             kept = self.store.attachments()
@@ -209,7 +209,7 @@ class JourneyController:
         The ids of files come from the stored answers, never from the browser; the
         browser only sends new files and which one to remove.
         """
-        fields = [f for f in step.questions if f.type == "file"]
+        fields = [f for f in step.questions if f.uploads]
         stored = {f.name: list(self.journey.answers.get(f.name) or []) for f in fields}
         changes = FileChanges(added={f.name: [] for f in fields})
         errors: list[FieldError] = []

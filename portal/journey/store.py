@@ -76,12 +76,12 @@ def digest(values: Any) -> str:
 def own_answers(step: Step, answers: Mapping[str, Any]) -> dict[str, Any]:
     """The step's answers without its files (files are merged, never in conflict)."""
     return {f.name: answers[f.name] for f in step.questions
-            if f.type != "file" and f.name in answers}
+            if not f.uploads and f.name in answers}
 
 
 def differences(step: Step, stored: Mapping[str, Any], sent: Mapping[str, Any]) -> list[Difference]:
     return [Difference(f, stored.get(f.name), sent.get(f.name)) for f in step.questions
-            if f.type != "file" and stored.get(f.name) != sent.get(f.name)]
+            if not f.uploads and stored.get(f.name) != sent.get(f.name)]
 
 
 @dataclass
@@ -95,7 +95,7 @@ class FileChanges:
         """The step's file answers after this request, on top of `answers` as stored."""
         merged = {}
         for f in step.questions:
-            if f.type != "file":
+            if not f.uploads:
                 continue
             ids = [i for i in answers.get(f.name) or [] if i != self.removed]
             merged[f.name] = ids + [i for i in self.added.get(f.name, []) if i not in ids]

@@ -77,7 +77,6 @@ def _options(html: str, name: str) -> list[tuple[str, str]]:
     return re.findall(r'<option value="([^"]*)"[^>]*>([^<]*)</option>', select)
 
 
-@pytest.mark.parametrize("backend", ["sqlite"])
 def test_the_select_names_countries_in_german_and_arabic(started, client):
     client.get(f"/language/de?next={started}")
     html = client.get(started).get_data(as_text=True)
@@ -95,7 +94,6 @@ def test_the_select_names_countries_in_german_and_arabic(started, client):
     assert options["DE"] == "ألمانيا" and options["TR"] == "تركيا"
 
 
-@pytest.mark.parametrize("backend", ["sqlite"])
 def test_a_chosen_country_is_kept_and_a_refused_one_explained(started, client):
     client.get(f"/language/de?next={started}")
     response = client.post(started, data={"vorname": "Ada", "staatsangehoerigkeit": "EU",

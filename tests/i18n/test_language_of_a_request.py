@@ -3,14 +3,12 @@ Flask-Babel's locale, so refresh() and force_locale() are honoured (portal/langu
 
 from __future__ import annotations
 
-import pytest
 from flask import render_template_string
 from flask_babel import force_locale, refresh
 
 from portal.languages import COOKIE
 
 
-@pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
 def test_a_page_in_the_chosen_language_and_a_mail_in_another(app):
     template = "{{ _('Weiter') }}"
     with app.test_request_context("/", headers={"Cookie": f"{COOKIE}=en"}):
@@ -23,7 +21,6 @@ def test_a_page_in_the_chosen_language_and_a_mail_in_another(app):
         assert render_template_string(template) == "Continue"
 
 
-@pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
 def test_a_language_changed_mid_request_shows_after_refresh(app):
     from flask import request
 

@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
+import pytest
+
 from tests.walk import form_data
 
 from .conftest import Way, seen_on
@@ -50,6 +52,7 @@ def test_a_wrong_answer_is_flagged_and_the_right_ones_are_kept(way: Way):
     assert stored["erstatter_email"] != "keine-adresse"
 
 
+@pytest.mark.both_databases
 def test_an_answer_changed_in_another_window_is_shown_not_reverted(way: Way):
     way.walker().walk()
     step = way.url("steps/anzeigeerstatter")
@@ -75,6 +78,7 @@ def test_an_answer_changed_in_another_window_is_shown_not_reverted(way: Way):
     assert way.stored()["erstatter_telefon"] == "030 111222"
 
 
+@pytest.mark.both_databases
 def test_a_change_on_another_step_is_merged(way: Way):
     way.walker().walk()
     window_a = way.client.get(way.url("steps/tatort")).text
@@ -127,6 +131,7 @@ def test_entries_are_added_changed_and_removed(way: Way):
     assert names == [*before, "King"]
 
 
+@pytest.mark.both_databases
 def test_an_entry_changed_in_another_window_is_neither_overwritten_nor_removed(way: Way):
     zeugen = _witnesses(way)
     before = [w["zeuge_name"]["family_name"] for w in way.stored().get("zeugen", [])]

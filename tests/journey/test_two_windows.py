@@ -26,6 +26,9 @@ from tests.walk import Walker, form_data, minimal_png
 
 from .conftest import seen_on
 
+#: Concurrency is where the databases differ (locks, isolation): both of them.
+pytestmark = pytest.mark.both_databases
+
 
 @pytest.fixture
 def server(app: Flask) -> Iterator[str]:

@@ -7,6 +7,7 @@ import base64
 import hashlib
 import re
 
+import pytest
 import sqlalchemy as sa
 from sqlalchemy import func, select
 
