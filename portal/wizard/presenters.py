@@ -87,7 +87,7 @@ def summarise_entry(step: Step, entry: dict[str, Any]) -> str:
 
 @bp.app_template_global()
 def reveal(field: Field, step: Step) -> Markup:
-    return Markup(reveal_attributes(field.visible_if, {f.name for f in step.questions}))
+    return reveal_attributes(field.visible_if, {f.name for f in step.questions})
 
 
 def attachment_names(attachments: list[Attachment]) -> dict[str, str]:

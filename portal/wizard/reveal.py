@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import json
 
+from markupsafe import Markup
+
 from ..engine.conditions import Compare, Condition, ListLiteral, Literal, Name, Or
 
 
@@ -29,21 +31,23 @@ def _values(node: object, own: set[str]) -> tuple[str, set[str]] | None:
         name, values = right, [left.value]  # a box among several checkboxes is ticked
     else:
         return None
-    if len(name.path) != 1 or name.path[0] not in own or not all(isinstance(v, str) for v in values):
+    if (len(name.path) != 1 or name.path[0] not in own
+            or not all(isinstance(v, str) for v in values)):
         return None
     return name.path[0], set(values)
 
 
-def reveal_attributes(condition: Condition | None, own: set[str]) -> str:
-    """`data-` attributes for a field's wrapper, or "" when it is not revealed in place."""
+def reveal_attributes(condition: Condition | None, own: set[str]) -> Markup:
+    """`data-` attributes for a field's wrapper, or "" when it is not revealed in place.
+
+    Markup.format escapes the name and the JSON list of values, so a choice's value
+    with quotes or angle brackets stays inside its attribute.
+    """
     if condition is None:
-        return ""
+        return Markup("")
     found = _values(condition.root, own)
     if found is None:
-        return ""
+        return Markup("")
     name, values = found
-    return f' data-reveal-name="{name}" data-reveal-values="{_attr(json.dumps(sorted(values)))}"'
-
-
-def _attr(text: str) -> str:
-    return text.replace("&", "&amp;").replace('"', "&quot;").replace("<", "&lt;")
+    return Markup(' data-reveal-name="{}" data-reveal-values="{}"').format(
+        name, json.dumps(sorted(values)))
