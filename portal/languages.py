@@ -15,7 +15,9 @@ COOKIE = "lang"
 _WANTED = "amtsweg.wanted_language"
 _TRANSLATIONS = "amtsweg_translations"
 #: Each language named in itself, for the language switch.
-NATIVE_NAMES = {"de": "Deutsch", "en": "English", "uk": "Українська", "tr": "Türkçe", "ar": "العربية"}
+NATIVE_NAMES = {
+    "de": "Deutsch", "en": "English", "uk": "Українська", "tr": "Türkçe", "ar": "العربية",
+}
 
 bp = Blueprint("languages", __name__)
 babel = Babel()

@@ -48,14 +48,16 @@ def minimal_pdf() -> bytes:
     out.write(b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1))
     for offset in offsets:
         out.write(b"%010d 00000 n \n" % offset)
-    out.write(b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref))
+    out.write(b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n"
+              % (len(objects) + 1, xref))
     return out.getvalue()
 
 
 def minimal_png(width: int = 2, height: int = 2) -> bytes:
     """A real PNG image, grey pixels."""
     def chunk(kind: bytes, data: bytes) -> bytes:
-        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+        checksum = struct.pack(">I", zlib.crc32(kind + data))
+        return struct.pack(">I", len(data)) + kind + data + checksum
 
     raw = b"".join(b"\x00" + b"\x80" * width for _ in range(height))
     return (
@@ -197,7 +199,8 @@ class Walker:
             else:
                 response = self.client.post(location, data=self.step_data(step, page.text),
                                             content_type="multipart/form-data")
-            assert response.status_code == 303, (location, response.status_code, _errors(response.text))
+            assert response.status_code == 303, (location, response.status_code,
+                                                 _errors(response.text))
             location = response.headers["Location"]
         raise AssertionError("the form did not reach the summary")
 

@@ -111,9 +111,11 @@ class DateRules:
         if self.not_in_past and value < today:
             raise Invalid(N_("Das Datum darf nicht in der Vergangenheit liegen."), part=part)
         if self.not_before and value < (limit := resolve_rule(self.not_before, today)):
-            raise Invalid(N_("Das Datum darf nicht vor dem %(date)s liegen."), part=part, date=limit)
+            raise Invalid(N_("Das Datum darf nicht vor dem %(date)s liegen."),
+                          part=part, date=limit)
         if self.not_after and value > (limit := resolve_rule(self.not_after, today)):
-            raise Invalid(N_("Das Datum darf nicht nach dem %(date)s liegen."), part=part, date=limit)
+            raise Invalid(N_("Das Datum darf nicht nach dem %(date)s liegen."),
+                          part=part, date=limit)
 
 
 def display_date(value: str | None, language: str) -> str:

@@ -80,14 +80,16 @@ def _describe(error: ValidationError) -> str:
     if v == "type":
         return f"must be of type {error.validator_value}, not {type(error.instance).__name__}"
     if v == "minItems":
-        return f"needs at least {error.validator_value} entr{'y' if error.validator_value == 1 else 'ies'}"
+        count = error.validator_value
+        return f"needs at least {count} entr{'y' if count == 1 else 'ies'}"
     if v == "dependentRequired":
         return error.message.replace("is a dependency of", "is needed together with")
     return error.message
 
 
 def _schema_problems(document: Any, file: str, schema_name: str, base: str = "") -> list[Problem]:
-    errors = sorted(_validator(schema_name).iter_errors(document), key=lambda e: list(e.absolute_path))
+    errors = sorted(_validator(schema_name).iter_errors(document),
+                    key=lambda e: list(e.absolute_path))
     problems = []
     for error in errors:
         # For if/then, jsonschema reports the failing "then"; report its inner causes only.
@@ -110,7 +112,8 @@ def read_json(path: Path) -> tuple[Any, list[Problem]]:
     try:
         return json.loads(text), []
     except json.JSONDecodeError as e:
-        return None, [Problem(file, "", f"not valid JSON: {e.msg} (line {e.lineno}, column {e.colno})")]
+        where = f"line {e.lineno}, column {e.colno}"
+        return None, [Problem(file, "", f"not valid JSON: {e.msg} ({where})")]
 
 
 _CODELIST_REF = re.compile(r"codelists/([a-z0-9_-]+\.json)")
@@ -231,7 +234,9 @@ def semantic_problems(definition: Mapping[str, Any], file: str,
     """
     broken = broken or Broken()
     problems: list[Problem] = []
-    add = lambda where, message, severity="error": problems.append(Problem(file, where, message, severity))  # noqa: E731
+
+    def add(where: str, message: str, severity: str = "error") -> None:
+        problems.append(Problem(file, where, message, severity))
 
     languages, default = definition.get("languages"), definition.get("default_language")
     languages_usable = (
@@ -250,7 +255,8 @@ def semantic_problems(definition: Mapping[str, Any], file: str,
     earlier: set[str] = set()  # names answerable before the current point
     repeating: dict[str, str] = {}  # field name -> its repeating step id
 
-    def check_condition(where: str, source: str | None, known: set[str], entry_names: set[str]) -> None:
+    def check_condition(where: str, source: str | None, known: set[str],
+                        entry_names: set[str]) -> None:
         if not source:
             return
         try:
@@ -347,24 +353,30 @@ def _field_problems(spec: Mapping[str, Any], fp: str, file: str) -> list[Problem
                 f"{media_type!r} is an active format: a file of this type can carry scripts or "
                 "programs that run when a caseworker opens it, so it cannot be accepted; "
                 "ask for PDF or images instead"))
-    for low, high in (("min", "max"), ("min_length", "max_length"), ("min_selected", "max_selected")):
+    bounds = (("min", "max"), ("min_length", "max_length"), ("min_selected", "max_selected"))
+    for low, high in bounds:
         if low in spec and high in spec and spec[low] > spec[high]:
-            problems.append(Problem(file, f"{fp}/{low}", f"{low} ({spec[low]}) is larger than {high} ({spec[high]})"))
+            problems.append(Problem(file, f"{fp}/{low}",
+                                    f"{low} ({spec[low]}) is larger than {high} ({spec[high]})"))
     if spec.get("not_in_future") and spec.get("not_in_past"):
-        problems.append(Problem(file, fp + "/not_in_past", "a date cannot be neither in the future nor in the past"))
+        problems.append(Problem(file, fp + "/not_in_past",
+                                "a date cannot be neither in the future nor in the past"))
     before, after = spec.get("not_before"), spec.get("not_after")
     if before and after and before[0].isdigit() and after[0].isdigit() and before > after:
-        problems.append(Problem(file, fp + "/not_before", f"not_before ({before}) is after not_after ({after})"))
+        problems.append(Problem(file, fp + "/not_before",
+                                f"not_before ({before}) is after not_after ({after})"))
     options = spec.get("options")
     if isinstance(options, list):
         if not options:
             problems.append(Problem(file, fp + "/options", "the list of options is empty"))
         values: dict[str, int] = {}
         for k, option in enumerate(options):
-            if option["value"] in values:
+            value = option["value"]
+            if value in values:
                 problems.append(Problem(file, f"{fp}/options/{k}/value",
-                                        f'the option value "{option["value"]}" is already used by option {values[option["value"]]}'))
-            values.setdefault(option["value"], k)
+                                        f'the option value "{value}" is already used '
+                                        f"by option {values[value]}"))
+            values.setdefault(value, k)
     return problems
 
 

@@ -76,7 +76,8 @@ class Form:
 
     def text(self, key_or_map: str | Mapping[str, str] | None, language: str) -> str:
         """A text of the form (by top-level key, or a language map) in `language`."""
-        language_map = self.definition.get(key_or_map) if isinstance(key_or_map, str) else key_or_map
+        language_map = (self.definition.get(key_or_map) if isinstance(key_or_map, str)
+                        else key_or_map)
         return resolve(language_map, language, self.default_language)
 
     def step(self, step_id: str) -> Step | None:

@@ -85,7 +85,8 @@ def validate_step(
 
 
 def _check_values(
-    step: Step, values: Mapping[str, Any], context: dict[str, Any], today: date | None, entry: int | None
+    step: Step, values: Mapping[str, Any], context: dict[str, Any], today: date | None,
+    entry: int | None,
 ) -> list[FieldError]:
     errors = []
     for f in step.questions:
@@ -138,7 +139,8 @@ def check_answers(
     return problems
 
 
-def submission_data(form: Form, answers: Mapping[str, Any], today: date | None = None) -> dict[str, Any]:
+def submission_data(form: Form, answers: Mapping[str, Any],
+                    today: date | None = None) -> dict[str, Any]:
     """The answers a caseworker receives: visible steps and fields only, in definition order."""
     data: dict[str, Any] = {}
     for step in form.steps:

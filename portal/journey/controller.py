@@ -161,7 +161,8 @@ class JourneyController:
             own = result.values if complete else {**own_answers(step, journey.answers),
                                                   **result.values}
             try:
-                self._write_step(step, own, files, complete, request.form.get("answers_seen") or None)
+                self._write_step(step, own, files, complete,
+                                 request.form.get("answers_seen") or None)
             except AnswersChanged as changed:
                 conflict = changed
                 self._write_step(step, None, files, False, None)  # the files are kept all the same

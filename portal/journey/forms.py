@@ -91,7 +91,8 @@ def prefill(step: Step, answers: Mapping[str, Any], language: str) -> dict[str, 
             for f in step.questions if answers.get(f.name) is not None}
 
 
-def error_messages(errors: list[FieldError], language: str) -> tuple[dict[str, str], dict[str, str | None]]:
+def error_messages(errors: list[FieldError],
+                   language: str) -> tuple[dict[str, str], dict[str, str | None]]:
     """Per field name: the message to show, and which input of a composite it concerns."""
     messages: dict[str, str] = {}
     parts: dict[str, str | None] = {}

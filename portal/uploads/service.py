@@ -20,8 +20,8 @@ from flask import current_app
 from sqlalchemy import event, or_, select
 from sqlalchemy.orm import Session
 
-from ..engine.types.files import File
 from ..engine.messages import N_
+from ..engine.types.files import File
 from ..extensions import db
 from ..models import Attachment, Draft
 from . import checks, metadata, pdfs, scan

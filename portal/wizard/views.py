@@ -67,7 +67,8 @@ def load_form(endpoint: str | None, values: dict[str, Any] | None) -> None:
 def no_draft_page() -> tuple[str, int]:
     """The cookie names no live draft: it expired, was sent, or was never there."""
     had_cookie = _draft_id(g.form.id) is not None
-    return render_template("wizard/no_draft.html", form=g.form, expired=had_cookie), 410 if had_cookie else 404
+    status = 410 if had_cookie else 404
+    return render_template("wizard/no_draft.html", form=g.form, expired=had_cookie), status
 
 
 # -- catalogue and start --------------------------------------------------------
@@ -85,7 +86,8 @@ def catalogue() -> str:
         if query and query.casefold() not in f"{title} {description}".casefold():
             continue
         topic = form.text("topic", lang) or _("Weitere Leistungen")
-        groups.setdefault(topic, []).append({"form": form, "title": title, "description": description})
+        groups.setdefault(topic, []).append(
+            {"form": form, "title": title, "description": description})
     count = sum(len(entries) for entries in groups.values())
     return render_template("wizard/catalogue.html", groups=sorted(groups.items()), query=query,
                            count=count)

@@ -42,7 +42,8 @@ def fill_step(page: Page, step: Step, language: str = "de") -> None:
             if _visible(page, selector):
                 content, name = file_for(field)
                 mime = "application/pdf" if name.endswith(".pdf") else "image/png"
-                page.set_input_files(selector, files=[{"name": name, "mimeType": mime, "buffer": content}])
+                page.set_input_files(
+                    selector, files=[{"name": name, "mimeType": mime, "buffer": content}])
             continue
         for key, value in form_data(field, language).items():
             if field.type in ("radio", "checkboxes"):

@@ -31,7 +31,8 @@ def test_every_page_of_every_form_is_accessible_with_valid_and_invalid_answers(
     assert "check your answers" in visited and "confirmation" in visited
 
 
-def test_catalogue_search_and_error_pages_are_accessible(live_server: LiveServer, page: Page) -> None:
+def test_catalogue_search_and_error_pages_are_accessible(live_server: LiveServer,
+                                                         page: Page) -> None:
     page.goto(f"{live_server.url}/?q=bau")
     assert page.locator(".service-list__link").all_inner_texts() == ["Bauantrag stellen"] or (
         page.locator(".service-list__link").count() == 1

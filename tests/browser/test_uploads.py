@@ -40,7 +40,8 @@ def test_upload_remove_upload_another_and_submit(live_server: LiveServer, page: 
 
     # A file that lies about its type is refused with a reason; the others stay.
     page.set_input_files("#beweise-upload", files=[
-        {"name": "beweis.pdf", "mimeType": "application/pdf", "buffer": b"MZ\x90\x00" + b"\x00" * 200}])
+        {"name": "beweis.pdf", "mimeType": "application/pdf",
+         "buffer": b"MZ\x90\x00" + b"\x00" * 200}])
     page.locator("main button[name='action'][value='upload']").click()
     expect(page.locator(".error-summary")).to_have_count(1)
     assert_accessible(page, "upload refused")

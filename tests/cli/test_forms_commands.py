@@ -47,7 +47,8 @@ def test_a_broken_definition_names_every_problem_with_its_pointer(cli, tmp_path)
     result = cli("forms", "check", str(path))
     assert result.exit_code == 1
     assert f"{path} /steps/1/fields/1/visible_if: the condition cannot be read" in result.output
-    assert f"{path} /steps/2/fields/0/name: the field name \"delikt\" is already used" in result.output
+    assert (f"{path} /steps/2/fields/0/name: the field name \"delikt\" is already used"
+            in result.output)
 
     broken["steps"][0]["fields"][1]["type"] = "radiobutton"
     path.write_text(json.dumps(broken, ensure_ascii=False))
@@ -73,7 +74,8 @@ def test_schema_violation_condition_and_duplicate_in_one_file(cli, tmp_path):
     result = cli("forms", "check", str(path))
     assert result.exit_code == 1
     lines = result.output.splitlines()
-    assert f'{path} /steps/0/fields/1/name: the field name "a" is already used at /steps/0/fields/0/name' in lines
+    assert (f'{path} /steps/0/fields/1/name: the field name "a" is already used '
+            "at /steps/0/fields/0/name") in lines
     assert any(line.startswith(f"{path} /steps/0/fields/1/visible_if: the condition names \"b\"")
                for line in lines)
     assert f"{path} /steps/0/fields/2/min: min (5) is larger than max (1)" in lines
@@ -193,7 +195,8 @@ def test_the_engine_imports_without_flask():
         "import sys\n"
         "class Block:\n"
         "    def find_spec(self, name, path=None, target=None):\n"
-        "        if name.split('.')[0] in {'flask', 'flask_sqlalchemy', 'sqlalchemy', 'wtforms', 'werkzeug'}:\n"
+        "        if name.split('.')[0] in {'flask', 'flask_sqlalchemy', 'sqlalchemy',\n"
+        "                                  'wtforms', 'werkzeug'}:\n"
         "            raise ImportError('blocked: ' + name)\n"
         "sys.meta_path.insert(0, Block())\n"
         "from portal.engine import load_form\n"
@@ -204,7 +207,8 @@ def test_the_engine_imports_without_flask():
     # portal/__init__ imports Flask, so load the engine package by path, as a library user would.
     code = code.replace("from portal.engine import load_form",
                         "import importlib.util, types\n"
-                        "pkg = types.ModuleType('portal'); pkg.__path__ = ['portal']; sys.modules['portal'] = pkg\n"
+                        "pkg = types.ModuleType('portal'); pkg.__path__ = ['portal']\n"
+                        "sys.modules['portal'] = pkg\n"
                         "from portal.engine import load_form")
     result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True)
     assert result.returncode == 0, result.stderr

@@ -39,7 +39,8 @@ def source_messages(tmp_path_factory) -> dict[str, bool]:
 
 
 def _catalogue(language: str):
-    with (ROOT / "portal" / "translations" / language / "LC_MESSAGES" / "messages.po").open("rb") as handle:
+    path = ROOT / "portal" / "translations" / language / "LC_MESSAGES" / "messages.po"
+    with path.open("rb") as handle:
         return read_po(handle)
 
 

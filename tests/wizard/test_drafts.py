@@ -110,7 +110,8 @@ def test_a_draft_finishes_on_the_version_it_started_with(app, client):
     assert "(neu)" not in own.text and started_on == "1.0.0"
     newcomer = app.test_client()
     newcomer.post("/forms/onlinewache/start")
-    newcomer.post("/forms/onlinewache/steps/anliegen", data={"art": "anzeige", "action": "continue"})
+    newcomer.post("/forms/onlinewache/steps/anliegen",
+                  data={"art": "anzeige", "action": "continue"})
     assert "(neu)" in newcomer.get("/forms/onlinewache/steps/tat").text
 
 
@@ -163,7 +164,8 @@ def test_csrf_token_is_required_on_every_form(database_url, tmp_path):
         assert "Bitte versuchen Sie es noch einmal" in refused.text
         page = client.get("/forms/onlinewache/")
         token = re.search(r'name="csrf_token" value="([^"]+)"', page.text).group(1)
-        assert client.post("/forms/onlinewache/start", data={"csrf_token": token}).status_code == 303
+        started = client.post("/forms/onlinewache/start", data={"csrf_token": token})
+        assert started.status_code == 303
         db.session.remove()
 
 
@@ -189,7 +191,9 @@ def test_the_cookie_lives_as_long_as_the_draft_renewed_by_every_saved_step(app, 
     draft = db.session.execute(select(Draft)).scalar_one()
     renewed = _cookie_expiry(saved)
     assert renewed is not None
-    expires_at = draft.expires_at if draft.expires_at.tzinfo else draft.expires_at.replace(tzinfo=UTC)
+    expires_at = draft.expires_at
+    if expires_at.tzinfo is None:
+        expires_at = expires_at.replace(tzinfo=UTC)
     assert abs(renewed - expires_at) < timedelta(seconds=5)
     # A failed step saves what was valid and renews the cookie too.
     failed = client.post("/forms/onlinewache/steps/tat", data={"action": "continue"})

@@ -13,10 +13,10 @@ from sqlalchemy import delete, func, select
 from portal import drafts
 from portal.engine import data_schema, load_form
 from portal.extensions import db
+from portal.journey import Journey
 from portal.models import Attachment, Draft, Submission
 from portal.publishing import compiled, current_version
 from portal.reference import is_valid
-from portal.journey import Journey
 from tests.conftest import FORMS_DIR
 from tests.walk import Walker
 

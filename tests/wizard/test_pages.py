@@ -1,4 +1,7 @@
-"""Step pages rendered in two stages: the kept skeleton never carries one citizen's page to another."""
+"""Step pages rendered in two stages.
+
+The kept skeleton never carries one citizen's page to another.
+"""
 
 from __future__ import annotations
 
@@ -6,8 +9,8 @@ import re
 
 import pytest
 
-from portal.publishing import compiled, current_version
 from portal.journey import pages
+from portal.publishing import compiled, current_version
 from tests.walk import Walker
 
 FORM = "hilfe-zum-lebensunterhalt"

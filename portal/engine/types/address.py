@@ -20,7 +20,8 @@ POSTCODE_DE = re.compile(r"(?!00)[0-9]{5}")
 
 def check_postcode_de(value: str, part: str | None = None) -> None:
     if not POSTCODE_DE.fullmatch(value):
-        raise Invalid(N_("Eine Postleitzahl in Deutschland hat fünf Ziffern, zum Beispiel 10115."), part=part)
+        raise Invalid(N_("Eine Postleitzahl in Deutschland hat fünf Ziffern, zum Beispiel 10115."),
+                      part=part)
 
 
 @lru_cache(maxsize=8)
@@ -30,7 +31,8 @@ def country_names(language: str) -> dict[str, str]:
     return {
         code: name
         for code, name in sorted(names.items(), key=lambda item: item[1])
-        if len(code) == 2 and code.isalpha() and code not in {"EU", "EZ", "UN", "QO", "XA", "XB", "ZZ"}
+        if len(code) == 2 and code.isalpha()
+        and code not in {"EU", "EZ", "UN", "QO", "XA", "XB", "ZZ"}
     }
 
 

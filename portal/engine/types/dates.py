@@ -86,7 +86,8 @@ class DateRange(Field):
         for part in self.parts:
             if is_blank(raw.get(part)):
                 raise Invalid(
-                    N_("Bitte geben Sie den Beginn an.") if part == "from" else N_("Bitte geben Sie das Ende an."),
+                    N_("Bitte geben Sie den Beginn an.") if part == "from"
+                    else N_("Bitte geben Sie das Ende an."),
                     part=part,
                 )
             try:
@@ -114,7 +115,9 @@ class DateRange(Field):
     def display(self, value: Any, language: str, default_language: str) -> str:
         if not value:
             return ""
-        return f"{dates.display_date(value['from'], language)} – {dates.display_date(value['to'], language)}"
+        start = dates.display_date(value["from"], language)
+        end = dates.display_date(value["to"], language)
+        return f"{start} – {end}"
 
     def prefill(self, value: Any, language: str) -> Any:
         return {"from": date_parts(value["from"]), "to": date_parts(value["to"])}

@@ -13,6 +13,7 @@ from ..errors import Invalid
 from ..fields import Field, TextInput, _text, field_type
 from ..messages import N_, N_plural
 
+
 def iban_length(country: str) -> int | None:
     """The length of an IBAN from `country` in the IBAN registry (schwifty's), None if unknown."""
     try:
@@ -51,7 +52,8 @@ class IBAN(Field):
             )
         if not iban_is_valid(value):
             raise Invalid(
-                N_("Diese IBAN ist nicht gültig. Bitte prüfen Sie sie, zum Beispiel DE02 1203 0000 0000 2020 51.")
+                N_("Diese IBAN ist nicht gültig. Bitte prüfen Sie sie, "
+                   "zum Beispiel DE02 1203 0000 0000 2020 51.")
             )
 
     def value_schema(self) -> dict[str, Any]:

@@ -10,8 +10,8 @@ from typing import Any
 from ..errors import Invalid
 from ..fields import TOO_LONG, Field, TextInput, _text, field_type
 from ..i18n import resolve, western_digits
-from ..patterns import compile_pattern
 from ..messages import N_, N_plural
+from ..patterns import compile_pattern
 
 
 @field_type
