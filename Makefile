@@ -1,5 +1,6 @@
 # make run  : set up everything and serve on http://127.0.0.1:$(PORT)
-# make test : set up everything and run every test
+# make test : set up everything, lint (make lint), then run every test
+# make lint : ruff over portal and tests (part of make test)
 # make bench: benchmarks (never part of make test)
 # make lock : refresh requirements.lock after changing dependencies in pyproject.toml
 
@@ -53,7 +54,8 @@ db: install
 run: db
 	AMTSWEG_INSECURE_COOKIES=1 $(BIN)/amtsweg run --host 127.0.0.1 --port $(PORT)
 
-test: install
+# Lint first: a finding fails make test (and so .ci/run) before the slower tests run.
+test: install lint
 	$(BIN)/pytest
 
 lint: install
