@@ -15,10 +15,12 @@ from typing import Any
 from ..engine import Form, submission_data
 from ..extensions import db
 from ..handover.models import Destination
-from . import authority_named, destination_for, rows_for
+from . import authorities_of, authority_named, destination_for, rows_for
 from .models import Authority, Jurisdiction
 
 KEY = "@authority"
+__all__ = ["KEY", "Decision", "Responsible", "authorities_of", "choices", "decide", "decides",
+           "record_of", "responsible", "responsible_of"]
 
 
 @dataclass
