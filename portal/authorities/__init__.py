@@ -245,17 +245,20 @@ def import_jurisdictions(path: Path) -> ImportResult:
 
 
 def rows_for(leika_key: str, *, postcode: str | None = None, ags: str | None = None,
-             ars: str | None = None) -> list[Jurisdiction]:
+             ars: str | None = None, everywhere: bool = False) -> list[Jurisdiction]:
     """The table's rows of a service for a postcode, an AGS or an ARS (its first 5 and last 3
-    digits of 12 make the AGS)."""
-    if ars and ARS.match(ars):
-        ags = ars[:5] + ars[9:]
+    digits of 12 make the AGS), all that are given; every row of it with `everywhere`."""
     query = select(Jurisdiction).where(Jurisdiction.leika_key == leika_key)
+    if ars:
+        ars_ags = ars[:5] + ars[9:]
+        if ags and ags != ars_ags:
+            return []
+        ags = ars_ags
     if postcode:
         query = query.where(Jurisdiction.postcode == postcode)
     if ags:
         query = query.where(Jurisdiction.ags == ags)
-    if not (postcode or ags):
+    if not (postcode or ags or everywhere):
         return []
     return list(db.session.execute(query.order_by(Jurisdiction.municipality,
                                                   Jurisdiction.id)).scalars())
