@@ -47,6 +47,8 @@ messages: $(STAMP)
 
 db: install
 	$(BIN)/amtsweg db upgrade
+	$(BIN)/amtsweg authorities load --create-destinations
+	$(BIN)/amtsweg jurisdictions import authorities/jurisdictions.csv
 	$(BIN)/amtsweg forms load --create-destinations
 
 # The embedded server speaks plain HTTP on loopback, so its cookies cannot be

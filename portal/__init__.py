@@ -53,6 +53,8 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     from . import errors, health, languages, limits, models, security  # noqa: F401 - models: tables
     from . import logging as structured_logging
     from .api import bp as api
+    from .authorities import models as authority_models  # noqa: F401 - tables
+    from .authorities.views import init_app as init_authorities
     from .cli import register_commands
     from .designer import init_app as init_designer  # the form designer, and its tables
     from .uploads import init_app as init_uploads
@@ -64,6 +66,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     errors.init_app(app)
     init_uploads(app)
     app.register_blueprint(wizard)
+    init_authorities(app)
     app.register_blueprint(health.bp)
     app.register_blueprint(api)
     csrf.exempt(api)  # bearer tokens, not cookies: there is no session to forge requests with

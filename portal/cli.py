@@ -217,6 +217,7 @@ def cleanup() -> None:
 
 
 def register_commands(app: Flask) -> None:
+    from .authorities.cli import register as register_authorities
     from .designer.cli import users
     from .handover.cli import register as register_handover
 
@@ -224,3 +225,4 @@ def register_commands(app: Flask) -> None:
     register_handover(app.cli)
     app.cli.add_command(cleanup)
     app.cli.add_command(users)
+    register_authorities(app.cli)

@@ -80,6 +80,14 @@ def forms_dir(instance_path: Path) -> str:
     return str(checkout if checkout.is_dir() else instance_path / "forms")
 
 
+def authorities_dir(instance_path: Path) -> str:
+    """AMTSWEG_AUTHORITIES_DIR, else the repository's authorities/, else instance/authorities."""
+    if configured := os.environ.get("AMTSWEG_AUTHORITIES_DIR"):
+        return configured
+    checkout = ROOT / "authorities"
+    return str(checkout if checkout.is_dir() else instance_path / "authorities")
+
+
 HSTS_DEFAULT = "max-age=31536000; includeSubDomains"
 
 
@@ -103,6 +111,11 @@ def defaults(instance_path: Path) -> dict:
         "SECRET_KEY": os.environ.get("AMTSWEG_SECRET_KEY") or None,
         "SQLALCHEMY_DATABASE_URI": database_url(os.environ.get("DATABASE_URL"), instance_path),
         "FORMS_DIR": forms_dir(instance_path),
+        # Authorities (one JSON file each) and the sample jurisdiction table (docs/authorities.md).
+        "AUTHORITIES_DIR": authorities_dir(instance_path),
+        # The authority whose imprint and privacy notice every footer links until an
+        # application's authority is known: the platform's operator.
+        "OPERATOR": os.environ.get("AMTSWEG_OPERATOR", "betreiber"),
         "TRANSLATIONS_DIR": TRANSLATIONS_DIR,
         # Shared codelists (`"options": "codelists/x.json"`) are looked up here first, then
         # beside the definition, then in FORMS_DIR/codelists (docs/form-definitions.md).

@@ -88,6 +88,10 @@ class Submission(db.Model):
     rejected_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
     rejection_reason: Mapped[str | None] = mapped_column(String(1000), nullable=True)
     deleted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    #: The responsible authority (portal.authorities) and, as the citizen was told: its id,
+    #: name, AGS, destination, postal address and contacts at the moment of submission.
+    authority_id: Mapped[str | None] = mapped_column(String(63), nullable=True, index=True)
+    authority: Mapped[dict | None] = mapped_column(JSON, nullable=True)
 
     form_version: Mapped[FormVersion] = relationship(lazy="joined")
 

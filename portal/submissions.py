@@ -9,8 +9,10 @@ from sqlalchemy import bindparam, select
 from sqlalchemy.exc import IntegrityError
 
 from . import drafts
+from .authorities import routing, snapshot
 from .drafts import StoredDraft, now
-from .engine import FieldError, Form, check_answers, data_schema, submission_data
+from .engine import FieldError, Form, Invalid, check_answers, data_schema, submission_data
+from .engine.messages import N_
 from .engine.patterns import data_validator
 from .extensions import db, unit_of_work
 from .handover.outbox import enqueue as enqueue_delivery
@@ -18,6 +20,9 @@ from .models import Attachment, Submission
 from .publishing import compiled
 from .receipt.service import ensure_receipt
 from .reference import make_reference
+
+UNDECIDED = N_("Es steht noch nicht fest, welche Stelle für Ihren Antrag zuständig ist. Bitte "
+                "prüfen Sie die Postleitzahl.")
 
 
 class NotComplete(Exception):
@@ -74,6 +79,29 @@ def submission_for(draft: StoredDraft) -> Submission | None:
     return db.session.execute(_BY_DRAFT, {"draft_id": draft.id}).scalar_one_or_none()
 
 
+def _responsible(form: Form, answers: dict) -> routing.Responsible | None:
+    """Who receives the application; NotComplete when its jurisdiction is not decided yet
+    (the postcode's step, or the citizen's choice, is then where to go back to)."""
+    responsible = routing.responsible(form, answers)
+    if responsible is not None or not form.jurisdiction:
+        return responsible
+    names = form.jurisdiction.get("fields") or ()
+    step, field = next(((s, f) for s, f in form.fields() if f.name in names),
+                       (form.steps[0], form.steps[0].questions[0]))
+    raise NotComplete({step.id: [FieldError(field, Invalid(UNDECIDED))]})
+
+
+def _recorded(responsible: routing.Responsible | None) -> dict | None:
+    """What the submission keeps of its authority: as it was at the moment of sending."""
+    if responsible is None or responsible.authority is None:
+        return None
+    recorded = snapshot(responsible.authority, responsible.destination)
+    for key in ("municipality", "postcode"):
+        if (responsible.record or {}).get(key):
+            recorded[key] = responsible.record[key]
+    return recorded
+
+
 def submit(draft: StoredDraft) -> Submission:
     """Turn a complete draft into a submission, exactly once, from the newest answers.
 
@@ -111,6 +139,7 @@ def _submit_once(draft: StoredDraft) -> Submission:
     problems = check_answers(form, draft.answers)
     if problems:
         raise NotComplete(problems)
+    responsible = _responsible(form, draft.answers)
     data = submission_data(form, draft.answers)
     # The derived schema is the contract with the caseworkers' systems: never hand over
     # data that breaks it, even if a bug let it through the step validation.
@@ -124,7 +153,10 @@ def _submit_once(draft: StoredDraft) -> Submission:
             reference=make_reference(form.reference_prefix),
             form_version_id=draft.form_version_id,
             draft_id=draft.id,
-            destination=form.destination,
+            destination=responsible.destination if responsible else form.destination,
+            authority_id=responsible.authority.id if responsible and responsible.authority
+            else None,
+            authority=_recorded(responsible),
             language=draft.language,
             data=data,
             submitted_at=now(),

@@ -17,6 +17,7 @@ import sqlalchemy as sa
 from flask import Flask
 
 from portal import create_app
+from portal.authorities import import_jurisdictions, load_authorities
 from portal.extensions import db
 from portal.publishing import load_shipped_forms
 
@@ -93,6 +94,11 @@ def _fresh_data(app: Flask) -> None:
     with app.app_context():
         load_shipped_forms(Path(app.config["FORMS_DIR"]))
         db.session.commit()
+        # The shipped authorities and sample jurisdiction table, as `make run` loads them
+        # (without creating their destinations: tests configure those they need).
+        authorities = Path(app.config["AUTHORITIES_DIR"])
+        load_authorities(authorities)
+        import_jurisdictions(authorities / "jurisdictions.csv")
         db.session.remove()
 
 

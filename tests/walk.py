@@ -154,6 +154,11 @@ class Walker:
     client: Any
     form: Form
     language: str = "de"
+    #: The postcode every address and postcode field gets (it decides jurisdiction).
+    postcode: str = "10117"
+    #: What to answer on the page that asks which municipality (authority) is meant.
+    choice: str = "0"
+    authority_pages: list[str] = field(default_factory=list)
     visited: list[str] = field(default_factory=list)
     pages: list[tuple[str, int]] = field(default_factory=list)
 
@@ -173,6 +178,9 @@ class Walker:
             # Post only what the page shows, as a browser would.
             if re.search(rf'name="{re.escape(f.name)}(-[a-z_]+)*"', html):
                 data.update(form_data(f, self.language))
+                for key in (f.name, f"{f.name}-postcode"):
+                    if f.type in ("address", "postcode_de") and key in data:
+                        data[key] = self.postcode
         return data
 
     def walk(self, max_pages: int = 60) -> str:
@@ -187,6 +195,12 @@ class Walker:
             assert page.status_code == 200, (location, page.status_code)
             if location.endswith("/summary"):
                 return page.text
+            if location.split("?")[0].endswith("/authority"):
+                self.authority_pages.append(page.text)
+                response = self.client.post(location, data={"choice": self.choice})
+                assert response.status_code == 303, (location, response.status_code)
+                location = response.headers["Location"]
+                continue
             step_id = location.split("/steps/")[1].split("/")[0]
             step = self.form.step(step_id)
             self.visited.append(location)

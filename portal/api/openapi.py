@@ -14,6 +14,7 @@ from typing import Any
 from ..handover.envelope import STATUSES, envelope_schema
 from ..handover.models import EVENT_TYPES
 from ..handover.pull import CURSOR_PATTERN
+from .routes import PATTERNS as ROUTE_PATTERNS
 
 PROBLEM_TYPE = "application/problem+json"
 SCHEMA_TYPE = "application/schema+json"
@@ -125,6 +126,40 @@ def _body(ref: str) -> dict:
             "content": {"application/json": {"schema": {"$ref": f"#/components/schemas/{ref}"}}}}
 
 
+def _query_parameter(name: str, description: str, required: bool = False,
+                     example: str | None = None) -> dict:
+    parameter = {"name": name, "in": "query", "required": required, "description": description,
+                 "schema": {"type": "string", "pattern": ROUTE_PATTERNS[name]}}
+    if example:
+        parameter["example"] = example
+    return parameter
+
+
+_PAGE_PARAMETERS = [
+    {"name": "offset", "in": "query",
+     "schema": {"type": "integer", "minimum": 0, "maximum": 100000, "default": 0}},
+    {"name": "limit", "in": "query",
+     "schema": {"type": "integer", "minimum": 1, "maximum": 500, "default": 100}},
+]
+_PAGE = {"count": {"type": "integer", "minimum": 0}, "offset": {"type": "integer", "minimum": 0},
+         "totalCount": {"type": "integer", "minimum": 0}}
+_NULLABLE_TEXT = {"type": ["string", "null"]}
+_AUTHORITY = {
+    "type": "object", "required": ["id", "name", "ags", "ars", "address", "contacts"],
+    "additionalProperties": False,
+    "properties": {
+        "id": {"type": "string"}, "name": {"type": "string"},
+        "ags": _NULLABLE_TEXT, "ars": _NULLABLE_TEXT,
+        "address": {"type": "object", "properties": {
+            "street": {"type": "string"}, "postcode": {"type": "string"},
+            "city": {"type": "string"}}},
+        "contacts": {"type": "object", "properties": {
+            "phone": {"type": "string"}, "email": {"type": "string"},
+            "web": {"type": "string"}}},
+    },
+}
+
+
 def _paths() -> dict:
     first = {"submission_id": "$response.body#/items/0/id"}
     list_links = {
@@ -210,6 +245,37 @@ def _paths() -> dict:
                                   "content": {SCHEMA_TYPE: {"schema": {"type": "object"}}}},
                           "default": _problem("Any other error.")},
         }},
+        "/api/v1/routes": {"get": {
+            "operationId": "findRoutes", "tags": ["routing"], "security": [],
+            "summary": "Which authorities and destinations serve a service in an area",
+            "description": "In the shape of FIT-Connect's routing API. Filters combine; with "
+                           "none but leikaKey, every route of the service is listed.",
+            "parameters": [
+                _query_parameter("leikaKey", "The service's LeiKa key.", True,
+                                 "99125001000000"),
+                _query_parameter("ags", "Amtlicher Gemeindeschlüssel.", example="13003000"),
+                _query_parameter("ars", "Amtlicher Regionalschlüssel.", example="130030000000"),
+                _query_parameter("postcode", "German postcode.", example="10117"),
+                *_PAGE_PARAMETERS,
+            ],
+            "responses": {"200": _json("The routes found.", "RouteList"),
+                          "400": _problem("The query does not match this document."),
+                          "default": _problem("Any other error.")},
+        }},
+        "/api/v1/areas": {"get": {
+            "operationId": "findAreas", "tags": ["routing"], "security": [],
+            "summary": "Areas of the jurisdiction table whose name or postcode starts with the "
+                       "search text",
+            "parameters": [
+                {"name": "search", "in": "query", "required": True, "example": "Rost",
+                 "schema": {"type": "string", "minLength": 2, "maxLength": 100,
+                            "pattern": ROUTE_PATTERNS["search"]}},
+                *_PAGE_PARAMETERS,
+            ],
+            "responses": {"200": _json("The areas found.", "AreaList"),
+                          "400": _problem("The query does not match this document."),
+                          "default": _problem("Any other error.")},
+        }},
         "/api/v1/openapi.json": {"get": {
             "operationId": "getOpenApi", "tags": ["schemas"], "security": [],
             "summary": "This document",
@@ -256,6 +322,28 @@ def _components() -> dict:
             },
             "EventList": {"type": "object", "required": ["items"],
                           "properties": {"items": {"type": "array", "items": _ref("Event")}}},
+            "Authority": _AUTHORITY,
+            "Route": {
+                "type": "object", "additionalProperties": False,
+                "required": ["destinationId", "destinationName", "leikaKey", "authority"],
+                "properties": {"destinationId": {"type": "string"},
+                               "destinationName": {"type": "string"},
+                               "leikaKey": {"type": "string"},
+                               "authority": _ref("Authority")},
+            },
+            "RouteList": {
+                "type": "object", "additionalProperties": False,
+                "required": ["routes", "count", "offset", "totalCount"],
+                "properties": {"routes": {"type": "array", "items": _ref("Route")}, **_PAGE},
+            },
+            "AreaList": {
+                "type": "object", "additionalProperties": False,
+                "required": ["areas", "count", "offset", "totalCount"],
+                "properties": {"areas": {"type": "array", "items": {
+                    "type": "object", "required": ["name", "postcode", "ags"],
+                    "properties": {"name": {"type": "string"}, "postcode": _NULLABLE_TEXT,
+                                   "ags": _NULLABLE_TEXT}}}, **_PAGE},
+            },
             "Acknowledgement": ACKNOWLEDGEMENT,
             "Rejection": REJECTION,
             "Envelope": _envelope(),

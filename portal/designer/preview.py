@@ -33,6 +33,7 @@ _PREVIEW_ENDPOINTS = {
     "wizard.step": "designer.preview_step", "wizard.entry": "designer.preview_entry",
     "wizard.remove_entry": "designer.preview_remove_entry",
     "wizard.summary": "designer.preview_summary", "wizard.send": "designer.preview_send",
+    "wizard.authority": "designer.preview_authority",
 }
 bp.register_error_handler(Detour, Detour.answer)
 
@@ -119,6 +120,11 @@ def preview_entry(draft_id: int, step_id: str, entry: str) -> Any:
 @bp.post("/drafts/<int:draft_id>/preview/steps/<step_id>/entries/<int:number>/remove")
 def preview_remove_entry(draft_id: int, step_id: str, number: int) -> Any:
     return _controller(draft_id).remove_entry(step_id, number)
+
+
+@bp.route("/drafts/<int:draft_id>/preview/authority", methods=["GET", "POST"])
+def preview_authority(draft_id: int) -> Any:
+    return _controller(draft_id).authority()
 
 
 @bp.get("/drafts/<int:draft_id>/preview/summary")

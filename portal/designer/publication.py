@@ -19,7 +19,7 @@ from ..publishing import VersionConflict, _semver, publish
 from . import audit
 from .checking import Checked, check_text
 from .models import FormDraft, PreviewAnswers, StaffUser, utcnow
-from .workspace import FORM_ID, may_use, newest_version, owner_of, versions_of
+from .workspace import FORM_ID, may_use, newest_version, owner_of, shipped_version, versions_of
 
 VERSION = re.compile(r"^(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)$")
 
@@ -35,6 +35,13 @@ def check_draft(text: str, staff: StaffUser, forms_dir: Path) -> Checked:
         checked.add("/id", _("Die Formular-ID „%(id)s“ gehört einer anderen Behörde. Wählen Sie "
                              "eine eigene ID.", id=form_id))
         return checked
+    if (key := takeover(form_id, parsed)) is not None:
+        checked.add(f"/{key}", _(
+            "„%(id)s“ wird mit Amtsweg ausgeliefert und von mehreren Behörden genutzt. Eine "
+            "Behörde kann nicht ändern, wohin seine Anträge gehen („%(key)s“). Tragen Sie Ihre "
+            "Zuständigkeit in die Zuständigkeitstabelle ein, oder veröffentlichen Sie eine "
+            "Kopie unter einer eigenen Formular-ID.", id=form_id, key=key))
+        return checked
     newest = newest_version(form_id)
     if newest is not None and isinstance(version, str) and VERSION.match(version) \
             and _semver(version) <= _semver(newest.version):
@@ -42,6 +49,24 @@ def check_draft(text: str, staff: StaffUser, forms_dir: Path) -> Checked:
                                   "veröffentlichte Version dieses Formulars.",
                                   newest=newest.version))
     return checked
+
+
+#: What decides where a form's applications go: an authority may not change it for a shared form.
+ROUTING_KEYS = ("destination", "leika_key", "jurisdiction")
+
+
+def takeover(form_id: str, document: dict) -> str | None:
+    """The routing key a new version of a shipped, shared form would change, or None.
+
+    A shipped form serves every authority (Einer für Alle). A version that sent its
+    applications elsewhere would take them away from every other authority: that is
+    refused; each authority's own area is in the jurisdiction table instead.
+    """
+    shipped = shipped_version(form_id)
+    if shipped is None:
+        return None
+    return next((key for key in ROUTING_KEYS
+                 if document.get(key) != shipped.definition.get(key)), None)
 
 
 def previous_version(draft: FormDraft, checked: Checked, staff: StaffUser) -> FormVersion | None:

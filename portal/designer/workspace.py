@@ -75,6 +75,12 @@ def versions_of(form_id: str) -> list[FormVersion]:
     return sorted(rows, key=lambda v: _semver(v.version), reverse=True)
 
 
+def shipped_version(form_id: str) -> FormVersion | None:
+    """The newest version of the form shipped with the platform (forms/), if it is one."""
+    shipped = [v for v in versions_of(form_id) if v.authority is None]
+    return shipped[0] if shipped else None
+
+
 def newest_version(form_id: str) -> FormVersion | None:
     """The highest version ever published, retired or not: the one a new version follows."""
     return next(iter(versions_of(form_id)), None)

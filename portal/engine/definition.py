@@ -225,6 +225,35 @@ def _fields(definition: Mapping[str, Any], broken: Broken
                 yield i, j, spec
 
 
+#: Field types whose answer holds a postcode that can decide jurisdiction.
+POSTCODE_TYPES = ("address", "postcode_de")
+
+
+def _jurisdiction_problems(definition: Mapping[str, Any], broken: Broken,
+                           repeating: Mapping[str, str], file: str) -> list[Problem]:
+    """A jurisdiction by postcode names fields that exist, hold a postcode and are asked once."""
+    jurisdiction = definition.get("jurisdiction")
+    if "jurisdiction" in broken.keys or not isinstance(jurisdiction, dict) \
+            or jurisdiction.get("by") != "postcode":
+        return []
+    problems = []
+    if not definition.get("leika_key"):
+        problems.append(Problem(file, "/jurisdiction", "a jurisdiction by postcode needs the "
+                                "service's leika_key: the jurisdiction table is keyed by it"))
+    types = {spec.get("name"): spec.get("type") for _, _, spec in _fields(definition, broken)}
+    for k, name in enumerate(jurisdiction.get("fields") or []):
+        where = f"/jurisdiction/fields/{k}"
+        if name not in types:
+            problems.append(Problem(file, where, f'"{name}" is not a field of this form'))
+        elif name in repeating:
+            problems.append(Problem(file, where, f'"{name}" belongs to the repeating step '
+                                    f'"{repeating[name]}"; jurisdiction needs an answer given once'))
+        elif types[name] not in POSTCODE_TYPES:
+            problems.append(Problem(file, where, f'"{name}" is a {types[name]} field; only '
+                                    f'{" or ".join(POSTCODE_TYPES)} fields hold a postcode'))
+    return problems
+
+
 def semantic_problems(definition: Mapping[str, Any], file: str,
                       broken: Broken | None = None) -> list[Problem]:
     """What a schema cannot see: names, references, conditions, ranges, translations.
@@ -319,6 +348,8 @@ def semantic_problems(definition: Mapping[str, Any], file: str,
                 problems.extend(_field_problems(spec, fp, file))
         if repeat and isinstance(step_id, str):
             repeating.update({n: step_id for n in entry_names})
+
+    problems += _jurisdiction_problems(definition, broken, repeating, file)
 
     if languages_usable:
         problems += [

@@ -74,6 +74,29 @@ class Form:
     def destination(self) -> str:
         return self.definition["destination"]
 
+    @property
+    def leika_key(self) -> str | None:
+        """The service's key in the LeiKa catalogue: what the jurisdiction table is keyed by."""
+        return self.definition.get("leika_key")
+
+    @property
+    def jurisdiction(self) -> Mapping[str, Any]:
+        """How the responsible authority is found: {"by": "postcode", "fields": [...]},
+        {"by": "fixed", "authority": id} or {"by": "choice", "authorities": [ids]};
+        without a `jurisdiction` the form's `destination` receives every application."""
+        return self.definition.get("jurisdiction") or {}
+
+    def jurisdiction_place(self, data: Mapping[str, Any]) -> tuple[str, str] | None:
+        """(field name, postcode) that decides jurisdiction: the first of the named fields
+        that holds a postcode in `data` (submission data: visible answers only)."""
+        for name in self.jurisdiction.get("fields") or ():
+            value = data.get(name)
+            if isinstance(value, Mapping):
+                value = value.get("postcode")
+            if isinstance(value, str) and value.strip():
+                return name, value.strip()
+        return None
+
     def text(self, key_or_map: str | Mapping[str, str] | None, language: str) -> str:
         """A text of the form (by top-level key, or a language map) in `language`."""
         language_map = (self.definition.get(key_or_map) if isinstance(key_or_map, str)

@@ -74,7 +74,10 @@ def configure_destination(name: str, *, create: bool, label: str | None = None,
     if create:
         if db.session.execute(select(Destination.id).filter_by(name=name)).first():
             raise ValueError(f"destination {name!r} exists already")
-        destination = Destination(name=name, label=label or name)
+        from ..authorities import owner_of_destination  # authorities import this module
+
+        destination = Destination(name=name, label=label or name,
+                                  authority_id=owner_of_destination(name))
         db.session.add(destination)
     else:
         destination = destination_named(name)

@@ -89,6 +89,7 @@ def build_envelope(submission: Submission) -> dict[str, Any]:
         "submission_id": submission.id,
         "reference": submission.reference,
         "destination": submission.destination,
+        **({"authority": submission.authority} if submission.authority else {}),
         "submitted_at": rfc3339(submission.submitted_at),
         "language": submission.language,
         "form": {

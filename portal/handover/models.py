@@ -32,6 +32,8 @@ class Destination(db.Model):
     signing_secret: Mapped[str | None] = mapped_column(String(200), nullable=True)
     #: A public RSA key (JWK); when set, envelopes and files travel only as JWE.
     public_jwk: Mapped[dict | None] = mapped_column(JSON, nullable=True)
+    #: The authority (portal.authorities) the destination belongs to; its clients see only it.
+    authority_id: Mapped[str | None] = mapped_column(String(63), nullable=True, index=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
     @property

@@ -16,8 +16,9 @@ from flask import g, redirect, render_template, request
 from flask_babel import ngettext
 from werkzeug.wrappers import Response
 
+from ..authorities import routing
 from ..engine import FieldError, Form, Invalid, Step, check_answers, validate_step
-from ..engine.messages import N_plural
+from ..engine.messages import N_, N_plural, translate
 from ..extensions import unit_of_work
 from ..languages import current_language
 from . import pages
@@ -74,6 +75,9 @@ class JourneyController:
     def __init__(self, form: Form, store: AnswerStore, adapter: Adapter) -> None:
         self.form, self.store, self.adapter = form, store, adapter
         self.journey = Journey(form, store)
+        # The responsible authority, once known: every page shows it, the footer links its
+        # imprint, privacy notice and accessibility statement (portal.authorities.views).
+        g.responsible = routing.responsible(form, store.answers)
 
     # -- links and rendering -------------------------------------------------------------
 
@@ -133,6 +137,9 @@ class JourneyController:
                                          next_url=self.step_url(journey.first_open())))
             if not journey.can_open(step):
                 raise Detour(redirect(self.step_url(journey.first_open()), code=303))
+            if self.form.jurisdiction.get("by") == "choice" and g.responsible is None:
+                # The citizen chooses the authority before anything else.
+                raise Detour(redirect(self.url("wizard.authority"), code=303))
         return step
 
     # -- a step --------------------------------------------------------------------------
@@ -160,9 +167,13 @@ class JourneyController:
             # An incomplete step keeps what was valid, so a closed tab loses as little as possible.
             own = result.values if complete else {**own_answers(step, journey.answers),
                                                   **result.values}
+            routed = self._route(step, own) if complete else None
+            if routed is not None and routed.kind in ("several", "none"):
+                complete = False  # the step is done once the authority is known
+            extra = {routing.KEY: routed.record} if routed is not None else None
             try:
                 self._write_step(step, own, files, complete,
-                                 request.form.get("answers_seen") or None)
+                                 request.form.get("answers_seen") or None, extra)
             except AnswersChanged as changed:
                 conflict = changed
                 self._write_step(step, None, files, False, None)  # the files are kept all the same
@@ -176,14 +187,40 @@ class JourneyController:
             return self.adapter.save_for_later()
         if not result.ok:
             return self._render_step(step, shown, result.errors, 422)
+        if routed is not None and routed.kind in ("several", "none"):
+            return redirect(self.url("wizard.authority", **self._return_to()), code=303)
         return redirect(self._next_url(step), code=303)
 
+    def _return_to(self) -> dict[str, str]:
+        return {"return_to": "summary"} if request.values.get("return_to") == "summary" else {}
+
+    def _route(self, step: Step, own: dict[str, Any]) -> routing.Decision | None:
+        """Jurisdiction by postcode, when this step holds a field that decides it.
+
+        A choice the citizen made among several municipalities of the same postcode stays
+        as long as the postcode does.
+        """
+        if not routing.decides(self.form, {f.name for f in step.questions}):
+            return None
+        answers = self.journey.with_step_answers(step, own)
+        decision = routing.decide(self.form, answers)
+        chosen = answers.get(routing.KEY)
+        if decision.kind == "several" and isinstance(chosen, dict) \
+                and chosen.get("postcode") == decision.postcode:
+            wanted = (chosen.get("ags"), chosen.get("municipality"))
+            kept = [row for row in decision.rows if (row.ags, row.municipality) == wanted]
+            if kept:
+                return routing.Decision("one", decision.postcode, decision.source, kept)
+        return decision
+
     def _write_step(self, step: Step, own: dict[str, Any] | None, files: FileChanges,
-                    complete: bool, seen: str | None) -> None:
+                    complete: bool, seen: str | None,
+                    extra: dict[str, Any] | None = None) -> None:
         """Write the step's answers (`own`; None: only its files) over what is stored now.
 
         The step's answers replace the stored ones only while those are what the page
         showed (`seen`); otherwise AnswersChanged. Other steps' answers are never touched.
+        `extra` sets (or, with None, removes) keys beside the fields: the routing decision.
         """
         def change(stored: Any) -> tuple[dict[str, Any], list[str]]:
             progress = Journey(self.form, stored)
@@ -199,6 +236,11 @@ class JourneyController:
                                                         **files.apply(step, stored.answers)})
             if own is None:
                 return answers, list(stored.completed_steps or [])
+            for key, value in (extra or {}).items():
+                if value is None:
+                    answers.pop(key, None)
+                else:
+                    answers[key] = value
             done = progress.completed_with(step) if complete else progress.completed_without(step)
             return answers, done
 
@@ -329,6 +371,61 @@ class JourneyController:
             self.store.write(change, step.id)
         return redirect(self.step_url(step), code=303)
 
+    # -- the responsible authority -------------------------------------------------------
+
+    def authority(self) -> Any:
+        """Which authority: a choice among the municipalities of a postcode (or, for a form
+        by choice, among its authorities), or where to turn when none here is responsible."""
+        by, answers = self.form.jurisdiction.get("by"), self.journey.answers
+        if by == "choice":
+            options = {a.id: (a, {"id": a.id}) for a in routing.choices(self.form)}
+            decision, step = None, None
+        elif by == "postcode":
+            decision = routing.decide(self.form, answers)
+            step = self._step_of(decision.source)
+            if decision.kind == "open" or step is None:
+                return redirect(self.step_url(self.journey.first_open()), code=303)
+            if decision.kind == "none":
+                return self.render("wizard/authority.html", decision=decision, options={},
+                                   step_url=self.step_url(step), elsewhere=self.form.text(
+                                       self.form.jurisdiction.get("elsewhere"),
+                                       self.form.language_for(current_language())))
+            authorities = routing.authorities_of(decision.rows)
+            options = {str(n): (authorities.get(row.authority_id), routing.record_of(
+                row, decision.postcode)) for n, row in enumerate(decision.rows)}
+            options = {k: v for k, v in options.items() if v[0] is not None}
+        else:
+            return redirect(self.step_url(self.journey.first_open()), code=303)
+        error = None
+        if request.method == "POST":
+            chosen = options.get(request.form.get("choice", ""))
+            if chosen is not None:
+                self._choose(chosen[1], step)
+                if request.form.get("return_to") == "summary" and self.journey.first_open() is None:
+                    return redirect(self.step_url(None), code=303)
+                following = self.journey.after(step) if step is not None else None
+                return redirect(self.step_url(following or self.journey.first_open()), code=303)
+            error = translate(N_("Bitte wählen Sie aus, welche Stelle zuständig ist."),
+                              current_language())
+        return self.render("wizard/authority.html", 422 if error else 200, decision=decision,
+                           options=options, error=error, return_to=bool(self._return_to()),
+                           step_url=self.step_url(step) if step is not None else None)
+
+    def _step_of(self, field_name: str | None) -> Step | None:
+        return next((s for s in self.form.steps if any(f.name == field_name
+                                                       for f in s.questions)), None)
+
+    def _choose(self, record: dict[str, Any], step: Step | None) -> None:
+        def change(stored: Any) -> tuple[dict[str, Any], list[str]]:
+            progress = Journey(self.form, stored)
+            done = progress.completed_with(step) if step is not None \
+                else list(stored.completed_steps or [])
+            return {**stored.answers, routing.KEY: record}, done
+
+        with unit_of_work():
+            self.store.write(change, step.id if step is not None else None)
+        g.responsible = routing.responsible(self.form, self.journey.answers)
+
     # -- the summary ---------------------------------------------------------------------
 
     def summary(self, problems: dict | None = None, status: int = 200, **extra: Any) -> Any:
@@ -337,7 +434,20 @@ class JourneyController:
             problems = check_answers(self.form, self.journey.answers)
         g.attachment_names = {key: a.display_name for key, a in self.store.attachments().items()}
         return self.render(self.adapter.templates["summary"], status, journey=self.journey,
-                           problems=problems, language=current_language(), **extra)
+                           problems=problems, language=current_language(),
+                           authority_change_url=self._authority_change_url(), **extra)
+
+    def _authority_change_url(self) -> str | None:
+        """Where the summary lets the citizen change the authority: the choice, or the step
+        whose postcode decided it."""
+        by = self.form.jurisdiction.get("by")
+        if by == "choice":
+            return self.url("wizard.authority", return_to="summary")
+        if by == "postcode":
+            decision = routing.decide(self.form, self.journey.answers)
+            if (step := self._step_of(decision.source)) is not None:
+                return self.url("wizard.step", step_id=step.id, return_to="summary")
+        return None
 
 
 def _entry_index(entry: str, entries: list) -> int | None:

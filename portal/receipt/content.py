@@ -109,7 +109,7 @@ def receipt_content(form: Form, submission: Any, files: Iterable[SubmittedFile])
         facts=[
             Entry(t(N_("Vorgangsnummer")), submission.reference),
             Entry(t(N_("Eingegangen")), received_text),
-            Entry(t(N_("Zuständige Stelle")), submission.destination),
+            Entry(t(N_("Zuständige Stelle")), _authority_text(submission)),
         ],
         intro=t(N_("Ihr Antrag ist bei uns eingegangen. Diese Bestätigung zeigt alle Angaben und "
                    "Dateien, die Sie gesendet haben. Bitte bewahren Sie sie auf.")),
@@ -135,6 +135,18 @@ def receipt_content(form: Form, submission: Any, files: Iterable[SubmittedFile])
         footer=f"{t(RECEIPT)} {submission.reference}",
         page_label=t(PAGE),
     )
+
+
+def _authority_text(submission: Any) -> str:
+    """The responsible authority's name and postal address, as the submission recorded it;
+    the destination's name only for a submission without an authority."""
+    authority = getattr(submission, "authority", None)
+    if not authority:
+        return submission.destination
+    address = authority.get("address") or {}
+    lines = [authority["name"], address.get("street", ""),
+             f"{address.get('postcode', '')} {address.get('city', '')}".strip()]
+    return ", ".join(line for line in lines if line)
 
 
 def _berlin(moment: datetime) -> datetime:

@@ -9,6 +9,7 @@ from flask import abort, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
+from ..authorities.routing import responsible_of
 from ..receipt.service import ensure_receipt, receipt_by_code, receipt_code
 from ..reference import normalise as normalise_reference
 from ..submissions import NotComplete, submission_for, submit
@@ -45,6 +46,7 @@ def confirmation(form_id: str) -> Any:
     # The reference is shown whatever became of the receipt; one that could not be made at
     # the submit is tried again here, and until then the page says it is being prepared.
     stored = ensure_receipt(submission)
+    g.responsible = responsible_of(submission)  # the footer links the authority's pages
     return render_template(
         "wizard/confirmation.html", form=g.form, submission=submission,
         receipt_url=url_for("wizard.receipt", form_id=form_id) if stored else None,

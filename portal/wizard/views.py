@@ -20,6 +20,7 @@ from sqlalchemy import select
 from werkzeug.wrappers import Response
 
 from .. import drafts
+from ..authorities.routing import responsible
 from ..drafts import StoredDraft
 from ..extensions import db
 from ..journey import Detour, JourneyController
@@ -96,6 +97,7 @@ def catalogue() -> str:
 @bp.get("/forms/<form_id>/")
 def start_page(form_id: str) -> str:
     submitted = g.draft is not None and g.draft.submitted_at is not None
+    g.responsible = responsible(g.form, g.draft.answers if g.draft is not None else None)
     return render_template("wizard/start.html", form=g.form, draft=g.draft, submitted=submitted)
 
 
@@ -173,6 +175,11 @@ def entry(form_id: str, step_id: str, entry: str) -> Any:
 @bp.post("/forms/<form_id>/steps/<step_id>/entries/<int:number>/remove")
 def remove_entry(form_id: str, step_id: str, number: int) -> Any:
     return controller().remove_entry(step_id, number)
+
+
+@bp.route("/forms/<form_id>/authority", methods=["GET", "POST"])
+def authority(form_id: str) -> Any:
+    return controller().authority()
 
 
 @bp.get("/forms/<form_id>/saved")

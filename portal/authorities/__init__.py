@@ -1,0 +1,285 @@
+"""Authorities as records: loading them from files, the jurisdiction table, lookups.
+
+`authorities/*.json` (one authority per file, see docs/authorities.md) are
+loaded by `amtsweg authorities load` and by `make run`; a jurisdiction table
+(CSV) by `amtsweg jurisdictions import`. Routing a citizen's application is in
+`portal.authorities.routing`; this module only reads and writes the records.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import delete, or_, select
+
+from ..engine.i18n import resolve
+from ..extensions import db, unit_of_work
+from ..handover.models import Destination
+from ..models import utcnow
+from .models import Authority, Jurisdiction
+
+AUTHORITY_ID = re.compile(r"^[a-z][a-z0-9-]{1,62}$")
+AGS = re.compile(r"^[0-9]{8}$")
+ARS = re.compile(r"^[0-9]{12}$")
+POSTCODE = re.compile(r"^[0-9]{5}$")
+LEIKA = re.compile(r"^[0-9]{14}$")
+LEGAL_KEYS = ("imprint", "privacy", "accessibility", "contact")
+#: The columns of a jurisdiction table; `postcode` or `ags` (or both) must be given.
+CSV_COLUMNS = ("leika_key", "postcode", "ags", "municipality", "authority", "destination")
+
+
+class AuthorityError(ValueError):
+    """An authority file or a jurisdiction table that cannot be loaded; says where and why."""
+
+
+# -- authorities ------------------------------------------------------------------------------
+
+
+def _language_map(value: Any, where: str, required: bool = False) -> dict[str, str]:
+    if value is None and not required:
+        return {}
+    if not (isinstance(value, dict) and value and "de" in value
+            and all(isinstance(k, str) and isinstance(v, str) for k, v in value.items())):
+        raise AuthorityError(f"{where}: a language map with at least a German text "
+                             '({"de": "…", "en": "…"})')
+    return dict(value)
+
+
+def parse_authority(document: Any, where: str) -> dict[str, Any]:
+    """The columns of an authority from its file; AuthorityError names what is wrong."""
+    if not isinstance(document, dict):
+        raise AuthorityError(f"{where}: an authority file is a JSON object")
+    known = {"$comment", "id", "name", "address", "contacts", "ags", "ars", "legal", "logo",
+             "destination"}
+    if unknown := sorted(set(document) - known):
+        raise AuthorityError(f"{where}: unknown key(s) {', '.join(unknown)}")
+    authority_id = document.get("id")
+    if not (isinstance(authority_id, str) and AUTHORITY_ID.match(authority_id)):
+        raise AuthorityError(f"{where} /id: lower-case letters, digits and -, 2 to 63 characters")
+    address = document.get("address") or {}
+    if not (isinstance(address, dict) and all(isinstance(address.get(k), str) and address[k]
+                                              for k in ("street", "postcode", "city"))):
+        raise AuthorityError(f"{where} /address: street, postcode and city are needed")
+    for key, pattern in (("ags", AGS), ("ars", ARS)):
+        if document.get(key) is not None and not (isinstance(document[key], str)
+                                                  and pattern.match(document[key])):
+            raise AuthorityError(f"{where} /{key}: {8 if key == 'ags' else 12} digits")
+    contacts = document.get("contacts") or {}
+    if not isinstance(contacts, dict):
+        raise AuthorityError(f"{where} /contacts: an object (phone, email, web, hours)")
+    if "hours" in contacts:
+        _language_map(contacts["hours"], f"{where} /contacts/hours")
+    legal = document.get("legal") or {}
+    if not isinstance(legal, dict) or set(legal) - set(LEGAL_KEYS):
+        raise AuthorityError(f"{where} /legal: only {', '.join(LEGAL_KEYS)}")
+    for key, value in legal.items():
+        _language_map(value, f"{where} /legal/{key}")
+    return {
+        "id": authority_id,
+        "name": _language_map(document.get("name"), f"{where} /name", required=True),
+        "address": dict(address),
+        "contacts": dict(contacts),
+        "ags": document.get("ags"),
+        "ars": document.get("ars"),
+        "legal": dict(legal),
+        "logo": document.get("logo"),
+        "destination": document.get("destination"),
+    }
+
+
+def load_authorities(folder: Path, create_destinations: bool = False
+                     ) -> list[tuple[Authority, str]]:
+    """Create or update every authority in `folder`/*.json, in one unit of work.
+
+    Returns (authority, "created" | "updated" | "unchanged"). The destination an
+    authority names belongs to it (a destination configured later, too:
+    handover.clients.configure_destination); with `create_destinations` one not
+    configured yet is created, pull only.
+    """
+    parsed = []
+    for path in sorted(folder.glob("*.json")):
+        try:
+            document = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError) as error:
+            raise AuthorityError(f"{path}: cannot be read as JSON ({error})") from None
+        parsed.append(parse_authority(document, str(path)))
+    results = []
+    with unit_of_work() as session:
+        for columns in parsed:
+            row = session.get(Authority, columns["id"])
+            if row is None:
+                row, state = Authority(**columns), "created"
+                session.add(row)
+            elif any(getattr(row, k) != v for k, v in columns.items()):
+                for key, value in columns.items():
+                    setattr(row, key, value)
+                row.updated_at, state = utcnow(), "updated"
+            else:
+                state = "unchanged"
+            if columns["destination"]:
+                _attach_destination(columns["destination"], columns["id"], create_destinations)
+            results.append((row, state))
+    return results
+
+
+def _attach_destination(name: str, authority_id: str, create: bool) -> None:
+    destination = db.session.execute(
+        select(Destination).filter_by(name=name)).scalar_one_or_none()
+    if destination is None:
+        if create:
+            db.session.add(Destination(name=name, label=name, authority_id=authority_id))
+            db.session.flush()
+    elif destination.authority_id != authority_id:
+        if destination.authority_id is not None:
+            raise AuthorityError(f"destination {name!r} belongs to authority "
+                                 f"{destination.authority_id!r}, not {authority_id!r}")
+        destination.authority_id = authority_id
+
+
+def owner_of_destination(name: str) -> str | None:
+    """The authority whose file names this destination, if any."""
+    return db.session.execute(select(Authority.id).where(Authority.destination == name)
+                              .order_by(Authority.id).limit(1)).scalar_one_or_none()
+
+
+def all_authorities() -> list[Authority]:
+    return list(db.session.execute(select(Authority).order_by(Authority.id)).scalars())
+
+
+def authority_named(authority_id: str | None) -> Authority | None:
+    return db.session.get(Authority, authority_id) if authority_id else None
+
+
+def name_of(authority: Authority, language: str) -> str:
+    return resolve(authority.name, language, "de")
+
+
+def postal_address(authority: Authority, language: str) -> list[str]:
+    """The lines of the authority's postal address."""
+    address = authority.address or {}
+    return [name_of(authority, language), address.get("street", ""),
+            f"{address.get('postcode', '')} {address.get('city', '')}".strip()]
+
+
+def legal_text(authority: Authority, key: str, language: str) -> str | None:
+    return resolve((authority.legal or {}).get(key), language, "de") or None
+
+
+def is_link(text: str | None) -> bool:
+    return bool(text) and text.startswith(("https://", "http://"))
+
+
+def snapshot(authority: Authority, destination: str) -> dict[str, Any]:
+    """What a submission keeps of its authority (and what the envelope hands over)."""
+    return {
+        "id": authority.id,
+        "name": name_of(authority, "de"),
+        "ags": authority.ags,
+        "ars": authority.ars,
+        "destination": destination,
+        "address": dict(authority.address or {}),
+        "contacts": {k: v for k, v in (authority.contacts or {}).items() if k != "hours"},
+    }
+
+
+def destination_for(authority: Authority, row: Jurisdiction | None = None) -> str | None:
+    return (row.destination if row is not None and row.destination else None) \
+        or authority.destination
+
+
+# -- the jurisdiction table -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    rows: int
+    services: list[str]
+
+
+def import_jurisdictions(path: Path) -> ImportResult:
+    """Replace the table's rows of every service (LeiKa key) the CSV file names.
+
+    The first line names the columns (CSV_COLUMNS; `destination` may be left out).
+    Every row is checked before anything is written; AuthorityError says which line.
+    """
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except OSError as error:
+        raise AuthorityError(f"{path}: {error.strerror}") from None
+    reader = csv.DictReader(text.splitlines())
+    missing = {"leika_key", "authority"} - set(reader.fieldnames or ())
+    if missing or not ({"postcode", "ags"} & set(reader.fieldnames or ())):
+        raise AuthorityError(f"{path}: the first line must name the columns "
+                             f"{', '.join(CSV_COLUMNS)} (postcode or ags at least)")
+    known = {a for a in db.session.execute(select(Authority.id)).scalars()}
+    rows: list[Jurisdiction] = []
+    for line, record in enumerate(reader, start=2):
+        values = {k: (record.get(k) or "").strip() for k in CSV_COLUMNS}
+        where = f"{path}:{line}"
+        if not LEIKA.match(values["leika_key"]):
+            raise AuthorityError(f"{where}: leika_key must be 14 digits")
+        if not values["postcode"] and not values["ags"]:
+            raise AuthorityError(f"{where}: a postcode or an AGS is needed")
+        if values["postcode"] and not POSTCODE.match(values["postcode"]):
+            raise AuthorityError(f"{where}: postcode must be 5 digits")
+        if values["ags"] and not AGS.match(values["ags"]):
+            raise AuthorityError(f"{where}: ags must be 8 digits")
+        if values["authority"] not in known:
+            raise AuthorityError(f"{where}: no authority {values['authority']!r} "
+                                 "(load it first: amtsweg authorities load)")
+        rows.append(Jurisdiction(
+            leika_key=values["leika_key"], postcode=values["postcode"] or None,
+            ags=values["ags"] or None, municipality=values["municipality"],
+            authority_id=values["authority"], destination=values["destination"] or None))
+    services = sorted({row.leika_key for row in rows})
+    with unit_of_work() as session:
+        session.execute(delete(Jurisdiction).where(Jurisdiction.leika_key.in_(services)))
+        session.add_all(rows)
+    return ImportResult(len(rows), services)
+
+
+def rows_for(leika_key: str, *, postcode: str | None = None, ags: str | None = None,
+             ars: str | None = None, everywhere: bool = False) -> list[Jurisdiction]:
+    """The table's rows of a service for a postcode, an AGS or an ARS (its first 5 and last 3
+    digits of 12 make the AGS), all that are given; every row of it with `everywhere`."""
+    query = select(Jurisdiction).where(Jurisdiction.leika_key == leika_key)
+    if ars:
+        ars_ags = ars[:5] + ars[9:]
+        if ags and ags != ars_ags:
+            return []
+        ags = ars_ags
+    if postcode:
+        query = query.where(Jurisdiction.postcode == postcode)
+    if ags:
+        query = query.where(Jurisdiction.ags == ags)
+    if not (postcode or ags or everywhere):
+        return []
+    return list(db.session.execute(query.order_by(Jurisdiction.municipality,
+                                                  Jurisdiction.id)).scalars())
+
+
+def search_areas(text: str, limit: int = 50) -> list[tuple[str | None, str | None, str]]:
+    """Areas (postcode, AGS, municipality) whose name or postcode starts with `text`."""
+    text = text.strip()
+    if not text:
+        return []
+    pattern = text.replace("\\", "").replace("%", "").replace("_", "") + "%"
+    query = (select(Jurisdiction.postcode, Jurisdiction.ags, Jurisdiction.municipality)
+             .where(or_(Jurisdiction.postcode.like(pattern),
+                        Jurisdiction.municipality.ilike(pattern)))
+             .distinct().order_by(Jurisdiction.municipality, Jurisdiction.postcode).limit(limit))
+    return [tuple(row) for row in db.session.execute(query)]
+
+
+def authorities_of(rows: Iterable[Jurisdiction]) -> dict[str, Authority]:
+    ids = {row.authority_id for row in rows}
+    if not ids:
+        return {}
+    found = db.session.execute(select(Authority).where(Authority.id.in_(ids))).scalars()
+    return {a.id: a for a in found}

@@ -1,0 +1,55 @@
+"""Authorities and the jurisdiction table: who is responsible for an application, and where.
+
+An authority's id is the short name designer accounts and published versions
+already carry (`StaffUser.authority`, `FormVersion.authority`). Texts are
+language maps; a legal text whose value is an https link is shown as a link.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import JSON, DateTime, ForeignKey, Integer, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from ..extensions import db
+from ..models import utcnow
+
+
+class Authority(db.Model):
+    __tablename__ = "authority"
+
+    id: Mapped[str] = mapped_column(String(63), primary_key=True)
+    #: Language map: the authority's name ("Polizeipräsidium Rostock").
+    name: Mapped[dict] = mapped_column(JSON)
+    #: {"street", "postcode", "city"}: the postal address the receipt prints.
+    address: Mapped[dict] = mapped_column(JSON, default=dict)
+    #: {"phone", "email", "web", "hours": language map}.
+    contacts: Mapped[dict] = mapped_column(JSON, default=dict)
+    #: Amtlicher Gemeindeschlüssel (8 digits) and Regionalschlüssel (12) of the area served.
+    ags: Mapped[str | None] = mapped_column(String(8), nullable=True, index=True)
+    ars: Mapped[str | None] = mapped_column(String(12), nullable=True, index=True)
+    #: {"imprint" | "privacy" | "accessibility" | "contact": language map of a link or a text}.
+    legal: Mapped[dict] = mapped_column(JSON, default=dict)
+    logo: Mapped[str | None] = mapped_column(String(500), nullable=True)
+    #: The destination that receives the authority's applications unless a jurisdiction row
+    #: names another.
+    destination: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class Jurisdiction(db.Model):
+    """One row of the jurisdiction table: for a service (LeiKa key), a postcode or
+    municipality (AGS) belongs to an authority."""
+
+    __tablename__ = "jurisdiction"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    leika_key: Mapped[str] = mapped_column(String(14), index=True)
+    postcode: Mapped[str | None] = mapped_column(String(5), nullable=True, index=True)
+    ags: Mapped[str | None] = mapped_column(String(8), nullable=True, index=True)
+    #: The municipality's name, shown when a postcode spans several.
+    municipality: Mapped[str] = mapped_column(String(200), default="")
+    authority_id: Mapped[str] = mapped_column(ForeignKey("authority.id"), index=True)
+    #: Another destination of the authority for this service; None: the authority's own.
+    destination: Mapped[str | None] = mapped_column(String(200), nullable=True)

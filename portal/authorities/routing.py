@@ -1,0 +1,115 @@
+"""Routing an application to the authority responsible for it.
+
+The decision is kept with the citizen's answers under the key "@authority"
+(never a field name: those are lower-case letters, digits and _), so it is
+written by the same draft write as the answer that decided it, survives a
+closed tab and is merged like every other answer. The submission data never
+holds it (engine.submission_data takes fields only).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..engine import Form, submission_data
+from ..extensions import db
+from ..handover.models import Destination
+from . import authorities_of, authority_named, destination_for, rows_for
+from .models import Authority, Jurisdiction
+
+KEY = "@authority"
+__all__ = ["KEY", "Decision", "Responsible", "authorities_of", "choices", "decide", "decides",
+           "record_of", "responsible", "responsible_of"]
+
+
+@dataclass
+class Decision:
+    """What the answers say about jurisdiction.
+
+    kind: "one" (decided), "several" (the postcode spans several municipalities: ask),
+    "none" (no authority on this platform serves it), "open" (not answered yet).
+    """
+
+    kind: str
+    postcode: str | None = None
+    source: str | None = None  # the field that gave the postcode
+    rows: list[Jurisdiction] = field(default_factory=list)
+
+    @property
+    def record(self) -> dict[str, Any] | None:
+        return record_of(self.rows[0], self.postcode) if self.kind == "one" else None
+
+
+def record_of(row: Jurisdiction, postcode: str | None) -> dict[str, Any]:
+    """What is stored with the answers for a decided row."""
+    return {"id": row.authority_id, "ags": row.ags, "municipality": row.municipality,
+            "postcode": postcode, "destination": row.destination}
+
+
+def decide(form: Form, answers: dict[str, Any]) -> Decision:
+    """For a form whose jurisdiction goes by postcode: which authority the answers lead to."""
+    place = form.jurisdiction_place(submission_data(form, answers))
+    if place is None or not form.leika_key:
+        return Decision("open")
+    source, postcode = place
+    rows = rows_for(form.leika_key, postcode=postcode)
+    if not rows:
+        return Decision("none", postcode, source)
+    municipalities = {(row.ags, row.municipality, row.authority_id) for row in rows}
+    return Decision("one" if len(municipalities) == 1 else "several", postcode, source, rows)
+
+
+def decides(form: Form, field_names: set[str]) -> bool:
+    """Whether a step with these fields can decide jurisdiction (it names a postcode field)."""
+    return form.jurisdiction.get("by") == "postcode" and bool(
+        field_names & set(form.jurisdiction.get("fields") or ()))
+
+
+def choices(form: Form) -> list[Authority]:
+    """The authorities a citizen chooses from (jurisdiction by choice)."""
+    found = [authority_named(i) for i in form.jurisdiction.get("authorities") or ()]
+    return [a for a in found if a is not None]
+
+
+@dataclass(frozen=True)
+class Responsible:
+    authority: Authority | None
+    destination: str
+    record: dict[str, Any] | None = None
+
+
+def responsible(form: Form, answers: dict[str, Any] | None) -> Responsible | None:
+    """The authority and destination an application goes to, or None while not decided.
+
+    A form without a jurisdiction goes to its `destination`, and to the authority that
+    destination belongs to (if any).
+    """
+    by = form.jurisdiction.get("by")
+    if by == "fixed":
+        authority = authority_named(form.jurisdiction["authority"])
+        if authority is None:
+            return None
+        return Responsible(authority, destination_for(authority) or form.destination)
+    if by in ("postcode", "choice"):
+        stored = (answers or {}).get(KEY)
+        if not isinstance(stored, dict):
+            return None
+        authority = authority_named(stored.get("id"))
+        if authority is None:
+            return None
+        return Responsible(authority, stored.get("destination") or destination_for(authority)
+                           or form.destination, stored)
+    destination = db.session.query(Destination).filter_by(name=form.destination).one_or_none()
+    owner = authority_named(destination.authority_id) if destination is not None else None
+    return Responsible(owner, form.destination)
+
+
+def responsible_of(submission: Any) -> Responsible | None:
+    """The authority a submission went to (as it recorded it), for its pages."""
+    if not submission.authority_id:
+        return None
+    return Responsible(authority_named(submission.authority_id), submission.destination,
+                       submission.authority)
+
+

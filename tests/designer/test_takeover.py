@@ -1,0 +1,56 @@
+"""Einer für Alle: a shipped form serves every authority; no publisher can take it over."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from portal.publishing import current_version
+from tests.handover.helpers import bearer, destination, submit, token_for
+
+from .conftest import copy_form, editor_text, publish, save
+
+
+def _takeover_draft(client, change) -> int:
+    draft_id = copy_form(client, "hilfe-zum-lebensunterhalt")
+    text, revision = editor_text(client, draft_id)
+    document = json.loads(text)
+    change(document)
+    assert save(client, draft_id, json.dumps(document, ensure_ascii=False),
+                revision).status_code == 303
+    return draft_id
+
+
+@pytest.mark.parametrize(("key", "change"), [
+    ("destination", lambda d: d.update(destination="sozialamt-nord")),
+    ("jurisdiction", lambda d: d.update(jurisdiction={"by": "fixed",
+                                                      "authority": "bezirksamt-nord"})),
+    ("jurisdiction", lambda d: d.pop("jurisdiction")),
+])
+def test_publishing_a_shipped_form_with_another_destination_is_refused(
+        app, other, other_publisher, key, change):
+    destination("sozialamt")
+    token = token_for("sozialamt")
+    draft_id = _takeover_draft(other, change)
+
+    page = other_publisher.get(f"/designer/drafts/{draft_id}/publish")
+    message = ("„hilfe-zum-lebensunterhalt“ wird mit Amtsweg ausgeliefert und von mehreren "
+               "Behörden genutzt. Eine Behörde kann nicht ändern, wohin seine Anträge gehen "
+               f"(„{key}“).")
+    assert message in page.text
+    refused = other_publisher.post(f"/designer/drafts/{draft_id}/publish",
+                                   data={"revision": "2"})
+    assert refused.status_code == 422 and message in refused.text
+    assert current_version("hilfe-zum-lebensunterhalt").version == "1.0.0"
+
+    # The sozialamt's token still receives the new applications.
+    submission = submit(app, "hilfe-zum-lebensunterhalt")
+    listed = app.test_client().get("/api/v1/submissions", headers=bearer(token)).get_json()
+    assert [s["id"] for s in listed["items"]] == [submission.id]
+
+
+def test_a_new_version_that_keeps_the_routing_can_still_be_published(app, designer, publisher):
+    draft_id = _takeover_draft(designer, lambda d: d["title"].update(de="Sozialhilfe beantragen"))
+    assert publish(publisher, draft_id).status_code == 303
+    assert current_version("hilfe-zum-lebensunterhalt").version == "1.1.0"
