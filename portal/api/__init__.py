@@ -20,6 +20,6 @@ def no_store(response: Response) -> Response:
     return response
 
 
-from . import problems, views  # noqa: E402,F401 - registers the routes
+from . import mailbox, problems, views  # noqa: E402,F401 - registers the routes
 
 problems.register(bp)
