@@ -12,7 +12,7 @@ from ..extensions import unit_of_work
 from ..handover import lifecycle
 from ..handover.envelope import rfc3339, submission_path
 from ..mailbox import thread
-from ..mailbox.models import AUTHORITY, Message, MessageFile
+from ..mailbox.models import AUTHORITY
 from ..mailbox.notify import announce
 from ..uploads.service import MB, storage
 from ..uploads.storage import TooLarge
@@ -42,34 +42,16 @@ def status_document(submission) -> dict[str, Any]:
     }
 
 
-def message_document(message: Message, files: list[MessageFile]) -> dict[str, Any]:
-    href = f"{submission_path(message.submission_id)}/messages/{message.id}"
-    return {
-        "id": message.id, "author": message.author, "subject": message.subject,
-        "body": message.body, "created_at": rfc3339(message.created_at, precise=True),
-        "answer_requested": message.answer_requested,
-        "answer_due": message.answer_due.isoformat() if message.answer_due else None,
-        "in_reply_to": message.in_reply_to,
-        "read_at": rfc3339(message.read_at, precise=True),
-        "files": [{"id": f.id, "name": f.display_name, "media_type": f.media_type,
-                   "size": f.size, "sha256": f.sha256, "href": f"{href}/files/{f.id}"}
-                  for f in files],
-    }
-
-
 def _conflict(conflict: lifecycle.Conflict) -> Problem:
     return Problem(409, str(conflict), "conflict")
 
 
-@bp.get("/submissions/<submission_id>/status")
+@bp.route("/submissions/<submission_id>/status", methods=["GET", "POST"])
 @client_required
-def get_status(submission_id: str) -> Response:
-    return jsonify(status_document(_submission(submission_id)))
-
-
-@bp.post("/submissions/<submission_id>/status")
-@client_required
-def set_status(submission_id: str) -> Response:
+def status(submission_id: str) -> Response:
+    """GET: the case status and its history. POST: set it (one route: one rule per path)."""
+    if request.method == "GET":
+        return jsonify(status_document(_submission(submission_id)))
     body = request.get_json()  # 415 for another media type, 400 for broken JSON
     _errors(_status, body)
     submission = _submission(submission_id)
@@ -100,9 +82,12 @@ def _message_input() -> tuple[dict[str, Any], list[thread.Upload]]:
     return request.get_json(), []
 
 
-@bp.post("/submissions/<submission_id>/messages")
+@bp.route("/submissions/<submission_id>/messages", methods=["GET", "POST"])
 @client_required
-def send_message(submission_id: str) -> tuple[Response, int]:
+def messages(submission_id: str) -> Response | tuple[Response, int]:
+    """GET: the thread with read receipts. POST: a message to the citizen, files as multipart."""
+    if request.method == "GET":
+        return list_messages(submission_id)
     body, uploads = _message_input()
     _errors(_message, body)
     submission = _submission(submission_id)
@@ -119,19 +104,17 @@ def send_message(submission_id: str) -> tuple[Response, int]:
     except TooLarge:
         raise Problem(413, "A file is larger than the portal accepts.") from None
     files = thread.files_of([message])[message.id]
-    response = jsonify(message_document(message, files))
+    response = jsonify(thread.describe_message(message, files))
     response.headers["Location"] = (f"{submission_path(submission.id)}/messages")
     return response, 201
 
 
-@bp.get("/submissions/<submission_id>/messages")
-@client_required
 def list_messages(submission_id: str) -> Response:
     submission = _submission(submission_id)
     with unit_of_work():
         messages = thread.messages_of(submission)
         files = thread.files_of(messages)
-        items = [message_document(m, files[m.id]) for m in messages]
+        items = [thread.describe_message(m, files[m.id]) for m in messages]
         # The procedure has now seen the citizen's replies (their read receipt on our side).
         thread.mark_read(messages, AUTHORITY)
     return jsonify(items=items)

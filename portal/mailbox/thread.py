@@ -15,16 +15,26 @@ import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 
 from ..extensions import db
+from ..handover.envelope import rfc3339, submission_path
 from ..handover.lifecycle import Conflict, now, record_event
 from ..handover.models import Delivery
 from ..models import Submission
 from ..uploads.service import storage
-from .models import AUTHORITY, CASE_STATUSES, CITIZEN, Message, MessageFile, StatusChange
+from .models import (
+    AUTHORITY,
+    CASE_STATUSES,
+    CITIZEN,
+    Message,
+    MessageFile,
+    OutgoingMail,
+    SignInLink,
+    StatusChange,
+)
 
 RECEIVED = CASE_STATUSES[0]
 MESSAGE_RECEIVED = "message.received"
@@ -88,6 +98,22 @@ def files_of(messages: Iterable[Message]) -> dict[str, list[MessageFile]]:
                 .order_by(MessageFile.created_at, MessageFile.id)).scalars():
             files[row.message_id].append(row)
     return files
+
+
+def describe_message(message: Message, files: list[MessageFile]) -> dict[str, Any]:
+    """A message as the API lists it and a push of "message.received" carries it."""
+    href = f"{submission_path(message.submission_id)}/messages/{message.id}"
+    return {
+        "id": message.id, "author": message.author, "subject": message.subject,
+        "body": message.body, "created_at": rfc3339(message.created_at, precise=True),
+        "answer_requested": message.answer_requested,
+        "answer_due": message.answer_due.isoformat() if message.answer_due else None,
+        "in_reply_to": message.in_reply_to,
+        "read_at": rfc3339(message.read_at, precise=True),
+        "files": [{"id": f.id, "name": f.display_name, "media_type": f.media_type,
+                   "size": f.size, "sha256": f.sha256, "href": f"{href}/files/{f.id}"}
+                  for f in files],
+    }
 
 
 def find_message(submission: Submission, message_id: str) -> Message | None:
@@ -172,8 +198,15 @@ def mark_read(messages: Iterable[Message], reader: str) -> None:
             message.read_at = moment
 
 
+def closed_before(cutoff: datetime):
+    """The ids of submissions whose case was closed before `cutoff` (a subquery)."""
+    return select(StatusChange.submission_id).where(StatusChange.status == "closed",
+                                                    StatusChange.changed_at <= cutoff)
+
+
 def erase(submission: Submission) -> list[str]:
-    """Delete the thread, its files and the status notes (retention); returns storage keys."""
+    """Delete the thread, its files, the status notes, sign-in links and queued mails
+    (retention); returns the storage keys to delete after the commit."""
     messages = messages_of(submission)
     keys = []
     for rows in files_of(messages).values():
@@ -186,4 +219,6 @@ def erase(submission: Submission) -> list[str]:
     for change in db.session.execute(
             select(StatusChange).where(StatusChange.submission_id == submission.id)).scalars():
         change.note = None
+    for table in (SignInLink, OutgoingMail):
+        db.session.execute(delete(table).where(table.submission_id == submission.id))
     return keys

@@ -86,8 +86,8 @@ def test_a_message_as_json_without_a_body_is_refused(app, client, polizei):
 
 
 def test_no_message_or_status_after_retention(app, client, polizei):
-    from portal.handover.retention import erase
     from portal.handover.lifecycle import now
+    from portal.handover.retention import erase
 
     submission = submit(app)
     erase(submission, now())
