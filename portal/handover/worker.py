@@ -25,6 +25,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import OperationalError
 
 from ..extensions import db
+from ..mailbox.mail import send_due as send_mails
 from ..mailbox.models import Message
 from ..mailbox.thread import describe_message, files_of
 from ..models import Submission
@@ -259,6 +260,7 @@ def _loop(app: Flask, once: bool, stop: threading.Event, tally: Counter,
                 try:
                     if sweep is not None:
                         made = sweep()
+                        made.update(send_mails())  # the citizens' e-mails (portal.mailbox)
                         with lock:
                             tally.update(made)
                     result = process_next(settings)
@@ -285,7 +287,7 @@ def run(app: Flask, concurrency: int = 1, once: bool = False,
 
     Returns how many attempts ended how (delivered, failed, dead, pull, skipped, lost), and
     how many receipts the first thread's sweep made or failed to make (receipt_made,
-    receipt_failed; see ReceiptSweep).
+    receipt_failed; see ReceiptSweep) and e-mails it sent (mail_sent, mail_failed, mail_dead).
     """
     stop = stop or threading.Event()
     tally: Counter = Counter()

@@ -22,7 +22,7 @@ from sqlalchemy import delete, select
 from ..extensions import db
 from ..handover.envelope import rfc3339, submission_path
 from ..handover.lifecycle import Conflict, now, record_event
-from ..handover.models import Delivery
+from ..handover.models import Delivery, Destination
 from ..models import Submission
 from ..uploads.service import storage
 from .models import (
@@ -45,6 +45,15 @@ class Status:
     status: str
     note: str | None
     changed_at: datetime
+
+
+def authority_name(submission: Submission) -> str:
+    """The destination's label as its operators configured it, else its name."""
+    destination = db.session.execute(
+        select(Destination).where(Destination.name == submission.destination)
+    ).scalar_one_or_none()
+    return (destination.label if destination is not None and destination.label
+            else submission.destination)
 
 
 def history(submission: Submission) -> list[Status]:

@@ -35,7 +35,6 @@ from ..engine.messages import N_
 from ..engine.types.files import File
 from ..extensions import db, unit_of_work
 from ..handover.lifecycle import now
-from ..handover.models import Destination
 from ..languages import current_language
 from ..models import Submission
 from ..publishing import compiled
@@ -46,6 +45,7 @@ from ..uploads.service import check_and_store, storage
 from . import thread
 from .models import AUTHORITY, CITIZEN, MessageFile, SignInLink
 from .notify import token_hash
+from .thread import authority_name
 
 bp = Blueprint("mailbox", __name__, url_prefix="/status")
 
@@ -76,15 +76,6 @@ def find_by_code(reference: str, code: str) -> Submission | None:
     if expected is None or not hmac.compare_digest(given, wanted):
         return None
     return submission
-
-
-def authority_name(submission: Submission) -> str:
-    """The destination's label as its operators configured it, else its name."""
-    destination = db.session.execute(
-        select(Destination).where(Destination.name == submission.destination)
-    ).scalar_one_or_none()
-    return (destination.label if destination is not None and destination.label
-            else submission.destination)
 
 
 def _grant(submission: Submission) -> None:
