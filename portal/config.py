@@ -152,6 +152,15 @@ def defaults(instance_path: Path) -> dict:
         "RATELIMIT_RESUME": os.environ.get("AMTSWEG_LIMIT_RESUME", "10/minute;50/hour"),
         "RATELIMIT_RECEIPT_CODE": os.environ.get("AMTSWEG_LIMIT_RECEIPT_CODE", "10/minute;50/hour"),
         "RATELIMIT_API": os.environ.get("AMTSWEG_LIMIT_API", "600/minute"),
+        "RATELIMIT_STATUS_CODE": os.environ.get("AMTSWEG_LIMIT_STATUS_CODE", "10/minute;50/hour"),
+        # E-mail (docs/citizens-mailbox.md): without an SMTP URL, mails go to instance/mail/.
+        "SMTP_URL": os.environ.get("AMTSWEG_SMTP_URL") or None,
+        "MAIL_FROM": os.environ.get("AMTSWEG_MAIL_FROM", "Amtsweg <no-reply@amtsweg.invalid>"),
+        "MAIL_DIR": os.environ.get("AMTSWEG_MAIL_DIR") or str(instance_path / "mail"),
+        # The portal's address for links in e-mails queued outside a request (the API's own host
+        # is used inside one).
+        "PUBLIC_URL": os.environ.get("AMTSWEG_PUBLIC_URL") or None,
+        "SIGN_IN_LINK_HOURS": float(os.environ.get("AMTSWEG_SIGN_IN_LINK_HOURS", "72")),
         # Behind N trusted proxies the client is the Nth address from the right in X-Forwarded-For.
         "PROXY_HOPS": int(os.environ.get("AMTSWEG_PROXY_HOPS", "0")),
         # Push delivery (portal/handover/worker.py): back-off doubles from BASE up to MAX,

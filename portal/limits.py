@@ -26,9 +26,10 @@ ENDPOINT_LIMITS = {
     "RATELIMIT_SUBMIT": "wizard.send",
     "RATELIMIT_RESUME": "wizard.resume",
     "RATELIMIT_RECEIPT_CODE": "wizard.find_receipt",
+    "RATELIMIT_STATUS_CODE": "mailbox.sign_in",
 }
 #: Limits on guessing a secret code: only the misses count.
-COUNT_MISSES_ONLY = {"RATELIMIT_RESUME", "RATELIMIT_RECEIPT_CODE"}
+COUNT_MISSES_ONLY = {"RATELIMIT_RESUME", "RATELIMIT_RECEIPT_CODE", "RATELIMIT_STATUS_CODE"}
 API_BLUEPRINT = "api"
 LIMITED_ENDPOINTS = frozenset(ENDPOINT_LIMITS.values())
 

@@ -16,6 +16,7 @@ from .engine.messages import N_
 from .engine.patterns import data_validator
 from .extensions import db, unit_of_work
 from .handover.outbox import enqueue as enqueue_delivery
+from .mailbox.notify import confirm as confirm_by_mail
 from .models import Attachment, Submission
 from .publishing import compiled
 from .receipt.service import ensure_receipt
@@ -165,6 +166,7 @@ def _submit_once(draft: StoredDraft) -> Submission:
             with unit_of_work() as session:
                 session.add(submission)
                 enqueue_delivery(submission)  # outbox row + 'created' event, in this same unit
+                confirm_by_mail(submission, form)  # queued here, sent by the worker
                 if files:
                     # Nothing orders an attachment's UPDATE after its submission's INSERT (no
                     # relationship between the two): the submission is written first.

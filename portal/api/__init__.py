@@ -20,6 +20,6 @@ def no_store(response: Response) -> Response:
     return response
 
 
-from . import problems, routes, views  # noqa: E402,F401 - registers the routes
+from . import mailbox, problems, routes, views  # noqa: E402,F401 - registers the routes
 
 problems.register(bp)

@@ -48,6 +48,35 @@ REJECTION = {
     },
 }
 
+#: Case statuses (portal.mailbox.models.CASE_STATUSES; `received` is where every case starts).
+CASE_STATUSES = ("received", "in_progress", "info_requested", "decided", "closed")
+_NOTE = {"type": "string", "minLength": 1, "maxLength": 2000,
+         "pattern": r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f]+$"}
+STATUS_CHANGE = {
+    "type": "object",
+    "required": ["status"],
+    "additionalProperties": False,
+    "properties": {
+        "status": {"type": "string", "enum": list(CASE_STATUSES)},
+        "note": {**_NOTE, "description": "Shown to the citizen beside the status (plain text)."},
+    },
+}
+NEW_MESSAGE = {
+    "type": "object",
+    "required": ["subject", "body"],
+    "additionalProperties": False,
+    "properties": {
+        "subject": {"type": "string", "minLength": 1, "maxLength": 200,
+                    "pattern": r"^[^\x00-\x1f\x7f]+$"},
+        "body": {**_NOTE, "maxLength": 20000, "description": "Plain text; line breaks are kept."},
+        "answer_requested": {"type": "boolean",
+                             "description": "Ask the citizen to answer (implied by answer_due)."},
+        "answer_due": {"type": "string", "format": "date",
+                       "pattern": r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$",
+                       "description": "The date by which an answer is asked for."},
+    },
+}
+
 _SUMMARY = {
     "type": "object",
     "required": ["id", "reference", "destination", "form", "status", "submitted_at"],
@@ -96,16 +125,17 @@ def _json(description: str, ref: str, links: dict | None = None) -> dict:
     return response
 
 
-def _responses(ok: dict, *codes: int) -> dict:
+def _responses(ok: dict, *codes: int, success: str = "200") -> dict:
     reasons = {
         400: "The query or body does not match this document.",
         401: "No token, or the token is invalid or revoked.",
         404: "No such submission for this client (also when it belongs to another destination).",
         409: "The submission was already answered differently, or its data is deleted.",
         410: "The file was deleted after the retention time.",
+        413: "A file is larger than the portal accepts.",
         415: "The body is not application/json.",
     }
-    responses = {"200": ok} | {str(c): _problem(reasons[c]) for c in codes}
+    responses = {success: ok} | {str(c): _problem(reasons[c]) for c in codes}
     responses["default"] = _problem("Any other error, as RFC 9457 problem details.")
     return responses
 
@@ -116,9 +146,10 @@ _BY_ID = {"submission_id": "$request.path.submission_id"}
 
 
 def _submission_operation(op_id: str, summary: str, ok: dict, *codes: int, **extra: Any) -> dict:
+    success = extra.pop("success", "200")
     return {"operationId": op_id, "summary": summary, "tags": ["submissions"],
             "parameters": [_SUBMISSION_ID, *extra.pop("parameters", [])],
-            "responses": _responses(ok, 401, 404, *codes), **extra}
+            "responses": _responses(ok, 401, 404, *codes, success=success), **extra}
 
 
 def _body(ref: str) -> dict:
@@ -224,6 +255,39 @@ def _paths() -> dict:
         "/api/v1/submissions/{submission_id}/events": {"get": _submission_operation(
             "listEvents", "The submission's event log, oldest first",
             _json("The events.", "EventList"))},
+        f"{_ONE}/status": {
+            "get": _submission_operation("getStatus", "The case status and its history",
+                                         _json("The status.", "CaseStatus")),
+            "post": _submission_operation(
+                "setStatus", "Set the case status, with an optional note for the citizen",
+                _json("The status (unchanged if it was already this, with this note).",
+                      "CaseStatus"),
+                400, 409, 415, requestBody=_body("StatusChange")),
+        },
+        f"{_ONE}/messages": {
+            "get": _submission_operation(
+                "listMessages", "The message thread, oldest first, with read receipts",
+                _json("The messages: yours and the citizen's replies.", "MessageList")),
+            "post": _submission_operation(
+                "sendMessage", "Send the citizen a message, with files as multipart",
+                _json("The message as stored.", "Message"),
+                400, 409, 413, 415, requestBody={"required": True, "content": {
+                    "application/json": {"schema": _ref("NewMessage")},
+                    "multipart/form-data": {"schema": {
+                        "allOf": [_ref("NewMessage")],
+                        "properties": {"answer_requested": {"type": "string",
+                                                            "enum": ["true", "false"]},
+                                       "attachments": {"type": "array", "items": {
+                                           "type": "string", "format": "binary"}}},
+                    }, "encoding": {"attachments": {"contentType": "*/*"}}},
+                }}, success="201"),
+        },
+        f"{_ONE}/messages/{{message_id}}/files/{{file_id}}": {"get": _submission_operation(
+            "getMessageFile", "Download a file of a message (application/jose if encrypted)",
+            {"description": "The file; check its SHA-256 against the message.",
+             "content": {"*/*": binary}}, 410,
+            parameters=[{"name": "message_id", "in": "path", "required": True, "schema": _ID},
+                        {"name": "file_id", "in": "path", "required": True, "schema": _ID}])},
         "/api/v1/forms/{form_id}/versions/{version}/data-schema": {"get": {
             "operationId": "getDataSchema", "tags": ["schemas"], "security": [],
             "summary": "The JSON Schema a form version's submission data validates against",
@@ -344,6 +408,47 @@ def _components() -> dict:
                     "properties": {"name": {"type": "string"}, "postcode": _NULLABLE_TEXT,
                                    "ags": _NULLABLE_TEXT}}}, **_PAGE},
             },
+            "StatusChange": STATUS_CHANGE,
+            "CaseStatus": {
+                "type": "object", "required": ["status", "note", "changed_at", "history"],
+                "properties": {
+                    "status": {"type": "string", "enum": list(CASE_STATUSES)},
+                    "note": {"type": ["string", "null"]},
+                    "changed_at": {"type": "string", "format": "date-time"},
+                    "history": {"type": "array", "items": {
+                        "type": "object", "required": ["status", "note", "changed_at"],
+                        "properties": {
+                            "status": {"type": "string", "enum": list(CASE_STATUSES)},
+                            "note": {"type": ["string", "null"]},
+                            "changed_at": {"type": "string", "format": "date-time"}}}},
+                },
+            },
+            "NewMessage": NEW_MESSAGE,
+            "Message": {
+                "type": "object",
+                "required": ["id", "author", "subject", "body", "created_at", "answer_requested",
+                             "answer_due", "in_reply_to", "read_at", "files"],
+                "properties": {
+                    "id": _ID, "author": {"type": "string", "enum": ["authority", "citizen"]},
+                    "subject": {"type": "string"}, "body": {"type": "string"},
+                    "created_at": {"type": "string", "format": "date-time"},
+                    "answer_requested": {"type": "boolean"},
+                    "answer_due": {"type": ["string", "null"], "format": "date"},
+                    "in_reply_to": {"type": ["string", "null"]},
+                    "read_at": {**NULLABLE_TIME, "description":
+                                "When the recipient first opened it (the read receipt)."},
+                    "files": {"type": "array", "items": {
+                        "type": "object",
+                        "required": ["id", "name", "media_type", "size", "sha256", "href"],
+                        "properties": {"id": _ID, "name": {"type": "string"},
+                                       "media_type": {"type": "string"},
+                                       "size": {"type": "integer"},
+                                       "sha256": {"type": "string"},
+                                       "href": {"type": "string"}}}},
+                },
+            },
+            "MessageList": {"type": "object", "required": ["items"],
+                            "properties": {"items": {"type": "array", "items": _ref("Message")}}},
             "Acknowledgement": ACKNOWLEDGEMENT,
             "Rejection": REJECTION,
             "Envelope": _envelope(),

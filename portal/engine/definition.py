@@ -254,6 +254,37 @@ def _jurisdiction_problems(definition: Mapping[str, Any], broken: Broken,
     return problems
 
 
+def _notification_problems(definition: Mapping[str, Any], broken: Broken,
+                           file: str) -> list[Problem]:
+    """`notifications` names an e-mail field asked once, and a checkbox on its page."""
+    settings = definition.get("notifications")
+    if not isinstance(settings, Mapping) or "notifications" in broken.keys:
+        return []
+    where: dict[str, tuple[int, dict[str, Any]]] = {
+        spec["name"]: (i, spec) for i, _, spec in _fields(definition, broken)
+        if isinstance(spec.get("name"), str)}
+    steps = definition.get("steps") or []
+    problems = []
+    email, consent = settings.get("email_field"), settings.get("consent_field")
+    found = where.get(email)
+    if found is None or found[1].get("type") != "email":
+        problems.append(Problem(file, "/notifications/email_field",
+                                f'"{email}" is not an e-mail field of this form'))
+    elif isinstance(steps[found[0]], Mapping) and steps[found[0]].get("repeat"):
+        problems.append(Problem(file, "/notifications/email_field",
+                                f'"{email}" is in a repeating step; name a field asked once'))
+    if consent is not None:
+        box = where.get(consent)
+        if box is None or box[1].get("type") != "checkbox":
+            problems.append(Problem(file, "/notifications/consent_field",
+                                    f'"{consent}" is not a checkbox of this form'))
+        elif found is not None and box[0] != found[0]:
+            problems.append(Problem(file, "/notifications/consent_field",
+                                    "the consent checkbox must be on the page that asks for the "
+                                    "e-mail address"))
+    return problems
+
+
 def semantic_problems(definition: Mapping[str, Any], file: str,
                       broken: Broken | None = None) -> list[Problem]:
     """What a schema cannot see: names, references, conditions, ranges, translations.
@@ -351,6 +382,7 @@ def semantic_problems(definition: Mapping[str, Any], file: str,
 
     problems += _jurisdiction_problems(definition, broken, repeating, file)
 
+    problems += _notification_problems(definition, broken, file)
     if languages_usable:
         problems += [
             Problem(file, where,

@@ -95,6 +95,10 @@ class Delivery(db.Model):
     last_status: Mapped[int | None] = mapped_column(Integer, nullable=True)
     last_error: Mapped[str | None] = mapped_column(Text, nullable=True)
     delivered_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    #: What it pushes: "submission.created", or "message.received" (a citizen's reply, message_id).
+    event: Mapped[str] = mapped_column(String(40), default="submission.created",
+                                       server_default="submission.created")
+    message_id: Mapped[str | None] = mapped_column(String(36), nullable=True)
 
     submission: Mapped[Submission] = relationship()
 
@@ -123,5 +127,8 @@ EVENT_TYPES = (
     "delivered",
     "acknowledged",
     "rejected",
+    "status_changed",
+    "message_sent",
+    "message_received",
     "deleted",
 )

@@ -13,6 +13,8 @@ from datetime import datetime, timedelta
 from sqlalchemy import or_, select
 
 from ..extensions import db
+from ..mailbox import thread
+from ..mailbox.thread import closed_before
 from ..models import Draft, FormVersion, Submission
 from ..receipt.service import delete_receipt
 from ..uploads.service import storage
@@ -21,7 +23,8 @@ from .lifecycle import now, record_event
 
 
 def due_for_deletion(moment: datetime) -> list[Submission]:
-    """Answered submissions whose form's retention time has run out, one query per form version."""
+    """Answered (or closed) submissions whose form's retention time has run out, one query
+    per form version."""
     due: list[Submission] = []
     for version in db.session.execute(select(FormVersion)).scalars():
         cutoff = moment - timedelta(days=int(version.definition["retention_days"]))
@@ -29,7 +32,8 @@ def due_for_deletion(moment: datetime) -> list[Submission]:
             select(Submission).where(
                 Submission.form_version_id == version.id,
                 Submission.deleted_at.is_(None),
-                or_(Submission.acknowledged_at <= cutoff, Submission.rejected_at <= cutoff),
+                or_(Submission.acknowledged_at <= cutoff, Submission.rejected_at <= cutoff,
+                    Submission.id.in_(closed_before(cutoff))),
             )
         ).scalars()
     return due
@@ -60,6 +64,7 @@ def erase(submission: Submission, moment: datetime) -> list[str]:
     if (receipt := receipt_of(submission)) is not None:
         tombstone["receipt_sha256"] = hex_sha256(receipt.sha256)
         delete_receipt(submission)  # the receipt repeats the answers
+    keys += thread.erase(submission)  # the messages, their files, the status notes
     if submission.draft_id and (draft := db.session.get(Draft, submission.draft_id)) is not None:
         db.session.delete(draft)  # a submitted draft still holds the answers
     submission.data = {}

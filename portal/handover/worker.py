@@ -25,9 +25,12 @@ from sqlalchemy import select
 from sqlalchemy.exc import OperationalError
 
 from ..extensions import db
+from ..mailbox.mail import send_due as send_mails
+from ..mailbox.models import Message
+from ..mailbox.thread import describe_message, files_of
 from ..models import Submission
 from ..receipt.service import ensure_receipt, missing_receipts
-from .envelope import SETTLED, describe, rfc3339
+from .envelope import SETTLED, describe, rfc3339, summary
 from .lifecycle import mark_delivered, now, record_event
 from .models import Delivery, Destination
 from .outbox import RetryPolicy, claim, settle
@@ -76,8 +79,22 @@ def post(url: str, body: bytes, headers: dict[str, str], timeout: float) -> Outc
         return Outcome(None, f"{type(error).__name__}: {error}"[:500])
 
 
-def message_body(submission: Submission, destination: Destination) -> bytes:
-    """The webhook payload: Standard Webhooks' {type, timestamp, data}, data as the API shows it."""
+def message_body(submission: Submission, destination: Destination,
+                 delivery: Delivery | None = None) -> bytes:
+    """The webhook payload: Standard Webhooks' {type, timestamp, data}, data as the API shows it.
+
+    A citizen's reply ("message.received", portal.mailbox) carries the submission's summary
+    and the message as GET …/messages lists it.
+    """
+    if delivery is not None and delivery.event != EVENT_TYPE:
+        message = db.session.get(Message, delivery.message_id)
+        payload = {
+            "type": delivery.event,
+            "timestamp": rfc3339(message.created_at),
+            "data": {"submission": summary(submission),
+                     "message": describe_message(message, files_of([message])[message.id])},
+        }
+        return json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
     payload = {
         "type": EVENT_TYPE,
         "timestamp": rfc3339(submission.submitted_at),
@@ -106,7 +123,9 @@ def attempt(delivery_id: int, token: str, policy: RetryPolicy, timeout: float) -
     destination = db.session.execute(
         select(Destination).where(Destination.name == delivery.destination)
     ).scalar_one_or_none()
-    if submission.status in SETTLED:
+    announces_submission = delivery.event == EVENT_TYPE
+    if (submission.status in SETTLED if announces_submission
+            else submission.deleted_at is not None):
         return _park(delivery_id, token, "skipped")
     if destination is None or not destination.pushes:
         return _park(delivery_id, token, "pull")
@@ -114,7 +133,7 @@ def attempt(delivery_id: int, token: str, policy: RetryPolicy, timeout: float) -
     url, secret, submission_id = destination.push_url, destination.signing_secret, submission.id
     destination_name = destination.name
     try:
-        body = message_body(submission, destination)
+        body = message_body(submission, destination, delivery)
     except Exception as error:  # a bug or an unusable key: retry later, keep the worker alive
         log.exception("cannot build the message for delivery %s", webhook_id)
         body, outcome = None, Outcome(None, f"cannot build the message: {error}"[:500])
@@ -147,7 +166,9 @@ def attempt(delivery_id: int, token: str, policy: RetryPolicy, timeout: float) -
         log.warning("delivery %s: lease ran out during the attempt; result dropped", webhook_id)
         return "lost"
     if result == "delivered":
-        mark_delivered(submission, {"via": "push", **detail}, started)
+        # A reply's push is recorded by its delivery row; the log has its "message_received".
+        if announces_submission:
+            mark_delivered(submission, {"via": "push", **detail}, started)
     else:
         record_event(submission, "dead_lettered" if result == "dead" else "delivery_failed",
                      detail, finished)
@@ -239,6 +260,7 @@ def _loop(app: Flask, once: bool, stop: threading.Event, tally: Counter,
                 try:
                     if sweep is not None:
                         made = sweep()
+                        made.update(send_mails())  # the citizens' e-mails (portal.mailbox)
                         with lock:
                             tally.update(made)
                     result = process_next(settings)
@@ -265,7 +287,7 @@ def run(app: Flask, concurrency: int = 1, once: bool = False,
 
     Returns how many attempts ended how (delivered, failed, dead, pull, skipped, lost), and
     how many receipts the first thread's sweep made or failed to make (receipt_made,
-    receipt_failed; see ReceiptSweep).
+    receipt_failed; see ReceiptSweep) and e-mails it sent (mail_sent, mail_failed, mail_dead).
     """
     stop = stop or threading.Event()
     tally: Counter = Counter()

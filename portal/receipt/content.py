@@ -83,9 +83,11 @@ class ReceiptContent:
         return self.page_label % {"page": page, "pages": pages}
 
 
-def receipt_content(form: Form, submission: Any, files: Iterable[SubmittedFile]) -> ReceiptContent:
+def receipt_content(form: Form, submission: Any, files: Iterable[SubmittedFile],
+                    access_code: str | None = None) -> ReceiptContent:
     """Everything a receipt shows for `submission` (a portal.models.Submission or alike:
-    reference, language, data, destination, submitted_at)."""
+    reference, language, data, destination, submitted_at). `access_code` opens the status
+    page (portal.mailbox) with the reference; it is printed beside it."""
     language = form.language_for(submission.language)
 
     def t(message: Message, **params: object) -> str:
@@ -108,6 +110,7 @@ def receipt_content(form: Form, submission: Any, files: Iterable[SubmittedFile])
         created=received,
         facts=[
             Entry(t(N_("Vorgangsnummer")), submission.reference),
+            *([Entry(t(N_("Zugangscode")), access_code)] if access_code else []),
             Entry(t(N_("Eingegangen")), received_text),
             Entry(t(N_("Zuständige Stelle")), _authority_text(submission)),
         ],

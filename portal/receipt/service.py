@@ -43,8 +43,10 @@ def issue_receipt(submission: Submission, form: Form, files: Iterable[SubmittedF
     `files` are the submission's attachments, oldest first. Raises whatever
     rendering raises; `ensure_receipt` is what callers use.
     """
-    pdf = render_receipt(receipt_content(form, submission, files))
-    code = receipt_code(submission) or secrets.token_urlsafe(16)  # no draft: cookie-less only
+    # The receipt code also opens the status page (portal.mailbox): printed beside the reference.
+    printed = receipt_code(submission)
+    pdf = render_receipt(receipt_content(form, submission, files, access_code=printed))
+    code = printed or secrets.token_urlsafe(16)  # no draft: cookie-less only
     receipt = Receipt(
         submission=submission,
         pdf=pdf,

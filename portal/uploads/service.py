@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import uuid
 from contextlib import suppress
+from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
@@ -23,6 +24,7 @@ from sqlalchemy.orm import Session
 from ..engine.messages import N_
 from ..engine.types.files import File
 from ..extensions import db
+from ..mailbox.models import MessageFile
 from ..models import Attachment, Draft
 from . import checks, metadata, pdfs, scan
 from .checks import Rejected
@@ -54,11 +56,43 @@ def _mb(size: float) -> float:
     return int(size) if float(size).is_integer() else round(size, 1)
 
 
+@dataclass(frozen=True)
+class Checked:
+    """A file that passed every check, stored under `key`."""
+
+    name: str
+    key: str
+    size: int
+    sha256: str
+    media_type: str
+
+
 def accept(draft: Draft, field: File, stream: BinaryIO, filename: str | None) -> Attachment:
     """Store one uploaded file for `field`, or raise Invalid saying what is allowed."""
+    checked = check_and_store(field, stream, filename, sum(a.size for a in attachments_for(draft)))
+    attachment = Attachment(
+        id=str(uuid.uuid4()),
+        draft_id=draft.id,
+        field_name=field.name,
+        display_name=checked.name,
+        media_type=checked.media_type,
+        size=checked.size,
+        sha256=checked.sha256,
+        storage_key=checked.key,
+    )
+    db.session.add(attachment)
+    return attachment
+
+
+def check_and_store(field: File, stream: BinaryIO, filename: str | None, used: int) -> Checked:
+    """Store and check one upload for `field` (`used` bytes already taken), or raise Invalid.
+
+    Every way a citizen uploads a file goes through here (a step of the wizard, a
+    reply on the status page): size, content type, image and PDF checks, photo
+    metadata, virus scan. A refused file is deleted at once.
+    """
     name = checks.safe_display_name(filename)
     total_limit = current_app.config.get("MAX_UPLOAD_TOTAL_MB", 100) * MB
-    used = sum(a.size for a in attachments_for(draft))
     field_limit = int(field.max_size_mb * MB)
     limit = min(field_limit, max(total_limit - used, 0))
     store = storage()
@@ -101,18 +135,7 @@ def accept(draft: Draft, field: File, stream: BinaryIO, filename: str | None) ->
         # Refused, or something broke: a file without its record is never left behind.
         store.delete(key)
         raise
-    attachment = Attachment(
-        id=str(uuid.uuid4()),
-        draft_id=draft.id,
-        field_name=field.name,
-        display_name=name,
-        media_type=media_type,
-        size=size,
-        sha256=sha256,
-        storage_key=key,
-    )
-    db.session.add(attachment)
-    return attachment
+    return Checked(name, key, size, sha256, media_type)
 
 
 def _check_pdf(store: Storage, key: str, field: File, filename: str,
@@ -196,6 +219,7 @@ def delete_orphans(min_age: float = ORPHAN_MIN_AGE) -> int:
         db.session.delete(attachment)
     db.session.commit()  # the files go right after this
     known = set(db.session.execute(select(Attachment.storage_key)).scalars())
+    known |= set(db.session.execute(select(MessageFile.storage_key)).scalars())
     unreferenced = [key for key in store.keys(min_age=min_age) if key not in known]
     for key in unreferenced:
         store.delete(key)

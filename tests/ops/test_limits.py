@@ -17,7 +17,7 @@ def limited_app(database_url: str, tmp_path: Path, redis_url: str, key_prefix: s
     app = make_app(database_url, tmp_path / "instance", RATELIMIT_STORAGE_URI=redis_url,
                    RATELIMIT_KEY_PREFIX=key_prefix, RATELIMIT_RESUME="3/minute",
                    RATELIMIT_START="4/minute", RATELIMIT_SUBMIT="2/minute",
-                   RATELIMIT_RECEIPT_CODE="3/minute",
+                   RATELIMIT_RECEIPT_CODE="3/minute", RATELIMIT_STATUS_CODE="3/minute",
                    RATELIMIT_API="5/minute")
     with app.app_context():
         yield app
@@ -65,6 +65,14 @@ def test_guessing_receipt_codes_is_stopped(limited_app: Flask) -> None:
     assert [client.post("/receipt", data=guess).status_code for _ in range(3)] == [404] * 3
     assert client.post("/receipt", data=guess).status_code == 429
     assert client.get("/receipt").status_code == 200  # the form itself stays open
+
+
+def test_guessing_status_page_access_codes_is_stopped(limited_app: Flask) -> None:
+    client = limited_app.test_client()
+    guess = {"reference": "OW-2345-6789", "access_code": "2222-2222-2222"}
+    assert [client.post("/status/", data=guess).status_code for _ in range(3)] == [404] * 3
+    assert client.post("/status/", data=guess).status_code == 429
+    assert client.get("/status/").status_code == 200  # the form itself stays open
 
 
 def test_starting_and_submitting_are_limited(limited_app: Flask) -> None:

@@ -38,7 +38,8 @@ def test_the_stored_receipt_is_the_submission_rendered_again(app, client) -> Non
         select(Attachment).where(Attachment.submission_id == submission.id)
         .order_by(Attachment.created_at, Attachment.id)).scalars())
     assert files, "the walk uploads files: the receipt lists them"
-    again = render_receipt(receipt_content(compiled(submission.form_version), submission, files))
+    again = render_receipt(receipt_content(compiled(submission.form_version), submission, files,
+                                           access_code=service.receipt_code(submission)))
     assert service.receipt_for(submission).pdf == again
 
 
