@@ -264,7 +264,7 @@ def semantic_problems(definition: Mapping[str, Any], file: str,
             if name in repeating:
                 add(where, f'the condition names "{name}", which belongs to the repeating step '
                     f'"{repeating[name]}"; a condition can only use answers given once')
-            elif name in seen_fields or name in all_names:
+            elif name in seen_fields or name in all_names or name in repeating_steps:
                 add(where, f'the condition names "{name}", which is asked only after this point; '
                     "a condition can only use earlier answers")
             else:
@@ -272,6 +272,8 @@ def semantic_problems(definition: Mapping[str, Any], file: str,
 
     all_names = {spec["name"] for _, _, spec in _fields(definition, broken)
                  if isinstance(spec.get("name"), str)}
+    repeating_steps = {step["id"] for _, step in _steps(definition, broken)
+                       if step.get("repeat") and isinstance(step.get("id"), str)}
     fields_of: dict[int, list[tuple[int, dict[str, Any]]]] = {}
     for i, j, spec in _fields(definition, broken):
         fields_of.setdefault(i, []).append((j, spec))
@@ -313,6 +315,8 @@ def semantic_problems(definition: Mapping[str, Any], file: str,
                 problems.extend(_field_problems(spec, fp, file))
         if repeat and isinstance(step_id, str):
             repeating.update({n: step_id for n in entry_names})
+            # Its entries are one answer for later conditions: count(zeugen), sum(…), any(…).
+            earlier.add(step_id)
 
     if languages_usable:
         problems += [
