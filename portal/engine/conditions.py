@@ -538,6 +538,37 @@ class Condition:
         """True or false for these answers; never raises. `today` replaces the clock."""
         return _truthy(self._evaluate(answers, today))
 
+    def as_data(self) -> Any:
+        """The syntax tree as JSON data, for the evaluator in the browser (amtsweg.js)."""
+        return _data(self.root)
+
+
+def _literal_data(value: Value) -> list[Any]:
+    if _is_number(value):  # a number keeps its exact digits: the browser has no Decimal
+        return ["num", format(value, "f") if isinstance(value, Decimal) else str(value)]
+    return ["lit", value]
+
+
+def _data(node: Node) -> list[Any]:
+    match node:
+        case Literal(value):
+            return _literal_data(value)
+        case ListLiteral(items):
+            return ["list", [_literal_data(v) for v in items]]
+        case Name(path):
+            return ["name", list(path)]
+        case Call(function, args):
+            return ["call", function, [_data(a) for a in args]]
+        case Compare(op, left, right):
+            return ["cmp", op, _data(left), _data(right)]
+        case Not(operand):
+            return ["not", _data(operand)]
+        case And(operands):
+            return ["and", [_data(o) for o in operands]]
+        case Or(operands):
+            return ["or", [_data(o) for o in operands]]
+    raise AssertionError(f"unknown node {node!r}")
+
 
 def parse(source: str) -> Condition:
     """Parse a condition; raises ConditionError (only) with a message and a 0-based position."""

@@ -19,7 +19,7 @@ from typing import Any
 
 from jsonschema import Draft202012Validator, ValidationError
 
-from .conditions import ConditionError, parse
+from .conditions import Condition, ConditionError, parse
 from .errors import DefinitionError, Problem
 from .fields import with_registered_types
 from .i18n import is_language_map
@@ -250,14 +250,15 @@ def semantic_problems(definition: Mapping[str, Any], file: str,
     earlier: set[str] = set()  # names answerable before the current point
     repeating: dict[str, str] = {}  # field name -> its repeating step id
 
-    def check_condition(where: str, source: str | None, known: set[str], entry_names: set[str]) -> None:
+    def check_condition(where: str, source: str | None, known: set[str],
+                        entry_names: set[str]) -> Condition | None:
         if not source:
-            return
+            return None
         try:
             condition = parse(source)
         except ConditionError as e:
             add(where, f"the condition cannot be read: {e.message}")
-            return
+            return None
         for name in sorted(condition.names):
             if name in known or name in entry_names:
                 continue
@@ -269,6 +270,7 @@ def semantic_problems(definition: Mapping[str, Any], file: str,
                     "a condition can only use earlier answers")
             else:
                 add(where, f'the condition names "{name}", which is not a field of this form')
+        return condition
 
     all_names = {spec["name"] for _, _, spec in _fields(definition, broken)
                  if isinstance(spec.get("name"), str)}
@@ -295,13 +297,24 @@ def semantic_problems(definition: Mapping[str, Any], file: str,
             if repeat and repeat.get("min", 0) > repeat["max"]:
                 add(sp + "/repeat", f"min ({repeat['min']}) is larger than max ({repeat['max']})")
         entry_names: set[str] = set()
+        uploads_here: set[str] = set()  # file fields of this page
         for j, spec in fields_of.get(i, []):
             fp = f"{sp}/fields/{j}"
             field_ok = (i, j) not in broken.fields
             name = spec.get("name")
             if field_ok:
-                for key in ("visible_if", "required_if"):
-                    check_condition(f"{fp}/{key}", spec.get(key), earlier, entry_names)
+                check_condition(f"{fp}/required_if", spec.get("required_if"), earlier,
+                                entry_names)
+                shown_if = check_condition(f"{fp}/visible_if", spec.get("visible_if"), earlier,
+                                           entry_names)
+                for upload in sorted(shown_if.names & uploads_here if shown_if else ()):
+                    add(fp + "/visible_if", f'the field "{name or j}" depends on the upload '
+                        f'"{upload}" of the same page, which a page cannot evaluate: the question '
+                        "is always shown there and its answer is discarded when it does not "
+                        "apply; ask it on a later step to show it only when it applies",
+                        "warning")
+            if isinstance(name, str) and spec.get("type") == "file":
+                uploads_here.add(name)
             if isinstance(name, str):
                 if name in seen_fields:
                     add(fp + "/name",

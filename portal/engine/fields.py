@@ -107,6 +107,9 @@ class Field:
     collect: ClassVar[Collect] = "text"
     #: True for a type whose answer is uploaded files (the page is sent as multipart).
     uploads: ClassVar[bool] = False
+    #: How the browser reads a number typed into the input, for conditions evaluated on the
+    #: page: "int" (a whole number), "dec" (a decimal text), None (the text as typed).
+    number_input: ClassVar[str | None] = None
     #: The type's keys in a definition (a JSON Schema), for a type that
     #: schemas/form.schema.json does not describe itself.
     definition_schema: ClassVar[Mapping[str, Any] | None] = None
