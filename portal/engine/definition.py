@@ -259,12 +259,22 @@ def semantic_problems(definition: Mapping[str, Any], file: str,
         except ConditionError as e:
             add(where, f"the condition cannot be read: {e.message}")
             return None
+        aggregated = condition.aggregated
+        for step_name, name in sorted(aggregated):
+            if (step_name in repeating_steps and name not in repeating_steps[step_name]
+                    and name not in known and name not in entry_names):
+                add(where, f'the condition names "{name}", which is not a field of the '
+                    f'repeating step "{step_name}"')
         for name in sorted(condition.names):
             if name in known or name in entry_names:
                 continue
+            if (repeating.get(name), name) in aggregated:
+                continue  # an entry's field inside sum(), any() or all() of its step
             if name in repeating:
+                step_name = repeating[name]
                 add(where, f'the condition names "{name}", which belongs to the repeating step '
-                    f'"{repeating[name]}"; a condition can only use answers given once')
+                    f'"{step_name}"; outside that step, name it inside sum({step_name}.{name}), '
+                    f"any({step_name}, …) or all({step_name}, …)")
             elif name in seen_fields or name in all_names or name in repeating_steps:
                 add(where, f'the condition names "{name}", which is asked only after this point; '
                     "a condition can only use earlier answers")
@@ -274,11 +284,14 @@ def semantic_problems(definition: Mapping[str, Any], file: str,
 
     all_names = {spec["name"] for _, _, spec in _fields(definition, broken)
                  if isinstance(spec.get("name"), str)}
-    repeating_steps = {step["id"] for _, step in _steps(definition, broken)
-                       if step.get("repeat") and isinstance(step.get("id"), str)}
     fields_of: dict[int, list[tuple[int, dict[str, Any]]]] = {}
     for i, j, spec in _fields(definition, broken):
         fields_of.setdefault(i, []).append((j, spec))
+    repeating_steps: dict[str, set[str]] = {}  # every repeating step's id -> its field names
+    for i, step in _steps(definition, broken):
+        if step.get("repeat") and isinstance(step.get("id"), str):
+            repeating_steps[step["id"]] = {spec["name"] for _, spec in fields_of.get(i, [])
+                                           if isinstance(spec.get("name"), str)}
 
     for i, step in _steps(definition, broken):
         sp = f"/steps/{i}"
@@ -305,6 +318,8 @@ def semantic_problems(definition: Mapping[str, Any], file: str,
             if field_ok:
                 check_condition(f"{fp}/required_if", spec.get("required_if"), earlier,
                                 entry_names)
+                if spec.get("type") == "computed":
+                    check_condition(f"{fp}/value", spec.get("value"), earlier, entry_names)
                 shown_if = check_condition(f"{fp}/visible_if", spec.get("visible_if"), earlier,
                                            entry_names)
                 for upload in sorted(shown_if.names & uploads_here if shown_if else ()):
@@ -348,6 +363,10 @@ def semantic_problems(definition: Mapping[str, Any], file: str,
 
 def _field_problems(spec: Mapping[str, Any], fp: str, file: str) -> list[Problem]:
     problems = []
+    if spec.get("type") == "computed":
+        problems += [Problem(file, f"{fp}/{key}", f'a computed value is worked out from the '
+                             f'answers, never asked: remove "{key}"')
+                     for key in ("required", "required_if") if key in spec]
     if "pattern" in spec:
         try:
             re.compile(spec["pattern"])  # the data schema publishes it to other engines too

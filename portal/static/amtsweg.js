@@ -25,7 +25,8 @@
   // read by the same rules as the engine's (portal/engine/conditions.py, docs/conditions.md).
   var form = document.querySelector("main form[method='post']");
   var dependants = document.querySelectorAll("[data-condition]");
-  if (form && dependants.length && window.BigInt) {
+  var computed = document.querySelectorAll("[data-derived]");
+  if (form && (dependants.length || computed.length) && window.BigInt) {
     var pageData = document.getElementById("reveal-answers");
     pageData = pageData ? JSON.parse(pageData.textContent) : { answers: {}, today: "" };
     form.addEventListener("change", update);
@@ -34,6 +35,7 @@
   }
 
   function update() {
+    computed.forEach(showComputed);
     dependants.forEach(function (wrapper) {
       var show;
       try {
@@ -55,8 +57,32 @@
       var value = wrapper.hidden ? null : read(JSON.parse(wrapper.getAttribute("data-collect")), name);
       var kind = wrapper.getAttribute("data-number");
       answers[name] = kind && value !== null ? typedNumber(value, kind) : value;
+      if (wrapper.hasAttribute("data-derived")) {
+        answers[name] = wrapper.hidden ? null : derive(JSON.parse(wrapper.getAttribute("data-derived")), answers);
+      }
     });
     return answers;
+  }
+
+  // A computed value as the engine stores it: rounded as its format says (types/computed.py).
+  function derive(spec, answers) {
+    var value;
+    try { value = plain(evaluate(spec.expression, answers)); } catch (error) { return null; }
+    if (!isNum(value)) { return null; }
+    var rounded = roundNum(value, spec.decimals);
+    return spec.format === "number" ? rounded : numText(rounded);
+  }
+
+  function showComputed(wrapper) {
+    var spec = JSON.parse(wrapper.getAttribute("data-derived"));
+    var output = wrapper.querySelector("output");
+    var value = derive(spec, pageAnswers());
+    if (!output || value === null) { return; }
+    var number = Number(numText(toNum(value))), lang = document.documentElement.lang || "de";
+    var options = spec.format === "money" ? { style: "currency", currency: spec.currency } :
+      { minimumFractionDigits: spec.decimals, maximumFractionDigits: spec.decimals };
+    var unit = output.getAttribute("data-unit");
+    output.textContent = new Intl.NumberFormat(lang, options).format(number) + (unit ? " " + unit : "");
   }
 
   function read(how, name) {
@@ -203,6 +229,45 @@
     if (o === null) { return false; }
     return { "<": o < 0, "<=": o <= 0, ">": o > 0, ">=": o >= 0 }[op];
   }
+  function numText(x) {
+    var negative = x.n < 0, digits = (negative ? -x.n : x.n).toString();
+    if (x.s > 0) {
+      while (digits.length <= x.s) { digits = "0" + digits; }
+      digits = digits.slice(0, digits.length - x.s) + "." + digits.slice(digits.length - x.s);
+    }
+    return (negative ? "-" : "") + digits;
+  }
+  function sign(n) { return n < 0 ? BigInt(-1) : BigInt(1); }
+  function abs(n) { return n < 0 ? -n : n; }
+  // Halves away from zero, as round() in the engine.
+  function roundNum(x, places) {
+    if (x.s <= places) { return num(x.n * pow10(places - x.s), places); }
+    var factor = pow10(x.s - places), q = x.n / factor, r = abs(x.n % factor);
+    if (BigInt(2) * r >= factor) { q += sign(x.n); }
+    return num(q, places);
+  }
+  function arithmetic(values, ops) {
+    var numbers = values.map(function (v) { return toNum(plain(v)); });
+    if (numbers.some(function (n) { return n === null; })) { return null; }
+    var result = numbers[0];
+    for (var i = 0; i < ops.length; i++) {
+      var x = result, y = numbers[i + 1], s = Math.max(x.s, y.s);
+      var a = x.n * pow10(s - x.s), b = y.n * pow10(s - y.s);
+      if (ops[i] === "+") { result = num(a + b, s); }
+      else if (ops[i] === "-") { result = num(a - b, s); }
+      else if (ops[i] === "*") { result = num(x.n * y.n, x.s + y.s); }
+      else {
+        if (y.n === BigInt(0)) { return null; }
+        // the quotient rounded half to even to 10 places, as the engine does
+        var n = x.n * pow10(y.s + 10), d = y.n * pow10(x.s);
+        var q = n / d, r = abs(n % d), twice = BigInt(2) * r, ad = abs(d);
+        if (twice > ad || (twice === ad && q % BigInt(2) !== BigInt(0))) { q += sign(n) * sign(d); }
+        result = num(q, 10);
+      }
+    }
+    return result;
+  }
+  function entries(value) { return Array.isArray(value) ? value : []; }
   function literal(node) { return node[0] === "num" ? decimalText(node[1]) : node[1]; }
   function evaluate(node, answers) {
     switch (node[0]) {
@@ -214,11 +279,43 @@
       case "or": return node[1].some(function (n) { return truthy(evaluate(n, answers)); });
       case "cmp": return compare(node[1], evaluate(node[2], answers), evaluate(node[3], answers));
       case "call": return call(node[1], node[2], answers);
+      case "arith": return arithmetic(node[1].map(function (n) { return evaluate(n, answers); }), node[2]);
     }
     throw new Error("unknown node " + node[0]);
   }
   function call(fn, args, answers) {
     if (fn === "today") { return pageData.today; }
+    if (fn === "sum") {
+      var path = args[0][1], total = num(BigInt(0), 0);
+      entries(lookup(answers, path.slice(0, 1))).forEach(function (entry) {
+        var x = toNum(lookup(entry, path.slice(1)));
+        if (x !== null) { total = arithmetic([total, x], ["+"]); }
+      });
+      return total;
+    }
+    if (fn === "any" || fn === "all") {
+      var results = entries(lookup(answers, args[0][1])).map(function (entry) {
+        var context = answers;
+        if (isObject(entry)) { context = Object.assign({}, answers, entry); }
+        return truthy(evaluate(args[1], context));
+      });
+      return fn === "any" ? results.indexOf(true) !== -1 : results.indexOf(false) === -1;
+    }
+    if (fn === "min" || fn === "max") {
+      var best = null;
+      args.forEach(function (arg) {
+        var x = toNum(plain(evaluate(arg, answers)));
+        if (x !== null && (best === null || compareNum(x, best) === (fn === "min" ? -1 : 1))) { best = x; }
+      });
+      return best;
+    }
+    if (fn === "round") {
+      var x = toNum(plain(evaluate(args[0], answers)));
+      var places = args.length > 1 ? toNum(plain(evaluate(args[1], answers))) : num(BigInt(0), 0);
+      if (x === null || places === null || compareNum(places, integral(places)) !== 0) { return null; }
+      var p = Number(integral(places).n);
+      return p >= 0 && p <= 10 ? roundNum(x, p) : null;
+    }
     var value = evaluate(args[0], answers);
     if (fn === "empty") { return empty(plain(value)); }
     if (fn === "count") { return num(BigInt(Array.isArray(value) ? value.length : 0), 0); }

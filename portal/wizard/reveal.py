@@ -40,6 +40,10 @@ def reveal_attributes(field: Field, step: Step) -> str:
         attributes += f' data-collect="{_attr(json.dumps(collect))}"'
         if field.number_input:
             attributes += f' data-number="{field.number_input}"'
+        if field.derived:  # a computed value: worked out again as the page's answers change
+            derived = {"expression": field.expression.as_data(), "format": field.format,
+                       "decimals": field.decimals, "currency": field.currency}
+            attributes += f' data-derived="{_attr(json.dumps(derived, ensure_ascii=False))}"'
     if on_page(field, step):
         data = json.dumps(field.visible_if.as_data(), ensure_ascii=False)
         attributes += f' data-condition="{_attr(data)}"'
@@ -53,6 +57,8 @@ def page_answers(step: Step, earlier: Mapping[str, Any], today: date | None = No
     for field in step.fields:
         if on_page(field, step):
             names |= field.visible_if.names - own
+        if field.derived:
+            names |= field.expression.names - own
     return {"today": (today or date.today()).isoformat(),
             "answers": {name: earlier[name] for name in sorted(names) if name in earlier}}
 
