@@ -1,5 +1,6 @@
-"""The condition language of form definitions (`visible_if`, `required_if`): a hand-written
-tokenizer and recursive-descent parser to a small AST, and its evaluation against answers.
+"""The condition language of form definitions (`visible_if`, `required_if`, computed values
+and rules): a hand-written tokenizer and recursive-descent parser to a small AST, and its
+evaluation against answers, with exact decimal arithmetic.
 
 Nothing is ever handed to eval, exec or compile. docs/conditions.md is the reference.
 """
@@ -7,20 +8,28 @@ Nothing is ever handed to eval, exec or compile. docs/conditions.md is the refer
 from __future__ import annotations
 
 import re
+from collections import ChainMap
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Context, Decimal
+from fractions import Fraction
 from typing import Any, NamedTuple
 
-__all__ = ["MAX_LENGTH", "MAX_NESTING", "And", "Call", "Compare", "Condition", "ConditionError",
-           "ListLiteral", "Literal", "Name", "Not", "Or", "parse"]
+__all__ = ["MAX_LENGTH", "MAX_NESTING", "And", "Arith", "Call", "Compare", "Condition",
+           "ConditionError", "ListLiteral", "Literal", "Name", "Not", "Or", "parse"]
 
 MAX_LENGTH = 2000  # characters; a real condition is a line or two
 MAX_NESTING = 50  # brackets, `not` and functions: keeps the parser far from Python's stack limit
 KEYWORDS = frozenset({"and", "or", "not", "in", "true", "false", "null"})
-FUNCTIONS = {"empty": 1, "count": 1, "today": 0}  # name -> number of arguments
+#: name -> (fewest, most) arguments; None: any number
+FUNCTIONS: dict[str, tuple[int, int | None]] = {
+    "empty": (1, 1), "count": (1, 1), "today": (0, 0), "round": (1, 2), "min": (1, None),
+    "max": (1, None), "sum": (1, 1), "any": (2, 2), "all": (2, 2)}
+_FUNCTION_LIST = "empty(), count(), today(), round(), min(), max(), sum(), any() and all()"
+DIVISION_PLACES = 10  # a quotient is rounded (half to even) to this many decimal places
+MAX_DIGITS = 1000  # a calculation whose numbers grow beyond this has no result (null)
 _LITERAL_WORDS = ("true", "false", "null")
 _DECIMAL_TEXT = re.compile(r"-?[0-9]+(?:\.[0-9]+)?")  # [0-9], not \d: no other scripts' digits
 
@@ -75,6 +84,14 @@ class Not:
     operand: Node
 
 
+@dataclass(frozen=True)
+class Arith:
+    """`a + b - c` or `a * b / c`: one flat node per chain, `ops[i]` between operands i, i+1."""
+
+    operands: tuple[Node, ...]
+    ops: tuple[str, ...]
+
+
 # And/Or hold all operands of a chain: `a or b or c ...` stays one flat node rather than a
 # tree as deep as the chain is long, which evaluation would have to recurse through.
 @dataclass(frozen=True)
@@ -87,7 +104,7 @@ class Or:
     operands: tuple[Node, ...]
 
 
-Node = Literal | ListLiteral | Name | Call | Compare | Not | And | Or
+Node = Literal | ListLiteral | Name | Call | Compare | Not | And | Or | Arith
 
 
 # -- tokenizer --------------------------------------------------------------------------------
@@ -107,12 +124,16 @@ _TOKEN = re.compile(r"""\s*(?:
     | (?P<word>[A-Za-z0-9_]+(?:\.[A-Za-z0-9_]*)*)
     | (?P<op>==|!=|<=|>=|<|>)
     | (?P<punct>[()\[\],])
+    | (?P<arith>[-+*/])
     | (?P<bad>\S)
     | \Z)""", re.VERBOSE | re.DOTALL)
 _ESCAPE = re.compile(r"\\(.?)", re.DOTALL)
 _HINTS = {"=": "; use '==' to compare", "&": "; use 'and'", "|": "; use 'or'",
-          "!": "; use 'not' or '!='", "-": "; there is no arithmetic, '-' may only start a "
-          "negative number such as -3", ".": "; write a digit before the point, such as 0.5"}
+          "!": "; use 'not' or '!='", ".": "; write a digit before the point, such as 0.5",
+          "%": "; there is no remainder operator, only + - * /",
+          "^": "; there is no power operator, only + - * /",
+          "×": "; use '*' to multiply", "÷": "; use '/' to divide"}
+_VALUE_ENDS = ("num", "str", "name", ")", "]")
 _ONLY_ASCII = "; names may contain only a-z, 0-9 and _"
 
 
@@ -131,6 +152,12 @@ def _tokenize(src: str) -> list[Token]:
     while (m := _TOKEN.match(src, i)) and m.lastgroup:
         kind, text, pos, i = m.lastgroup, m.group(m.lastgroup), m.start(m.lastgroup), m.end()
         after = src[i:i + 1]
+        if kind == "num" and text.startswith("-") and tokens and (
+                tokens[-1].kind in _VALUE_ENDS
+                or (tokens[-1].kind == "kw" and tokens[-1].text in _LITERAL_WORDS)):
+            # `a -3` subtracts: a minus after a value is an operator, not a sign
+            tokens.append(Token("arith", "-", pos, "-"))
+            text, pos = text[1:], pos + 1
         if kind == "num":
             if after == "." and "." not in text:
                 raise ConditionError(f"expected a digit after the decimal point at position "
@@ -148,8 +175,8 @@ def _tokenize(src: str) -> list[Token]:
             tokens.append(Token("str", _ESCAPE.sub(r"\1", text[1:-1]), pos, text))
         elif kind == "word":
             tokens.append(_word(text, pos, after))
-        elif kind in ("op", "punct"):
-            tokens.append(Token("op" if kind == "op" else text, text, pos, text))
+        elif kind in ("op", "punct", "arith"):
+            tokens.append(Token(kind if kind != "punct" else text, text, pos, text))
         elif text in ("'", '"'):
             raise ConditionError(f"the quote {text} at position {pos} is never closed", pos)
         else:
@@ -221,6 +248,9 @@ class _Parser:
     def need_value(self, after: str, allow_not: bool = True) -> None:
         if not self.starts_value(allow_not):
             t = self.tok
+            if t.kind == "arith" and t.text == "-":
+                raise ConditionError(f"a minus sign at position {t.pos} may only stand directly "
+                                     "before a number, such as -3; write 0 - x to negate", t.pos)
             found = "" if t.kind == "end" else f", found {_display(t)}"
             raise ConditionError(f"expected a value after '{after}' at position {t.pos}{found}",
                                  t.pos)
@@ -238,12 +268,17 @@ class _Parser:
     def parse(self) -> Node:
         if self.at("end"):
             raise ConditionError("the condition is empty", 0)
-        if not self.starts_value():
-            raise self.unexpected("a value")
+        self.need_value_first()
         node = self.parse_or()
         if not self.at("end"):
             raise self.unexpected("'and', 'or' or the end of the condition")
         return node
+
+    def need_value_first(self) -> None:
+        if self.at("arith", "-"):
+            self.need_value("")
+        if not self.starts_value():
+            raise self.unexpected("a value")
 
     def parse_or(self) -> Node:
         return self.parse_chain("or", Or, self.parse_and)
@@ -273,7 +308,7 @@ class _Parser:
         return "not in" if self.at("kw", "not") and self.at("kw", "in", ahead=1) else None
 
     def parse_comparison(self) -> Node:
-        left = self.parse_operand()
+        left = self.parse_sum()
         op = self.comparison_op()
         if op is None:
             if self.at("kw", "not"):
@@ -284,11 +319,25 @@ class _Parser:
             return left
         self.i += 2 if op == "not in" else 1
         self.need_value(op, allow_not=False)
-        right = self.parse_operand()
+        right = self.parse_sum()
         if (chained := self.comparison_op()) is not None:  # `a < b < c` is ambiguous: refuse it
             raise ConditionError(f"comparisons cannot be chained: '{chained}' at position "
                                  f"{self.tok.pos}; join two comparisons with 'and'", self.tok.pos)
         return Compare(op, left, right)
+
+    def parse_sum(self) -> Node:
+        return self.parse_arith(("+", "-"), self.parse_product)
+
+    def parse_product(self) -> Node:
+        return self.parse_arith(("*", "/"), self.parse_operand)
+
+    def parse_arith(self, ops: tuple[str, str], parse_part: Callable[[], Node]) -> Node:
+        operands, between = [parse_part()], []
+        while self.at("arith") and self.tok.text in ops:
+            between.append(self.take().text)
+            self.need_value(between[-1], allow_not=False)
+            operands.append(parse_part())
+        return operands[0] if len(operands) == 1 else Arith(tuple(operands), tuple(between))
 
     def parse_operand(self) -> Node:
         t = self.take()  # the caller has checked that a value starts here
@@ -313,7 +362,7 @@ class _Parser:
         function = name.text
         if function not in FUNCTIONS:
             raise ConditionError(f"unknown function '{function}' at position {name.pos}; the "
-                                 "functions are empty(), count() and today()", name.pos)
+                                 f"functions are {_FUNCTION_LIST}", name.pos)
         opening, args = self.take(), []
         with self.nested(opening):
             if not self.at(")"):
@@ -323,10 +372,20 @@ class _Parser:
                     self.need_value(self.take().text)
                     args.append(self.parse_or())
         self.close(opening)
-        if len(args) != FUNCTIONS[function]:
-            takes = "no value" if FUNCTIONS[function] == 0 else "exactly one value"
+        fewest, most = FUNCTIONS[function]
+        if len(args) < fewest or (most is not None and len(args) > most):
+            takes = {(0, 0): "no value", (1, 1): "exactly one value", (2, 2): "exactly two values",
+                     (1, 2): "one or two values", (1, None): "at least one value"}[fewest, most]
             raise ConditionError(f"{function}() at position {name.pos} takes {takes}, but was "
                                  f"given {len(args)}", name.pos)
+        if function == "sum" and not (isinstance(args[0], Name) and len(args[0].path) >= 2):
+            raise ConditionError(f"sum() at position {name.pos} takes a repeating step and one "
+                                 "of its fields, such as sum(haushalt.einkommen)", name.pos)
+        if function in ("any", "all") and not (isinstance(args[0], Name)
+                                               and len(args[0].path) == 1):
+            raise ConditionError(f"{function}() at position {name.pos} takes a repeating step "
+                                 f"first, then a condition for each entry, such as "
+                                 f"{function}(haushalt, einkommen > 0)", name.pos)
         return Call(function, tuple(args))
 
     def parse_list(self, opening: Token) -> ListLiteral:
@@ -477,6 +536,24 @@ def _compile(node: Node) -> Evaluator:
         case Call("count", (arg,)):
             value = _compile(arg)
             return lambda answers, today: _count(value(answers, today))
+        case Call("sum", (Name(path),)):
+            return lambda answers, today: _sum(_lookup(answers, path[:1]), path[1:])
+        case Call("any" | "all" as function, (Name(path), condition)):
+            test = _compile(condition)
+            combine = any if function == "any" else all
+            return lambda answers, today: combine(
+                _truthy(test(_entry_context(entry, answers), today))
+                for entry in _entries(_lookup(answers, path)))
+        case Call("round", args):
+            values = tuple(_compile(a) for a in args)
+            return lambda answers, today: _round(*(v(answers, today) for v in values))
+        case Call("min" | "max" as function, args):
+            values = tuple(_compile(a) for a in args)
+            pick = min if function == "min" else max
+            return lambda answers, today: _pick(pick, [v(answers, today) for v in values])
+        case Arith(operands, ops):
+            values = tuple(_compile(o) for o in operands)
+            return lambda answers, today: _calculate([v(answers, today) for v in values], ops)
         case Not(operand):
             value = _compile(operand)
             return lambda answers, today: not _truthy(value(answers, today))
@@ -494,6 +571,92 @@ def _compile(node: Node) -> Evaluator:
 
 def _count(value: Any) -> int:
     return len(value) if type(value) is list else 0
+
+
+# -- arithmetic: exact, on int and Decimal; anything that is not a number gives null -------
+
+def _exact(number: int | Decimal) -> Fraction:
+    return Fraction(number)
+
+
+def _to_decimal(fraction: Fraction) -> int | Decimal | None:
+    """A fraction whose denominator divides a power of ten, as an exact int or Decimal."""
+    if fraction.denominator == 1:
+        return fraction.numerator
+    places, denominator = 0, fraction.denominator
+    while denominator % 10 == 0 or denominator % 2 == 0 or denominator % 5 == 0:
+        scale = 10 if denominator % 10 == 0 else 2 if denominator % 2 == 0 else 5
+        denominator //= scale
+        places += 1
+    if denominator != 1:  # a third: not a decimal (only a quotient can be one; it is rounded)
+        return None
+    digits = fraction.numerator * 10 ** places // fraction.denominator
+    return Decimal(digits).scaleb(-places)
+
+
+def _too_large(number: int | Decimal) -> bool:
+    if type(number) is int:
+        return abs(number) >= 10 ** MAX_DIGITS
+    return len(number.as_tuple().digits) > MAX_DIGITS
+
+
+def _calculate(values: list[Any], ops: tuple[str, ...]) -> int | Decimal | None:
+    numbers = [_number(v) for v in values]
+    if any(n is None or _too_large(n) for n in numbers):
+        return None
+    result = _exact(numbers[0])  # type: ignore[arg-type]
+    all_int = all(type(n) is int for n in numbers)
+    for op, number in zip(ops, numbers[1:], strict=True):
+        operand = _exact(number)  # type: ignore[arg-type]
+        if op == "+":
+            result += operand
+        elif op == "-":
+            result -= operand
+        elif op == "*":
+            result *= operand
+        else:
+            if operand == 0:
+                return None  # dividing by zero has no result
+            all_int = False
+            result = Fraction(round(result / operand * 10 ** DIVISION_PLACES),
+                              10 ** DIVISION_PLACES)
+        if abs(result.numerator) >= 10 ** MAX_DIGITS:
+            return None
+    value = _to_decimal(result)
+    if value is None:
+        return None
+    if all_int or type(value) is int:
+        return value if all_int else Decimal(value)
+    return value
+
+
+def _round(value: Any, places: Any = 0) -> Decimal | None:
+    number, digits = _number(value), _number(places)
+    if number is None or digits is None or digits != int(digits) or not 0 <= digits <= 10:
+        return None
+    if _too_large(number):
+        return None
+    context = Context(prec=len(Decimal(number).as_tuple().digits) + 12)
+    return Decimal(number).quantize(Decimal(1).scaleb(-int(digits)), ROUND_HALF_UP, context)
+
+
+def _pick(pick: Callable[..., Any], values: list[Any]) -> int | Decimal | None:
+    numbers = [n for n in map(_number, values) if n is not None]
+    return pick(numbers) if numbers else None
+
+
+def _entries(value: Any) -> list[Any]:
+    return value if type(value) is list else []
+
+
+def _entry_context(entry: Any, answers: Mapping[str, Any]) -> Mapping[str, Any]:
+    entry = _plain(entry)
+    return ChainMap(entry, answers) if type(entry) is dict else answers  # type: ignore[arg-type]
+
+
+def _sum(entries: Any, path: tuple[str, ...]) -> int | Decimal | None:
+    numbers = [n for n in (_number(_lookup(e, path)) for e in _entries(entries)) if n is not None]
+    return _calculate(numbers, ("+",) * (len(numbers) - 1)) if numbers else 0
 
 
 def _compare(op: str, left: Any, right: Any) -> bool:
@@ -517,9 +680,27 @@ def _names(node: Node) -> set[str]:
             return _names(left) | _names(right)
         case Not(operand):
             return _names(operand)
-        case Call(_, children) | And(children) | Or(children):
+        case Call(_, children) | And(children) | Or(children) | Arith(children, _):
             return set().union(*(_names(c) for c in children))
     return set()
+
+
+def _aggregated(node: Node) -> set[tuple[str, str]]:
+    """(step, name) for each name read inside sum(), any() or all() over a repeating step."""
+    found: set[tuple[str, str]] = set()
+    match node:
+        case Call("sum", (Name(path),)):
+            found.add((path[0], path[1]))
+        case Call("any" | "all", (Name(path), condition)):
+            found |= {(path[0], name) for name in _names(condition)} | _aggregated(condition)
+        case Call(_, children) | And(children) | Or(children) | Arith(children, _):
+            for child in children:
+                found |= _aggregated(child)
+        case Compare(_, left, right):
+            found |= _aggregated(left) | _aggregated(right)
+        case Not(operand):
+            found |= _aggregated(operand)
+    return found
 
 
 @dataclass(frozen=True)
@@ -537,6 +718,48 @@ class Condition:
     def evaluate(self, answers: Mapping[str, Any], *, today: date | None = None) -> bool:
         """True or false for these answers; never raises. `today` replaces the clock."""
         return _truthy(self._evaluate(answers, today))
+
+    def value(self, answers: Mapping[str, Any], *, today: date | None = None) -> Any:
+        """What the expression computes (a number, a text, …, or None); never raises."""
+        return self._evaluate(answers, today)
+
+    @property
+    def aggregated(self) -> frozenset[tuple[str, str]]:
+        """(repeating step, field) pairs read inside sum(), any() and all()."""
+        return frozenset(_aggregated(self.root))
+
+    def as_data(self) -> Any:
+        """The syntax tree as JSON data, for the evaluator in the browser (amtsweg.js)."""
+        return _data(self.root)
+
+
+def _literal_data(value: Value) -> list[Any]:
+    if _is_number(value):  # a number keeps its exact digits: the browser has no Decimal
+        return ["num", format(value, "f") if isinstance(value, Decimal) else str(value)]
+    return ["lit", value]
+
+
+def _data(node: Node) -> list[Any]:
+    match node:
+        case Literal(value):
+            return _literal_data(value)
+        case ListLiteral(items):
+            return ["list", [_literal_data(v) for v in items]]
+        case Name(path):
+            return ["name", list(path)]
+        case Call(function, args):
+            return ["call", function, [_data(a) for a in args]]
+        case Compare(op, left, right):
+            return ["cmp", op, _data(left), _data(right)]
+        case Not(operand):
+            return ["not", _data(operand)]
+        case And(operands):
+            return ["and", [_data(o) for o in operands]]
+        case Or(operands):
+            return ["or", [_data(o) for o in operands]]
+        case Arith(operands, ops):
+            return ["arith", [_data(o) for o in operands], list(ops)]
+    raise AssertionError(f"unknown node {node!r}")
 
 
 def parse(source: str) -> Condition:

@@ -19,7 +19,7 @@ from typing import Any
 
 from jsonschema import Draft202012Validator, ValidationError
 
-from .conditions import ConditionError, parse
+from .conditions import Condition, ConditionError, parse
 from .errors import DefinitionError, Problem
 from .fields import with_registered_types
 from .i18n import is_language_map
@@ -316,31 +316,47 @@ def semantic_problems(definition: Mapping[str, Any], file: str,
     repeating: dict[str, str] = {}  # field name -> its repeating step id
 
     def check_condition(where: str, source: str | None, known: set[str],
-                        entry_names: set[str]) -> None:
+                        entry_names: set[str]) -> Condition | None:
         if not source:
-            return
+            return None
         try:
             condition = parse(source)
         except ConditionError as e:
             add(where, f"the condition cannot be read: {e.message}")
-            return
+            return None
+        aggregated = condition.aggregated
+        for step_name, name in sorted(aggregated):
+            if (step_name in repeating_steps and name not in repeating_steps[step_name]
+                    and name not in known and name not in entry_names):
+                add(where, f'the condition names "{name}", which is not a field of the '
+                    f'repeating step "{step_name}"')
         for name in sorted(condition.names):
             if name in known or name in entry_names:
                 continue
+            if (repeating.get(name), name) in aggregated:
+                continue  # an entry's field inside sum(), any() or all() of its step
             if name in repeating:
+                step_name = repeating[name]
                 add(where, f'the condition names "{name}", which belongs to the repeating step '
-                    f'"{repeating[name]}"; a condition can only use answers given once')
-            elif name in seen_fields or name in all_names:
+                    f'"{step_name}"; outside that step, name it inside sum({step_name}.{name}), '
+                    f"any({step_name}, …) or all({step_name}, …)")
+            elif name in seen_fields or name in all_names or name in repeating_steps:
                 add(where, f'the condition names "{name}", which is asked only after this point; '
                     "a condition can only use earlier answers")
             else:
                 add(where, f'the condition names "{name}", which is not a field of this form')
+        return condition
 
     all_names = {spec["name"] for _, _, spec in _fields(definition, broken)
                  if isinstance(spec.get("name"), str)}
     fields_of: dict[int, list[tuple[int, dict[str, Any]]]] = {}
     for i, j, spec in _fields(definition, broken):
         fields_of.setdefault(i, []).append((j, spec))
+    repeating_steps: dict[str, set[str]] = {}  # every repeating step's id -> its field names
+    for i, step in _steps(definition, broken):
+        if step.get("repeat") and isinstance(step.get("id"), str):
+            repeating_steps[step["id"]] = {spec["name"] for _, spec in fields_of.get(i, [])
+                                           if isinstance(spec.get("name"), str)}
 
     for i, step in _steps(definition, broken):
         sp = f"/steps/{i}"
@@ -359,13 +375,26 @@ def semantic_problems(definition: Mapping[str, Any], file: str,
             if repeat and repeat.get("min", 0) > repeat["max"]:
                 add(sp + "/repeat", f"min ({repeat['min']}) is larger than max ({repeat['max']})")
         entry_names: set[str] = set()
+        uploads_here: set[str] = set()  # file fields of this page
         for j, spec in fields_of.get(i, []):
             fp = f"{sp}/fields/{j}"
             field_ok = (i, j) not in broken.fields
             name = spec.get("name")
             if field_ok:
-                for key in ("visible_if", "required_if"):
-                    check_condition(f"{fp}/{key}", spec.get(key), earlier, entry_names)
+                check_condition(f"{fp}/required_if", spec.get("required_if"), earlier,
+                                entry_names)
+                if spec.get("type") == "computed":
+                    check_condition(f"{fp}/value", spec.get("value"), earlier, entry_names)
+                shown_if = check_condition(f"{fp}/visible_if", spec.get("visible_if"), earlier,
+                                           entry_names)
+                for upload in sorted(shown_if.names & uploads_here if shown_if else ()):
+                    add(fp + "/visible_if", f'the field "{name or j}" depends on the upload '
+                        f'"{upload}" of the same page, which a page cannot evaluate: the question '
+                        "is always shown there and its answer is discarded when it does not "
+                        "apply; ask it on a later step to show it only when it applies",
+                        "warning")
+            if isinstance(name, str) and spec.get("type") == "file":
+                uploads_here.add(name)
             if isinstance(name, str):
                 if name in seen_fields:
                     add(fp + "/name",
@@ -379,6 +408,8 @@ def semantic_problems(definition: Mapping[str, Any], file: str,
                 problems.extend(_field_problems(spec, fp, file))
         if repeat and isinstance(step_id, str):
             repeating.update({n: step_id for n in entry_names})
+            # Its entries are one answer for later conditions: count(zeugen), sum(…), any(…).
+            earlier.add(step_id)
 
     problems += _jurisdiction_problems(definition, broken, repeating, file)
 
@@ -400,6 +431,10 @@ def semantic_problems(definition: Mapping[str, Any], file: str,
 
 def _field_problems(spec: Mapping[str, Any], fp: str, file: str) -> list[Problem]:
     problems = []
+    if spec.get("type") == "computed":
+        problems += [Problem(file, f"{fp}/{key}", f'a computed value is worked out from the '
+                             f'answers, never asked: remove "{key}"')
+                     for key in ("required", "required_if") if key in spec]
     if "pattern" in spec:
         try:
             re.compile(spec["pattern"])  # the data schema publishes it to other engines too

@@ -107,6 +107,11 @@ class Field:
     collect: ClassVar[Collect] = "text"
     #: True for a type whose answer is uploaded files (the page is sent as multipart).
     uploads: ClassVar[bool] = False
+    #: How the browser reads a number typed into the input, for conditions evaluated on the
+    #: page: "int" (a whole number), "dec" (a decimal text), None (the text as typed).
+    number_input: ClassVar[str | None] = None
+    #: True for a value the engine works out from other answers (`derive`) instead of an input.
+    derived: ClassVar[bool] = False
     #: The type's keys in a definition (a JSON Schema), for a type that
     #: schemas/form.schema.json does not describe itself.
     definition_schema: ClassVar[Mapping[str, Any] | None] = None
@@ -152,6 +157,10 @@ class Field:
 
     def check(self, value: Any, today: date | None = None) -> None:
         """Raise Invalid when a canonical value breaks one of the definition's rules."""
+
+    def derive(self, answers: Mapping[str, Any], today: date | None = None) -> Any:
+        """A derived field's value for these answers (None: no value); others have none."""
+        return None
 
     def blank_value(self) -> Any:
         """What an unanswered, optional field stores (None: the key is left out)."""

@@ -68,6 +68,10 @@ def validate_step(
     for f in step.questions:
         if not f.is_visible(context, today):
             continue
+        if f.derived:  # worked out from the answers, whatever was posted
+            if (derived := f.derive(context, today)) is not None:
+                result.values[f.name] = context[f.name] = derived
+            continue
         value = raw.get(f.name)
         if f.is_blank(value):
             if f.is_required(context, today):
@@ -92,6 +96,9 @@ def _check_values(
     for f in step.questions:
         if not f.is_visible(context, today):
             context.pop(f.name, None)
+            continue
+        if f.derived:
+            context[f.name] = f.derive(context, today)
             continue
         value = values.get(f.name)
         if value is None or f.is_blank(value):
@@ -163,6 +170,10 @@ def _visible_values(
     for f in step.questions:
         if not f.is_visible(context, today):
             context.pop(f.name, None)
+            continue
+        if f.derived:  # worked out again: always what the answers sent with it give
+            if (derived := f.derive(context, today)) is not None:
+                out[f.name] = context[f.name] = derived
             continue
         if f.name in values and values[f.name] is not None:
             out[f.name] = context[f.name] = values[f.name]

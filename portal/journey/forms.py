@@ -86,9 +86,14 @@ def raw_input(wtform: WTForm) -> dict[str, Any]:
 
 
 def prefill(step: Step, answers: Mapping[str, Any], language: str) -> dict[str, Any]:
-    """Canonical answers turned back into what the inputs show, in the citizen's locale."""
-    return {f.name: f.prefill(answers[f.name], language)
-            for f in step.questions if answers.get(f.name) is not None}
+    """Canonical answers turned back into what the inputs show, in the citizen's locale.
+
+    A derived field (a computed value) shows what the answers give now, not what was stored.
+    """
+    values = {f.name: f.derive(answers) if f.derived else answers.get(f.name)
+              for f in step.questions}
+    return {f.name: f.prefill(values[f.name], language)
+            for f in step.questions if values[f.name] is not None}
 
 
 def error_messages(errors: list[FieldError],

@@ -118,6 +118,9 @@ class PageState:
     def test_errors(self) -> bool:
         return bool(self.errors)
 
+    def test_answered(self, name: str) -> bool:
+        return bool(self.data.get(name))
+
     def test_error(self, name: str) -> bool:
         return bool(self.messages.get(name))
 

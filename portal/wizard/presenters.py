@@ -19,7 +19,7 @@ from ..languages import current_language
 from ..models import Attachment
 from ..uploads.checks import describe_types
 from . import bp
-from .reveal import reveal_attributes
+from .reveal import page_answers, reveal_attributes
 
 BERLIN = ZoneInfo("Europe/Berlin")
 
@@ -87,7 +87,13 @@ def summarise_entry(step: Step, entry: dict[str, Any]) -> str:
 
 @bp.app_template_global()
 def reveal(field: Field, step: Step) -> Markup:
-    return reveal_attributes(field.visible_if, {f.name for f in step.questions})
+    return reveal_attributes(field, step)
+
+
+@bp.app_template_global()
+def reveal_answers(step: Step, journey: Any) -> dict[str, Any]:
+    """What the page's conditions read of earlier answers (a `live` part of the page)."""
+    return page_answers(step, journey.earlier_answers(step))
 
 
 def attachment_names(attachments: list[Attachment]) -> dict[str, str]:

@@ -7,7 +7,8 @@ import itertools
 import re
 from collections.abc import Mapping
 from datetime import date, datetime
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
+from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
@@ -161,8 +162,22 @@ def test_error_is_a_value_error() -> None:
     ("a && b", 2, "use 'and'"),
     ("a || b", 2, "use 'or'"),
     ("!a", 0, "use 'not'"),
-    ("a - 1", 2, "no arithmetic"),
-    ("a + 1", 2, "unexpected character '+'"),
+    ("- a", 0, "minus sign at position 0 may only stand directly before a number"),
+    ("a == -b", 5, "minus sign at position 5 may only stand directly before a number"),
+    ("a % 2", 2, "no remainder operator"),
+    ("a ^ 2", 2, "no power operator"),
+    ("a × 2", 2, "use '*' to multiply"),
+    ("a +", 3, "expected a value after '+'"),
+    ("a * not b", 4, "expected a value after '*' at position 4, found 'not'"),
+    ("a + + b", 4, "expected a value after '+' at position 4, found '+'"),
+    ("sum(a)", 0, "takes a repeating step and one of its fields"),
+    ("sum(a.b + 1)", 0, "takes a repeating step and one of its fields"),
+    ("any(a.b, c)", 0, "takes a repeating step first"),
+    ("all(1, c)", 0, "takes a repeating step first"),
+    ("any(a)", 0, "takes exactly two values, but was given 1"),
+    ("round()", 0, "takes one or two values, but was given 0"),
+    ("round(a, 1, 2)", 0, "takes one or two values, but was given 3"),
+    ("min()", 0, "takes at least one value"),
     (".5 < a", 0, "such as 0.5"),
     ("1. < a", 2, "expected a digit after the decimal point"),
     ("1abc", 1, "directly after the number"),
@@ -285,6 +300,44 @@ def test_documented_examples_parse() -> None:
     ("a >= 1", {}, False),
     ("a > null", {"a": 1}, False),
     ("a <= null", {"a": None}, False),
+    # arithmetic: exact, with the usual precedence, null for what is not a number
+    ("a + b == 3", {"a": 1, "b": 2}, True),
+    ("0.1 + 0.2 == 0.3", {}, True),
+    ("betrag * 2 == 200.1", {"betrag": "100.05"}, True),
+    ("2 + 3 * 4 == 14", {}, True),
+    ("(2 + 3) * 4 == 20", {}, True),
+    ("10 - 4 - 3 == 3", {}, True),
+    ("12 / 2 / 3 == 2", {}, True),
+    ("a - 3 == 2", {"a": 5}, True),
+    ("a -3 == 2", {"a": 5}, True),
+    ("a == -3", {"a": -3}, True),
+    ("a in [1, -3]", {"a": -3}, True),
+    ("1 / 3 == 0.3333333333", {}, True),
+    ("2 / 3 == 0.6666666667", {}, True),
+    ("a / 0 == null", {"a": 1}, True),
+    ("a + 1 == null", {}, True),
+    ("a + 1 > 0", {}, False),
+    ("'x' + 1 == null", {}, True),
+    ("flaeche * 12 > miete", {"flaeche": "55.5", "miete": "650.00"}, True),
+    ("round(2.5) == 3", {}, True),
+    ("round(-2.5) == -3", {}, True),
+    ("round(a, 2) == 1.01", {"a": "1.005"}, True),
+    ("round(a, 11) == null", {"a": 1}, True),
+    ("min(a, 100) == 100", {}, True),
+    ("max(a, b) == 5", {"a": 5, "b": "4.99"}, True),
+    ("min(a) == null", {"a": "x"}, True),
+    # aggregates over a repeating step's entries
+    ("sum(h.e) == 1500.5", {"h": [{"e": "1000.00"}, {"e": "500.50"}, {}]}, True),
+    ("sum(h.e) == 0", {}, True),
+    ("sum(h.e) + sum(h.f) == 3", {"h": [{"e": 1, "f": 2}]}, True),
+    ("any(h, r == 'partner')", {"h": [{"r": "kind"}, {"r": "partner"}]}, True),
+    ("any(h, r == 'partner')", {}, False),
+    ("all(h, e >= 0)", {"h": [{"e": "0.00"}, {"e": 3}]}, True),
+    ("all(h, e >= 0)", {"h": [{"e": "-1.00"}, {"e": 3}]}, False),
+    ("all(h, e >= 0)", {}, True),
+    ("count(h) <= 1 or not any(h, r == 'partner')", {"h": [{}, {"r": "kind"}]}, True),
+    ("any(h, e > schwelle)", {"h": [{"e": 5}], "schwelle": 3}, True),
+    ("count(h) - count(h) == 0", {}, True),
     # numbers: int answers, decimal strings, never float
     ("schaden > 1000", {"schaden": 1500}, True),
     ("schaden > 1000", {"schaden": 1000}, False),
@@ -602,7 +655,22 @@ def atoms(draw: st.DrawFn) -> tuple[Any, ...]:
     """A comparison operand; drawn by hand to weight names and literals (st.one_of with
     repeated strategies does not weight them)."""
     kind = draw(st.sampled_from(["name"] * 4 + ["literal"] * 3 + ["empty"] * 2 + ["count"] * 2
-                                + ["list", "today"]))
+                                + ["list", "today", "arith", "arith", "round", "minmax", "sum",
+                                   "anyall"]))
+    if kind == "arith":
+        side = st.one_of(names, st.sampled_from(INT_POOL + [Decimal(d) for d in DECIMAL_POOL])
+                         .map(_literal), st.just(("count", ("name", ("e",)))))
+        return ("arith", draw(st.sampled_from(ARITH)), draw(side), draw(side))
+    if kind == "round":
+        return ("round", draw(st.one_of(names, literals)), draw(st.sampled_from([None, 0, 1, 2])))
+    if kind == "minmax":
+        return (draw(st.sampled_from(["min", "max"])),
+                tuple(draw(st.lists(st.one_of(names, literals), min_size=1, max_size=3))))
+    if kind == "sum":
+        return ("sum", ("e", "x"))
+    if kind == "anyall":
+        return (draw(st.sampled_from(["any", "all"])), "e",
+                ("cmp", draw(st.sampled_from(OPERATORS)), ("name", ("x",)), draw(literals)))
     if kind == "empty":
         return ("empty", draw(st.one_of(names, literals)))
     if kind == "count":
@@ -613,6 +681,7 @@ def atoms(draw: st.DrawFn) -> tuple[Any, ...]:
 
 
 OPERATORS = ["==", "!=", "<", "<=", ">", ">=", "in", "not in"]
+ARITH = ["+", "-", "*", "/"]
 
 
 @st.composite
@@ -643,6 +712,9 @@ answer_values = st.one_of(
 answer_sets = st.fixed_dictionaries({}, optional={
     "a": answer_values, "b": answer_values, "c": answer_values,
     "d": st.one_of(answer_values, st.fixed_dictionaries({}, optional={"x": answer_values})),
+    "e": st.one_of(answer_values, st.lists(  # a repeating step's entries
+        st.fixed_dictionaries({}, optional={"x": answer_values, "a": answer_values}),
+        max_size=3)),
 })
 days = st.dates(min_value=date(2000, 1, 1), max_value=date(2030, 12, 31))
 
@@ -660,6 +732,17 @@ def render_full(e: tuple[Any, ...]) -> str:
         return f"{kind}({render_full(e[1])})"
     if kind == "today":
         return "today()"
+    if kind == "arith":
+        return f"({render_full(e[2])} {e[1]} {render_full(e[3])})"
+    if kind == "round":
+        places = "" if e[2] is None else f", {e[2]}"
+        return f"round({render_full(e[1])}{places})"
+    if kind in ("min", "max"):
+        return f"{kind}(" + ", ".join(render_full(x) for x in e[1]) + ")"
+    if kind == "sum":
+        return f"sum({'.'.join(e[1])})"
+    if kind in ("any", "all"):
+        return f"{kind}({e[1]}, {render_full(e[2])})"
     if kind == "cmp":
         return f"({render_full(e[2])} {e[1]} {render_full(e[3])})"
     if kind == "not":
@@ -681,6 +764,8 @@ def render_min(e: tuple[Any, ...]) -> str:
 
     if kind == "cmp":
         return f"{sub(e[2], 5)} {e[1]} {sub(e[3], 5)}"
+    if kind == "arith":  # an arithmetic operand of arithmetic keeps its brackets
+        return f"{render_full(e[2])} {e[1]} {render_full(e[3])}"
     if kind == "not":
         return f"not {sub(e[1], 3)}"
     if kind in ("and", "or"):
@@ -759,6 +844,24 @@ def ref_value(e: tuple[Any, ...], answers: dict[str, Any], today: date) -> Any:
         return len(v) if isinstance(v, list) else 0
     if kind == "today":
         return f"{today.year:04d}-{today.month:02d}-{today.day:02d}"
+    if kind == "arith":
+        return ref_arith(e[1], ref_value(e[2], answers, today), ref_value(e[3], answers, today))
+    if kind == "round":
+        x, places = ref_number(ref_value(e[1], answers, today)), e[2] or 0
+        return None if x is None else x.quantize(Decimal(1).scaleb(-places), ROUND_HALF_UP)
+    if kind in ("min", "max"):
+        numbers = [ref_number(ref_value(x, answers, today)) for x in e[1]]
+        numbers = [x for x in numbers if x is not None]
+        return (min if kind == "min" else max)(numbers) if numbers else None
+    if kind in ("sum", "any", "all"):
+        entries = answers.get(e[1][0] if kind == "sum" else e[1])
+        entries = entries if isinstance(entries, list) else []
+        if kind == "sum":
+            values = [ref_number(x.get(e[1][1])) if isinstance(x, dict) else None for x in entries]
+            return sum((x for x in values if x is not None), Decimal(0))
+        results = [ref_truthy(ref_value(e[2], {**answers, **x} if isinstance(x, dict) else answers,
+                                        today)) for x in entries]
+        return any(results) if kind == "any" else all(results)
     if kind == "not":
         return not ref_truthy(ref_value(e[1], answers, today))
     if kind == "and":
@@ -779,9 +882,32 @@ def ref_value(e: tuple[Any, ...], answers: dict[str, Any], today: date) -> Any:
     return {"<": less, ">": greater, "<=": not greater, ">=": not less}[op]
 
 
+def ref_arith(op: str, left: Any, right: Any) -> Decimal | None:
+    """Exact + - *; a quotient rounded half to even to ten places; null for non-numbers."""
+    x, y = ref_number(left), ref_number(right)
+    if x is None or y is None:
+        return None
+    if op == "/":
+        if y == 0:
+            return None
+        quotient = Fraction(x) / Fraction(y) * 10 ** 10
+        return Decimal(round(quotient)) / Decimal(10 ** 10)  # exact: at most 10 places
+    return {"+": x + y, "-": x - y, "*": x * y}[op]
+
+
 def ref_names(e: tuple[Any, ...]) -> set[str]:
     if e[0] == "name":
         return {e[1][0]}
+    if e[0] == "arith":
+        return ref_names(e[2]) | ref_names(e[3])
+    if e[0] == "round":
+        return ref_names(e[1])
+    if e[0] in ("min", "max"):
+        return set().union(*(ref_names(x) for x in e[1]))
+    if e[0] == "sum":
+        return {e[1][0]}
+    if e[0] in ("any", "all"):
+        return {e[1]} | ref_names(e[2])
     if e[0] in ("empty", "count", "not"):
         return ref_names(e[1])
     if e[0] == "cmp":
@@ -877,7 +1003,7 @@ json_like = st.recursive(
 
 
 @PROPERTY
-@given(expressions(), st.dictionaries(st.sampled_from(["a", "b", "c", "d"]), json_like), days)
+@given(expressions(), st.dictionaries(st.sampled_from(["a", "b", "c", "d", "e"]), json_like), days)
 def test_evaluate_never_raises(expression: tuple[Any, ...], answers: dict[str, Any],
                                today: date) -> None:
     assert isinstance(parse(render_full(expression)).evaluate(answers, today=today), bool)

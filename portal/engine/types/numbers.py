@@ -66,6 +66,7 @@ def _json_number(value: Decimal) -> int | float:
 class Number(_Numeric):
     type = "number"
     text_input = TextInput(inputmode="numeric", width="input--10")
+    number_input = "int"
 
     def parse(self, raw: Any, language: str) -> int:
         try:
@@ -89,6 +90,7 @@ class Number(_Numeric):
 @field_type
 class DecimalField(_Numeric):
     type = "decimal"
+    number_input = "dec"
 
     def __init__(self, spec: Mapping[str, Any], pointer: str = "") -> None:
         super().__init__(spec, pointer)
