@@ -97,3 +97,24 @@ def test_no_message_or_status_after_retention(app, client, polizei):
                        headers=polizei).status_code == 409
     assert client.post(f"{base}/status", json={"status": "closed"},
                        headers=polizei).status_code == 409
+
+
+@pytest.mark.both_databases
+def test_a_closed_case_is_deleted_when_its_retention_ends(app, client, polizei):
+    from datetime import timedelta
+
+    from portal.handover.lifecycle import now
+    from portal.handover.retention import delete_expired_submissions
+    from portal.models import Submission
+
+    closed, still_open = submit(app), submit(app)
+    client.post(f"/api/v1/submissions/{closed.id}/status", json={"status": "closed"},
+                headers=polizei)
+    client.post(f"/api/v1/submissions/{still_open.id}/status", json={"status": "decided"},
+                headers=polizei)
+    days = int(closed.form_version.definition["retention_days"])
+    assert delete_expired_submissions(now() + timedelta(days=days - 1)) == 0
+    assert delete_expired_submissions(now() + timedelta(days=days + 1)) == 1
+    db.session.expire_all()
+    assert db.session.get(Submission, closed.id).status == "deleted"
+    assert db.session.get(Submission, still_open.id).deleted_at is None
