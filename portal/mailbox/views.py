@@ -31,7 +31,8 @@ from sqlalchemy import select, update
 from werkzeug.wrappers import Response
 
 from ..drafts import normalise_code
-from ..engine.messages import N_
+from ..engine.errors import Invalid
+from ..engine.messages import N_, N_plural
 from ..engine.types.files import File
 from ..extensions import db, unit_of_work
 from ..handover.lifecycle import now
@@ -40,7 +41,6 @@ from ..models import Submission
 from ..publishing import compiled
 from ..receipt.service import ensure_receipt, receipt_code
 from ..reference import normalise as normalise_reference
-from ..uploads.checks import Rejected
 from ..uploads.service import check_and_store, storage
 from . import thread
 from .models import AUTHORITY, CITIZEN, MessageFile, SignInLink
@@ -176,18 +176,19 @@ def reply(reference: str) -> Any:
     text = request.form.get("body", "").strip()
     uploads = [f for f in request.files.getlist("files") if f.filename]
     errors = []
+    language = current_language()
     if not text and not uploads:
         errors.append(_("Bitte schreiben Sie eine Antwort oder wählen Sie eine Datei aus."))
     if len(text) > REPLY_TEXT_MAX:
         errors.append(_("Ihre Antwort ist zu lang. Erlaubt sind höchstens %(max)s Zeichen.",
                         max=REPLY_TEXT_MAX))
-    if len(uploads) > REPLY_FILES.max_files:
-        errors.append(_("Sie können höchstens %(max)s Dateien auf einmal senden.",
-                        max=REPLY_FILES.max_files))
+    if len(uploads) > REPLY_FILES.max_files:  # the wizard's words for the same rule
+        errors.append(Invalid(N_plural("Sie können hier höchstens %(max)s Datei hochladen.",
+                                       "Sie können hier höchstens %(max)s Dateien hochladen.",
+                                       "max"), max=REPLY_FILES.max_files).message(language))
     if errors:
         return _page(submission, errors, text, 422)
     rows: list[MessageFile] = []
-    language = current_language()
     used = 0
     try:
         with unit_of_work():
@@ -200,7 +201,7 @@ def reply(reference: str) -> Any:
             asked = request.form.get("in_reply_to", "")
             thread.reply(submission, text, rows,
                          thread.find_message(submission, asked) if asked else None)
-    except Rejected as rejected:
+    except Invalid as rejected:
         for row in rows:  # refused files are deleted by the check; the accepted ones here
             storage().delete(row.storage_key)
         return _page(submission, [rejected.message(language)], text, 422)

@@ -162,3 +162,14 @@ def test_messages_and_their_files_follow_retention(app, client, polizei):
     page = signed_in(app, submission).get(f"/status/{submission.reference}")
     text = page.get_data(as_text=True)
     assert 'id="deleted"' in text and "Bescheid" not in text
+
+
+def test_a_reply_takes_at_most_five_files(app, polizei):
+    submission = submit(app)
+    files = [(io.BytesIO(minimal_pdf()), f"beleg-{n}.pdf") for n in range(6)]
+    refused = signed_in(app, submission).post(
+        f"/status/{submission.reference}/reply", data={"body": "Belege", "files": files},
+        content_type="multipart/form-data")
+    assert refused.status_code == 422
+    assert "höchstens 5 Dateien" in refused.get_data(as_text=True)
+    assert db.session.execute(select(MessageFile)).first() is None
