@@ -173,3 +173,27 @@ def test_a_reply_takes_at_most_five_files(app, polizei):
     assert refused.status_code == 422
     assert "höchstens 5 Dateien" in refused.get_data(as_text=True)
     assert db.session.execute(select(MessageFile)).first() is None
+
+
+def test_the_status_forms_carry_their_csrf_tokens(app, database_url, tmp_path):
+    import re
+
+    from tests.conftest import make_app
+
+    protected = make_app(database_url, tmp_path / "instance", WTF_CSRF_ENABLED=True)
+    submission = submit(app)  # the same database, through an app without CSRF checks
+    citizen = protected.test_client()
+    access = {"reference": submission.reference, "access_code": receipt_code(submission)}
+    assert citizen.post("/status/", data=access).status_code == 400
+    form = citizen.get("/status/").get_data(as_text=True)
+    token = re.search(r'name="csrf_token" value="([^"]+)"', form).group(1)
+    assert citizen.post("/status/", data=access | {"csrf_token": token}).status_code == 303
+    page = citizen.get(f"/status/{submission.reference}").get_data(as_text=True)
+    reply = f"/status/{submission.reference}/reply"
+    assert citizen.post(reply, data={"body": "Hallo"}).status_code == 400
+    token = re.search(r'action="[^"]*/reply".*?name="csrf_token" value="([^"]+)"', page,
+                      re.S).group(1)
+    assert citizen.post(reply, data={"body": "Hallo", "csrf_token": token}).status_code == 303
+    with protected.app_context():
+        db.session.remove()
+        db.engine.dispose()
