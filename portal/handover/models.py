@@ -32,6 +32,8 @@ class Destination(db.Model):
     signing_secret: Mapped[str | None] = mapped_column(String(200), nullable=True)
     #: A public RSA key (JWK); when set, envelopes and files travel only as JWE.
     public_jwk: Mapped[dict | None] = mapped_column(JSON, nullable=True)
+    #: The sender of the citizens' e-mails about its cases (portal.mailbox); else MAIL_FROM.
+    mail_from: Mapped[str | None] = mapped_column(String(254), nullable=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
     @property

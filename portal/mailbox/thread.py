@@ -49,11 +49,15 @@ class Status:
     changed_at: datetime
 
 
-def authority_name(submission: Submission) -> str:
-    """The destination's label as its operators configured it, else its name."""
-    destination = db.session.execute(
+def destination_of(submission: Submission) -> Destination | None:
+    return db.session.execute(
         select(Destination).where(Destination.name == submission.destination)
     ).scalar_one_or_none()
+
+
+def authority_name(submission: Submission) -> str:
+    """The destination's label as its operators configured it, else its name."""
+    destination = destination_of(submission)
     return (destination.label if destination is not None and destination.label
             else submission.destination)
 
