@@ -13,7 +13,7 @@ import hashlib
 import hmac
 import uuid
 from io import BytesIO
-from typing import Any
+from typing import Any, BinaryIO
 
 from babel.dates import format_date
 from flask import (
@@ -215,9 +215,7 @@ def message_file(reference: str, message_id: str, file_id: str) -> Response:
     row = thread.find_file(message, file_id) if message is not None else None
     if row is None:
         abort(404)
-    with storage().open(row.storage_key) as stream:
-        content = stream.read()
-    return _download(content, row.display_name, row.media_type)
+    return _download(storage().open(row.storage_key), row.display_name, row.media_type)
 
 
 @bp.get("/<reference>/receipt")
@@ -226,11 +224,12 @@ def receipt(reference: str) -> Response:
     stored = ensure_receipt(submission) if submission.deleted_at is None else None
     if stored is None:
         abort(404)
-    return _download(stored.pdf, f"{submission.reference}.pdf", "application/pdf")
+    return _download(BytesIO(stored.pdf), f"{submission.reference}.pdf", "application/pdf")
 
 
-def _download(content: bytes, name: str, media_type: str) -> Response:
-    response = send_file(BytesIO(content), mimetype=media_type, as_attachment=True,
+def _download(stream: BinaryIO, name: str, media_type: str) -> Response:
+    """A file to save (closed by the response when sent), never kept by a cache."""
+    response = send_file(stream, mimetype=media_type, as_attachment=True,
                          download_name=name, conditional=False, etag=False)
     response.headers["Cache-Control"] = "no-store"  # personal data
     return response

@@ -197,3 +197,22 @@ def test_the_status_forms_carry_their_csrf_tokens(app, database_url, tmp_path):
     with protected.app_context():
         db.session.remove()
         db.engine.dispose()
+
+
+def test_the_citizen_downloads_the_documents(app, client, polizei):
+    import re
+
+    submission = submit(app)
+    pdf = minimal_pdf()
+    client.post(f"/api/v1/submissions/{submission.id}/messages", headers=polizei,
+                content_type="multipart/form-data", data={
+                    "subject": "Bescheid", "body": "Anbei.",
+                    "attachments": (io.BytesIO(pdf), "bescheid.pdf")})
+    citizen = signed_in(app, submission)
+    page = citizen.get(f"/status/{submission.reference}").get_data(as_text=True)
+    documents = page[page.index('id="documents"'):]
+    links = re.findall(r'href="([^"]+)"', documents[:documents.index("</ul>")])
+    receipt, decision = (citizen.get(link) for link in links)
+    assert receipt.data.startswith(b"%PDF") and receipt.headers["Cache-Control"] == "no-store"
+    assert decision.data == pdf and "bescheid.pdf" in decision.headers["Content-Disposition"]
+    assert app.test_client().get(links[1]).status_code == 303  # not without signing in
