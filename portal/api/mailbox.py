@@ -9,7 +9,7 @@ from flask import Response, current_app, jsonify, request
 from jsonschema import Draft202012Validator, FormatChecker
 
 from ..extensions import unit_of_work
-from ..handover import lifecycle
+from ..handover import lifecycle, pull
 from ..handover.envelope import rfc3339, submission_path
 from ..mailbox import thread
 from ..mailbox.models import AUTHORITY
@@ -104,7 +104,8 @@ def messages(submission_id: str) -> Response | tuple[Response, int]:
     except TooLarge:
         raise Problem(413, "A file is larger than the portal accepts.") from None
     files = thread.files_of([message])[message.id]
-    response = jsonify(thread.describe_message(message, files))
+    response = jsonify(thread.describe_message(message, files,
+                                               pull.public_key_of(current_client())))
     response.headers["Location"] = (f"{submission_path(submission.id)}/messages")
     return response, 201
 
@@ -114,7 +115,8 @@ def list_messages(submission_id: str) -> Response:
     with unit_of_work():
         messages = thread.messages_of(submission)
         files = thread.files_of(messages)
-        items = [thread.describe_message(m, files[m.id]) for m in messages]
+        key = pull.public_key_of(current_client())
+        items = [thread.describe_message(m, files[m.id], key) for m in messages]
         # The procedure has now seen the citizen's replies (their read receipt on our side).
         thread.mark_read(messages, AUTHORITY)
     return jsonify(items=items)

@@ -426,12 +426,17 @@ def _components() -> dict:
             "NewMessage": NEW_MESSAGE,
             "Message": {
                 "type": "object",
-                "required": ["id", "author", "subject", "body", "created_at", "answer_requested",
-                             "answer_due", "in_reply_to", "read_at", "files"],
+                "description": "`subject`, `body` and `files`, or for a destination with a key "
+                               "only `encrypted_message` (a JWE of the three).",
+                "required": ["id", "author", "created_at", "answer_requested", "answer_due",
+                             "in_reply_to", "read_at"],
                 "properties": {
                     "id": _ID, "author": {"type": "string", "enum": ["authority", "citizen"]},
                     "subject": {"type": "string"}, "body": {"type": "string"},
                     "created_at": {"type": "string", "format": "date-time"},
+                    "encrypted_message": {"type": "string", "description":
+                                          "JWE compact serialization (RSA-OAEP-256, A256GCM) "
+                                          "of {subject, body, files}."},
                     "answer_requested": {"type": "boolean"},
                     "answer_due": {"type": ["string", "null"], "format": "date"},
                     "in_reply_to": {"type": ["string", "null"]},

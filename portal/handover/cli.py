@@ -43,13 +43,18 @@ def _destination_options(command):
                      help="Make a new signing secret and print it once, as the last line."),
         click.option("--public-jwk", type=click.Path(exists=True, dir_okay=False),
                      help="A public RSA key (JWK file): deliver envelopes and files only as JWE."),
+        click.option("--mail-from",
+                     help="The sender of the citizens' e-mails about this destination's cases, "
+                          "e.g. 'Polizei Berlin <no-reply@polizei.berlin.de>' ('' for the "
+                          "portal's AMTSWEG_MAIL_FROM)."),
     ]):
         command = option(command)
     return command
 
 
 def _configure(name: str, create: bool, label: str | None, push_url: str | None,
-               secret: str | None, generate_secret: bool, public_jwk: str | None) -> None:
+               secret: str | None, generate_secret: bool, public_jwk: str | None,
+               mail_from: str | None = None) -> None:
     if secret and generate_secret:
         raise click.UsageError("use either --secret or --generate-secret")
     new_secret = signing.generate_secret() if generate_secret else None
@@ -57,7 +62,7 @@ def _configure(name: str, create: bool, label: str | None, push_url: str | None,
     try:
         destination = service.configure_destination(
             name, create=create, label=label, push_url=push_url,
-            signing_secret=secret or new_secret or None, public_jwk=jwk)
+            signing_secret=secret or new_secret or None, public_jwk=jwk, mail_from=mail_from)
     except (ValueError, service.NotFound) as error:
         raise _fail(error) from None
     click.echo(f"destination {destination.name}: "

@@ -11,6 +11,7 @@ import hashlib
 import secrets
 from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
+from email.utils import parseaddr
 from urllib.parse import urlsplit
 
 from sqlalchemy import select
@@ -64,9 +65,18 @@ def missing_destinations(names: Iterable[str]) -> list[str]:
     return sorted(wanted - known)
 
 
+def check_mail_from(sender: str) -> str:
+    """A sender address as an e-mail's From: `Name <local@domain>` or `local@domain`."""
+    name, address = parseaddr(sender)
+    if "@" not in address or any(c in sender for c in "\r\n") or len(sender) > 254:
+        raise ValueError(f"{sender!r} is not an e-mail sender ('Name <address@domain>')")
+    return sender
+
+
 def configure_destination(name: str, *, create: bool, label: str | None = None,
                           push_url: str | None = None, signing_secret: str | None = None,
-                          public_jwk: dict | None = None) -> Destination:
+                          public_jwk: dict | None = None,
+                          mail_from: str | None = None) -> Destination:
     """Create a destination (create=True) or change the given settings of an existing one.
 
     An empty push URL switches push off. Raises ValueError on a bad setting.
@@ -90,6 +100,8 @@ def configure_destination(name: str, *, create: bool, label: str | None = None,
         destination.signing_secret = signing_secret
     if public_jwk is not None:
         destination.public_jwk = check_public_jwk(public_jwk)
+    if mail_from is not None:
+        destination.mail_from = check_mail_from(mail_from) if mail_from else None
     if destination.push_url and not destination.signing_secret:
         raise ValueError("a push URL needs a signing secret (--secret or --generate-secret)")
     db.session.commit()

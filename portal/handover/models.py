@@ -34,6 +34,8 @@ class Destination(db.Model):
     public_jwk: Mapped[dict | None] = mapped_column(JSON, nullable=True)
     #: The authority (portal.authorities) the destination belongs to; its clients see only it.
     authority_id: Mapped[str | None] = mapped_column(String(63), nullable=True, index=True)
+    #: The sender of the citizens' e-mails about its cases (portal.mailbox); else MAIL_FROM.
+    mail_from: Mapped[str | None] = mapped_column(String(254), nullable=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
     @property

@@ -92,7 +92,8 @@ def message_body(submission: Submission, destination: Destination,
             "type": delivery.event,
             "timestamp": rfc3339(message.created_at),
             "data": {"submission": summary(submission),
-                     "message": describe_message(message, files_of([message])[message.id])},
+                     "message": describe_message(message, files_of([message])[message.id],
+                                                 destination.public_jwk)},
         }
         return json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
     payload = {

@@ -135,7 +135,7 @@ def send_due(moment: datetime | None = None, limit: int = 20) -> Counter:
     tally: Counter = Counter()
     for mail_id, token in claim(limit, moment or now()):
         mail = db.session.get(OutgoingMail, mail_id)
-        message = compose(mail, config["MAIL_FROM"])
+        message = compose(mail, mail.sender or config["MAIL_FROM"])
         attempts, created = mail.attempts + 1, _aware(mail.created_at)
         db.session.rollback()  # nothing held open while the server is waited for
         try:

@@ -90,6 +90,8 @@ class OutgoingMail(db.Model):
     submission_id: Mapped[str | None] = mapped_column(
         ForeignKey("submission.id"), index=True, nullable=True)
     kind: Mapped[str] = mapped_column(String(32))
+    #: The destination's sender when it has one, else the portal's MAIL_FROM at sending time.
+    sender: Mapped[str | None] = mapped_column(String(254), nullable=True)
     recipient: Mapped[str] = mapped_column(String(254))
     language: Mapped[str] = mapped_column(String(8))
     subject: Mapped[str] = mapped_column(String(300))

@@ -30,7 +30,7 @@ from ..models import Submission
 from ..publishing import compiled
 from ..receipt.content import BERLIN
 from .models import OutgoingMail, SignInLink
-from .thread import authority_name
+from .thread import authority_name, destination_of
 
 
 def notification_address(submission: Submission, form: Form) -> str | None:
@@ -87,6 +87,7 @@ def _queue(submission: Submission, form: Form, kind: str, address: str,
                    _("Neuigkeiten zu Ihrem Antrag %(reference)s", reference=submission.reference))
         mail = OutgoingMail(
             submission_id=submission.id, kind=kind, recipient=address, language=language,
+            sender=destination.mail_from if (destination := destination_of(submission)) else None,
             subject=subject,
             text=_render(f"mail/{kind}.txt", subject=subject, **context),
             html=_render(f"mail/{kind}.html", subject=subject, **context),

@@ -11,6 +11,7 @@ Everything here joins the caller's unit of work.
 
 from __future__ import annotations
 
+import json
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -20,6 +21,7 @@ from typing import Any, BinaryIO
 from sqlalchemy import delete, select
 
 from ..extensions import db
+from ..handover import encryption
 from ..handover.envelope import rfc3339, submission_path
 from ..handover.lifecycle import Conflict, now, record_event
 from ..handover.models import Delivery, Destination
@@ -47,11 +49,15 @@ class Status:
     changed_at: datetime
 
 
-def authority_name(submission: Submission) -> str:
-    """The destination's label as its operators configured it, else its name."""
-    destination = db.session.execute(
+def destination_of(submission: Submission) -> Destination | None:
+    return db.session.execute(
         select(Destination).where(Destination.name == submission.destination)
     ).scalar_one_or_none()
+
+
+def authority_name(submission: Submission) -> str:
+    """The destination's label as its operators configured it, else its name."""
+    destination = destination_of(submission)
     return (destination.label if destination is not None and destination.label
             else submission.destination)
 
@@ -109,20 +115,36 @@ def files_of(messages: Iterable[Message]) -> dict[str, list[MessageFile]]:
     return files
 
 
-def describe_message(message: Message, files: list[MessageFile]) -> dict[str, Any]:
-    """A message as the API lists it and a push of "message.received" carries it."""
+def describe_message(message: Message, files: list[MessageFile],
+                     public_jwk: dict | None = None) -> dict[str, Any]:
+    """A message as the API lists it and a push of "message.received" carries it.
+
+    For a destination that registered a key (end-to-end encryption), what a person
+    wrote (subject, body, the files' names) travels only as `encrypted_message`, a JWE
+    of {"subject", "body", "files"}; the files themselves are downloaded as JWE.
+    """
     href = f"{submission_path(message.submission_id)}/messages/{message.id}"
-    return {
-        "id": message.id, "author": message.author, "subject": message.subject,
-        "body": message.body, "created_at": rfc3339(message.created_at, precise=True),
-        "answer_requested": message.answer_requested,
-        "answer_due": message.answer_due.isoformat() if message.answer_due else None,
-        "in_reply_to": message.in_reply_to,
-        "read_at": rfc3339(message.read_at, precise=True),
+    content = {
+        "subject": message.subject, "body": message.body,
         "files": [{"id": f.id, "name": f.display_name, "media_type": f.media_type,
                    "size": f.size, "sha256": f.sha256, "href": f"{href}/files/{f.id}"}
                   for f in files],
     }
+    document: dict[str, Any] = {
+        "id": message.id, "author": message.author,
+        "created_at": rfc3339(message.created_at, precise=True),
+        "answer_requested": message.answer_requested,
+        "answer_due": message.answer_due.isoformat() if message.answer_due else None,
+        "in_reply_to": message.in_reply_to,
+        "read_at": rfc3339(message.read_at, precise=True),
+    }
+    if public_jwk:
+        plaintext = json.dumps(content, ensure_ascii=False, separators=(",", ":")).encode()
+        document["encrypted_message"] = encryption.encrypt(plaintext, public_jwk,
+                                                           "application/json")
+    else:
+        document |= content
+    return document
 
 
 def find_message(submission: Submission, message_id: str) -> Message | None:

@@ -13,7 +13,7 @@ import hashlib
 import hmac
 import uuid
 from io import BytesIO
-from typing import Any
+from typing import Any, BinaryIO
 
 from babel.dates import format_date
 from flask import (
@@ -31,7 +31,8 @@ from sqlalchemy import select, update
 from werkzeug.wrappers import Response
 
 from ..drafts import normalise_code
-from ..engine.messages import N_
+from ..engine.errors import Invalid
+from ..engine.messages import N_, N_plural
 from ..engine.types.files import File
 from ..extensions import db, unit_of_work
 from ..handover.lifecycle import now
@@ -40,7 +41,6 @@ from ..models import Submission
 from ..publishing import compiled
 from ..receipt.service import ensure_receipt, receipt_code
 from ..reference import normalise as normalise_reference
-from ..uploads.checks import Rejected
 from ..uploads.service import check_and_store, storage
 from . import thread
 from .models import AUTHORITY, CITIZEN, MessageFile, SignInLink
@@ -176,18 +176,19 @@ def reply(reference: str) -> Any:
     text = request.form.get("body", "").strip()
     uploads = [f for f in request.files.getlist("files") if f.filename]
     errors = []
+    language = current_language()
     if not text and not uploads:
         errors.append(_("Bitte schreiben Sie eine Antwort oder wählen Sie eine Datei aus."))
     if len(text) > REPLY_TEXT_MAX:
         errors.append(_("Ihre Antwort ist zu lang. Erlaubt sind höchstens %(max)s Zeichen.",
                         max=REPLY_TEXT_MAX))
-    if len(uploads) > REPLY_FILES.max_files:
-        errors.append(_("Sie können höchstens %(max)s Dateien auf einmal senden.",
-                        max=REPLY_FILES.max_files))
+    if len(uploads) > REPLY_FILES.max_files:  # the wizard's words for the same rule
+        errors.append(Invalid(N_plural("Sie können hier höchstens %(max)s Datei hochladen.",
+                                       "Sie können hier höchstens %(max)s Dateien hochladen.",
+                                       "max"), max=REPLY_FILES.max_files).message(language))
     if errors:
         return _page(submission, errors, text, 422)
     rows: list[MessageFile] = []
-    language = current_language()
     used = 0
     try:
         with unit_of_work():
@@ -200,7 +201,7 @@ def reply(reference: str) -> Any:
             asked = request.form.get("in_reply_to", "")
             thread.reply(submission, text, rows,
                          thread.find_message(submission, asked) if asked else None)
-    except Rejected as rejected:
+    except Invalid as rejected:
         for row in rows:  # refused files are deleted by the check; the accepted ones here
             storage().delete(row.storage_key)
         return _page(submission, [rejected.message(language)], text, 422)
@@ -214,9 +215,7 @@ def message_file(reference: str, message_id: str, file_id: str) -> Response:
     row = thread.find_file(message, file_id) if message is not None else None
     if row is None:
         abort(404)
-    with storage().open(row.storage_key) as stream:
-        content = stream.read()
-    return _download(content, row.display_name, row.media_type)
+    return _download(storage().open(row.storage_key), row.display_name, row.media_type)
 
 
 @bp.get("/<reference>/receipt")
@@ -225,11 +224,12 @@ def receipt(reference: str) -> Response:
     stored = ensure_receipt(submission) if submission.deleted_at is None else None
     if stored is None:
         abort(404)
-    return _download(stored.pdf, f"{submission.reference}.pdf", "application/pdf")
+    return _download(BytesIO(stored.pdf), f"{submission.reference}.pdf", "application/pdf")
 
 
-def _download(content: bytes, name: str, media_type: str) -> Response:
-    response = send_file(BytesIO(content), mimetype=media_type, as_attachment=True,
+def _download(stream: BinaryIO, name: str, media_type: str) -> Response:
+    """A file to save (closed by the response when sent), never kept by a cache."""
+    response = send_file(stream, mimetype=media_type, as_attachment=True,
                          download_name=name, conditional=False, etag=False)
     response.headers["Cache-Control"] = "no-store"  # personal data
     return response

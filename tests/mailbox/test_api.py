@@ -97,3 +97,49 @@ def test_no_message_or_status_after_retention(app, client, polizei):
                        headers=polizei).status_code == 409
     assert client.post(f"{base}/status", json={"status": "closed"},
                        headers=polizei).status_code == 409
+
+
+@pytest.mark.both_databases
+def test_a_closed_case_is_deleted_when_its_retention_ends(app, client, polizei):
+    from datetime import timedelta
+
+    from portal.handover.lifecycle import now
+    from portal.handover.retention import delete_expired_submissions
+    from portal.models import Submission
+
+    closed, still_open = submit(app), submit(app)
+    client.post(f"/api/v1/submissions/{closed.id}/status", json={"status": "closed"},
+                headers=polizei)
+    client.post(f"/api/v1/submissions/{still_open.id}/status", json={"status": "decided"},
+                headers=polizei)
+    days = int(closed.form_version.definition["retention_days"])
+    assert delete_expired_submissions(now() + timedelta(days=days - 1)) == 0
+    assert delete_expired_submissions(now() + timedelta(days=days + 1)) == 1
+    db.session.expire_all()
+    assert db.session.get(Submission, closed.id).status == "deleted"
+    assert db.session.get(Submission, still_open.id).deleted_at is None
+
+
+def test_an_encrypted_destination_gets_message_texts_only_as_jwe(app, client):
+    import json
+
+    from joserfc import jwe
+    from joserfc.jwk import RSAKey
+
+    key = RSAKey.generate_key(2048)
+    destination("polizei", public_jwk=key.as_dict(private=False))
+    headers = bearer(token_for("polizei"))
+    submission = submit(app)
+    sent = client.post(f"/api/v1/submissions/{submission.id}/messages", headers=headers,
+                       content_type="multipart/form-data",
+                       data={"subject": "Bescheid", "body": "Ihr Antrag ist bewilligt.",
+                             "attachments": (io.BytesIO(minimal_pdf()), "bescheid.pdf")})
+    assert sent.status_code == 201
+    [listed] = client.get(f"/api/v1/submissions/{submission.id}/messages",
+                          headers=headers).json["items"]
+    assert "body" not in listed and "bewilligt" not in json.dumps(listed)
+    content = json.loads(jwe.decrypt_compact(listed["encrypted_message"], key,
+                                             algorithms=["RSA-OAEP-256", "A256GCM"]).plaintext)
+    assert content["body"] == "Ihr Antrag ist bewilligt."
+    file = client.get(content["files"][0]["href"], headers=headers)
+    assert file.mimetype == "application/jose"

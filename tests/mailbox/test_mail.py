@@ -215,3 +215,34 @@ def test_notifications_must_name_an_email_field_and_a_checkbox_on_its_page():
     assert "/notifications/email_field" not in problems
     assert "same" in problems["/notifications/consent_field"] or "page" in problems[
         "/notifications/consent_field"]
+
+
+def test_a_destination_can_send_under_its_own_address(app, client, smtp, polizei):
+    from portal.handover.clients import configure_destination
+
+    configure_destination("polizei", create=False,
+                          mail_from="Polizei Berlin <no-reply@polizei.berlin.example>")
+    submit(app)
+    send_due()
+    assert smtp.inbox.messages[-1]["From"] == "Polizei Berlin <no-reply@polizei.berlin.example>"
+    with pytest.raises(ValueError):
+        configure_destination("polizei", create=False, mail_from="keine Adresse")
+
+
+def test_without_a_destination_sender_the_portal_sends(app, smtp, polizei):
+    app.config["MAIL_FROM"] = "Amtsweg <no-reply@amtsweg.example>"
+    submit(app)
+    send_due()
+    assert smtp.inbox.messages[-1]["From"] == "Amtsweg <no-reply@amtsweg.example>"
+
+
+def test_the_sender_is_set_on_the_command_line(app):
+    from portal.handover.models import Destination
+
+    runner = app.test_cli_runner()
+    assert runner.invoke(args=["destinations", "add", "bauamt", "--mail-from",
+                               "Bauamt <bauamt@stadt.example>"]).exit_code == 0
+    assert db.session.execute(select(Destination.mail_from)).scalar_one() == (
+        "Bauamt <bauamt@stadt.example>")
+    refused = runner.invoke(args=["destinations", "update", "bauamt", "--mail-from", "x"])
+    assert refused.exit_code != 0 and "e-mail sender" in refused.output

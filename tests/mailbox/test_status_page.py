@@ -162,3 +162,57 @@ def test_messages_and_their_files_follow_retention(app, client, polizei):
     page = signed_in(app, submission).get(f"/status/{submission.reference}")
     text = page.get_data(as_text=True)
     assert 'id="deleted"' in text and "Bescheid" not in text
+
+
+def test_a_reply_takes_at_most_five_files(app, polizei):
+    submission = submit(app)
+    files = [(io.BytesIO(minimal_pdf()), f"beleg-{n}.pdf") for n in range(6)]
+    refused = signed_in(app, submission).post(
+        f"/status/{submission.reference}/reply", data={"body": "Belege", "files": files},
+        content_type="multipart/form-data")
+    assert refused.status_code == 422
+    assert "höchstens 5 Dateien" in refused.get_data(as_text=True)
+    assert db.session.execute(select(MessageFile)).first() is None
+
+
+def test_the_status_forms_carry_their_csrf_tokens(app, database_url, tmp_path):
+    import re
+
+    from tests.conftest import make_app
+
+    protected = make_app(database_url, tmp_path / "instance", WTF_CSRF_ENABLED=True)
+    submission = submit(app)  # the same database, through an app without CSRF checks
+    citizen = protected.test_client()
+    access = {"reference": submission.reference, "access_code": receipt_code(submission)}
+    assert citizen.post("/status/", data=access).status_code == 400
+    form = citizen.get("/status/").get_data(as_text=True)
+    token = re.search(r'name="csrf_token" value="([^"]+)"', form).group(1)
+    assert citizen.post("/status/", data=access | {"csrf_token": token}).status_code == 303
+    page = citizen.get(f"/status/{submission.reference}").get_data(as_text=True)
+    reply = f"/status/{submission.reference}/reply"
+    assert citizen.post(reply, data={"body": "Hallo"}).status_code == 400
+    token = re.search(r'action="[^"]*/reply".*?name="csrf_token" value="([^"]+)"', page,
+                      re.S).group(1)
+    assert citizen.post(reply, data={"body": "Hallo", "csrf_token": token}).status_code == 303
+    with protected.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
+def test_the_citizen_downloads_the_documents(app, client, polizei):
+    import re
+
+    submission = submit(app)
+    pdf = minimal_pdf()
+    client.post(f"/api/v1/submissions/{submission.id}/messages", headers=polizei,
+                content_type="multipart/form-data", data={
+                    "subject": "Bescheid", "body": "Anbei.",
+                    "attachments": (io.BytesIO(pdf), "bescheid.pdf")})
+    citizen = signed_in(app, submission)
+    page = citizen.get(f"/status/{submission.reference}").get_data(as_text=True)
+    documents = page[page.index('id="documents"'):]
+    links = re.findall(r'href="([^"]+)"', documents[:documents.index("</ul>")])
+    receipt, decision = (citizen.get(link) for link in links)
+    assert receipt.data.startswith(b"%PDF") and receipt.headers["Cache-Control"] == "no-store"
+    assert decision.data == pdf and "bescheid.pdf" in decision.headers["Content-Disposition"]
+    assert app.test_client().get(links[1]).status_code == 303  # not without signing in

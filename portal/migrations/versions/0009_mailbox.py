@@ -1,5 +1,6 @@
 """The mailbox: status history, messages and their files, sign-in links, the mail queue;
-deliveries name the event they push (a new submission, or a citizen's reply).
+deliveries name the event they push (a new submission, or a citizen's reply); a
+destination may have its own e-mail sender.
 
 Revision ID: 0009
 Revises: 0008
@@ -89,6 +90,7 @@ def upgrade():
         sa.Column('id', sa.Integer(), nullable=False),
         sa.Column('submission_id', sa.String(length=36), nullable=True),
         sa.Column('kind', sa.String(length=32), nullable=False),
+        sa.Column('sender', sa.String(length=254), nullable=True),
         sa.Column('recipient', sa.String(length=254), nullable=False),
         sa.Column('language', sa.String(length=8), nullable=False),
         sa.Column('subject', sa.String(length=300), nullable=False),
@@ -112,9 +114,13 @@ def upgrade():
         batch_op.add_column(sa.Column('event', sa.String(length=40), nullable=False,
                                       server_default='submission.created'))
         batch_op.add_column(sa.Column('message_id', sa.String(length=36), nullable=True))
+    with op.batch_alter_table('destination', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('mail_from', sa.String(length=254), nullable=True))
 
 
 def downgrade():
+    with op.batch_alter_table('destination', schema=None) as batch_op:
+        batch_op.drop_column('mail_from')
     with op.batch_alter_table('delivery', schema=None) as batch_op:
         batch_op.drop_column('message_id')
         batch_op.drop_column('event')
