@@ -78,7 +78,8 @@ def test_the_choice_of_municipality_and_the_page_outside_every_area_are_accessib
     page.get_by_label("Neuenhagen bei Berlin – Polizeipräsidium Land Brandenburg").check()
     page.get_by_role("button", name="Weiter").click()
     assert page.url.endswith("/steps/hergang")
-    assert "Polizeipräsidium Land Brandenburg" in page.locator("#responsible-authority").inner_text()
+    notice = page.locator("#responsible-authority").inner_text()
+    assert "Polizeipräsidium Land Brandenburg" in notice
 
     page.goto(f"{live_server.url}/forms/onlinewache/steps/tatort")
     page.fill("#tatort_anschrift-postcode", "80331")
