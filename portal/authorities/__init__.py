@@ -11,8 +11,9 @@ from __future__ import annotations
 import csv
 import json
 import re
-from collections.abc import Iterable
-from dataclasses import dataclass
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -125,6 +126,7 @@ def load_authorities(folder: Path, create_destinations: bool = False
             if columns["destination"]:
                 _attach_destination(columns["destination"], columns["id"], create_destinations)
             results.append((row, state))
+    forget_cached()
     return results
 
 
@@ -146,6 +148,71 @@ def owner_of_destination(name: str) -> str | None:
     """The authority whose file names this destination, if any."""
     return db.session.execute(select(Authority.id).where(Authority.destination == name)
                               .order_by(Authority.id).limit(1)).scalar_one_or_none()
+
+
+@dataclass(frozen=True)
+class AuthorityRecord:
+    """An authority as the pages show it: read once, kept per process for CACHE_SECONDS.
+
+    Every wizard page shows the responsible authority and links the legal pages of it
+    (or of the operator); reading the table on each would double what a step costs
+    the database. A change loaded by `amtsweg authorities load` shows after at most
+    CACHE_SECONDS in other processes (at once in the process that loaded it).
+    """
+
+    id: str
+    name: dict = field(hash=False)
+    address: dict = field(hash=False)
+    contacts: dict = field(hash=False)
+    ags: str | None
+    ars: str | None
+    legal: dict = field(hash=False)
+    logo: str | None
+    destination: str | None
+
+    @classmethod
+    def of(cls, row: Authority) -> AuthorityRecord:
+        return cls(row.id, dict(row.name or {}), dict(row.address or {}),
+                   dict(row.contacts or {}), row.ags, row.ars, dict(row.legal or {}), row.logo,
+                   row.destination)
+
+
+CACHE_SECONDS = 60.0
+_cache: dict[tuple[str, str], tuple[float, Any]] = {}
+
+
+def _cached(kind: str, key: str, load: Callable[[], Any]) -> Any:
+    moment = time.monotonic()
+    hit = _cache.get((kind, key))
+    if hit is not None and moment - hit[0] < CACHE_SECONDS:
+        return hit[1]
+    value = load()
+    if len(_cache) > 1024:
+        _cache.clear()
+    _cache[(kind, key)] = (moment, value)
+    return value
+
+
+def forget_cached() -> None:
+    _cache.clear()
+
+
+def authority_record(authority_id: str | None) -> AuthorityRecord | None:
+    """The authority (kept per process, see AuthorityRecord), or None."""
+    if not authority_id:
+        return None
+
+    def load() -> AuthorityRecord | None:
+        row = authority_named(authority_id)
+        return AuthorityRecord.of(row) if row is not None else None
+
+    return _cached("authority", authority_id, load)
+
+
+def destination_owner(name: str) -> str | None:
+    """The authority a configured destination belongs to (kept per process)."""
+    return _cached("destination", name, lambda: db.session.execute(
+        select(Destination.authority_id).where(Destination.name == name)).scalar_one_or_none())
 
 
 def all_authorities() -> list[Authority]:

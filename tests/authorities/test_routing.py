@@ -54,6 +54,7 @@ def test_a_rostock_and_a_berlin_report_reach_two_police_authorities(app):
     form = compiled(current_version("onlinewache"))
     facts = {e.label: e.value for e in receipt_content(form, rostock, []).facts}
     assert facts["Zuständige Stelle"] == "Polizeipräsidium Rostock, Ulmenstraße 54, 18057 Rostock"
+    assert facts["Kontakt"] == "https://www.polizei.mvnet.de"
     facts = {e.label: e.value for e in receipt_content(form, berlin, []).facts}
     assert facts["Zuständige Stelle"] == "Polizei Berlin, Platz der Luftbrücke 6, 12101 Berlin"
 
