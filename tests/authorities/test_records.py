@@ -189,3 +189,13 @@ def test_migration_0008_matches_the_models_and_can_be_undone(empty_database, tmp
         assert {"authority", "jurisdiction"} <= set(inspector.get_table_names())
         db.session.remove()
         db.engine.dispose()
+
+
+def test_forms_check_warns_of_an_authority_that_is_not_loaded(app, runner, tmp_path):
+    document = _definition(jurisdiction={"by": "fixed", "authority": "polizei-bayern"})
+    path = tmp_path / "onlinewache.json"
+    path.write_text(json.dumps(document, ensure_ascii=False), encoding="utf-8")
+    result = runner.invoke(args=["forms", "check", str(path), "--codelists",
+                                 str(FORMS_DIR / "codelists")])
+    assert result.exit_code == 0, result.output
+    assert "warning: authority 'polizei-bayern' (of onlinewache) is not loaded" in result.output

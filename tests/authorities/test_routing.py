@@ -182,3 +182,26 @@ def _draft_id(client) -> str:
     """The draft id the session cookie names."""
     with client.session_transaction() as stored:
         return dict(stored.get("drafts") or {}).popitem()[1]
+
+
+def test_a_form_by_the_citizens_choice_asks_before_the_first_step(app, client):
+    from portal.engine import check_definition
+    from portal.publishing import publish
+    from tests.conftest import FORMS_DIR
+
+    document, problems = check_definition(FORMS_DIR / "hilfe-zum-lebensunterhalt.json",
+                                          FORMS_DIR)
+    document.update(id="hilfe-wahl", jurisdiction={
+        "by": "choice", "authorities": ["sozialamt-rostock", "bauaufsicht-rostock"]})
+    publish(document)
+    db.session.commit()
+    first = client.post("/forms/hilfe-wahl/start").headers["Location"]
+    response = client.get(first)
+    assert response.status_code == 303 and response.headers["Location"].endswith("/authority")
+    page = client.get("/forms/hilfe-wahl/authority")
+    assert "An welche Stelle soll Ihr Antrag gehen?" in page.text
+    assert "Amt für Jugend, Soziales und Asyl" in page.text and "Bauaufsicht" in page.text
+    chosen = client.post("/forms/hilfe-wahl/authority", data={"choice": "sozialamt-rostock"})
+    assert chosen.status_code == 303 and chosen.headers["Location"] == first
+    step = client.get(first)
+    assert step.status_code == 200 and "Amt für Jugend, Soziales und Asyl" in step.text
