@@ -115,7 +115,7 @@ def load_authorities(folder: Path, create_destinations: bool = False
         for columns in parsed:
             row = session.get(Authority, columns["id"])
             if row is None:
-                row, state = Authority(**columns), "created"
+                row, state = Authority(**columns, edited={}), "created"
                 session.add(row)
             elif any(getattr(row, k) != v for k, v in columns.items()):
                 for key, value in columns.items():
@@ -172,9 +172,13 @@ class AuthorityRecord:
 
     @classmethod
     def of(cls, row: Authority) -> AuthorityRecord:
+        """The authority with what its administrator changed in the designer laid over it."""
+        edited = row.edited or {}
+        contacts = {**(row.contacts or {}), **(edited.get("contacts") or {})}
+        legal = {**(row.legal or {}), **(edited.get("legal") or {})}
         return cls(row.id, dict(row.name or {}), dict(row.address or {}),
-                   dict(row.contacts or {}), row.ags, row.ars, dict(row.legal or {}), row.logo,
-                   row.destination)
+                   {k: v for k, v in contacts.items() if v}, row.ags, row.ars,
+                   {k: v for k, v in legal.items() if v}, row.logo, row.destination)
 
 
 CACHE_SECONDS = 60.0

@@ -18,7 +18,6 @@ from ..engine.i18n import resolve
 from ..languages import current_language
 from . import (
     AuthorityRecord,
-    authority_named,
     authority_record,
     is_link,
     legal_text,
@@ -60,7 +59,7 @@ def legal_link(authority: Authority | AuthorityRecord, page: str) -> str | None:
 
 @bp.get("/authorities/<authority_id>/<page>")
 def page(authority_id: str, page: str) -> Any:
-    authority = authority_named(authority_id)
+    authority = authority_record(authority_id)
     if authority is None or page not in PAGES:
         abort(404)
     language = current_language()
