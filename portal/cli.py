@@ -70,24 +70,37 @@ def _missing_destinations(documents: list[dict]) -> dict[str, list[str]]:
 
 
 def _warn_missing_authorities(documents: list[dict]) -> None:
-    """A form whose jurisdiction names an authority that is not loaded cannot be sent."""
+    """A form whose jurisdiction names an authority that is not loaded, or goes by postcode
+    with no row in the jurisdiction table, cannot be sent. Nothing without a database."""
     from sqlalchemy.exc import SQLAlchemyError
 
-    from .authorities import authority_named
     from .extensions import db
 
+    try:
+        for line in _authority_problems(documents):
+            click.echo(f"warning: {line}", err=True)
+    except SQLAlchemyError:
+        db.session.rollback()
+
+
+def _authority_problems(documents: list[dict]) -> list[str]:
+    from .authorities import authority_named, rows_for
+
+    problems = []
     for document in documents:
         jurisdiction = document.get("jurisdiction") or {}
         named = [jurisdiction["authority"]] if "authority" in jurisdiction \
             else list(jurisdiction.get("authorities") or [])
-        try:
-            missing = [name for name in named if authority_named(name) is None]
-        except SQLAlchemyError:
-            db.session.rollback()
-            return
-        for name in missing:
-            click.echo(f"warning: authority {name!r} (of {document['id']}) is not loaded; "
-                       "add authorities/<id>.json and run: amtsweg authorities load", err=True)
+        problems += [f"authority {name!r} (of {document['id']}) is not loaded; add "
+                     "authorities/<id>.json and run: amtsweg authorities load"
+                     for name in named if authority_named(name) is None]
+        if jurisdiction.get("by") == "postcode" and document.get("leika_key") \
+                and not rows_for(document["leika_key"], everywhere=True):
+            problems.append(f"the jurisdiction table has no rows for {document['id']} "
+                            f"(leika_key {document['leika_key']}): every postcode gets the page "
+                            "saying where to turn instead; run: amtsweg jurisdictions import "
+                            "FILE.csv")
+    return problems
 
 
 def _warn_missing_destinations(missing: dict[str, list[str]]) -> None:

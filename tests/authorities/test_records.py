@@ -199,3 +199,13 @@ def test_forms_check_warns_of_an_authority_that_is_not_loaded(app, runner, tmp_p
                                  str(FORMS_DIR / "codelists")])
     assert result.exit_code == 0, result.output
     assert "warning: authority 'polizei-bayern' (of onlinewache) is not loaded" in result.output
+
+
+def test_forms_load_warns_when_the_jurisdiction_table_has_no_rows_for_a_form(app, runner):
+    db.session.execute(sa.delete(Jurisdiction))
+    db.session.commit()
+    result = runner.invoke(args=["forms", "load"])
+    assert result.exit_code == 0, result.output
+    assert ("warning: the jurisdiction table has no rows for onlinewache (leika_key "
+            "99125001000000)") in result.output
+    assert "no rows for hilfe-zum-lebensunterhalt" not in result.output  # fixed: no table
