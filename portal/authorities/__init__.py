@@ -31,6 +31,9 @@ ARS = re.compile(r"^[0-9]{12}$")
 POSTCODE = re.compile(r"^[0-9]{5}$")
 LEIKA = re.compile(r"^[0-9]{14}$")
 LEGAL_KEYS = ("imprint", "privacy", "accessibility", "contact")
+#: What an authority may say for one service instead of (privacy_notice) or besides (notice,
+#: e.g. its emergency numbers) the shared form.
+SERVICE_TEXTS = ("privacy_notice", "notice")
 #: The columns of a jurisdiction table; `postcode` or `ags` (or both) must be given.
 CSV_COLUMNS = ("leika_key", "postcode", "ags", "municipality", "authority", "destination")
 
@@ -57,7 +60,7 @@ def parse_authority(document: Any, where: str) -> dict[str, Any]:
     if not isinstance(document, dict):
         raise AuthorityError(f"{where}: an authority file is a JSON object")
     known = {"$comment", "id", "name", "address", "contacts", "ags", "ars", "legal", "logo",
-             "destination"}
+             "destination", "services"}
     if unknown := sorted(set(document) - known):
         raise AuthorityError(f"{where}: unknown key(s) {', '.join(unknown)}")
     authority_id = document.get("id")
@@ -81,6 +84,16 @@ def parse_authority(document: Any, where: str) -> dict[str, Any]:
         raise AuthorityError(f"{where} /legal: only {', '.join(LEGAL_KEYS)}")
     for key, value in legal.items():
         _language_map(value, f"{where} /legal/{key}")
+    services = document.get("services") or {}
+    if not isinstance(services, dict):
+        raise AuthorityError(f"{where} /services: an object keyed by LeiKa key")
+    for leika_key, texts in services.items():
+        if not LEIKA.match(leika_key) or not isinstance(texts, dict) \
+                or set(texts) - set(SERVICE_TEXTS):
+            raise AuthorityError(f"{where} /services/{leika_key}: a 14-digit LeiKa key with "
+                                 f"only {', '.join(SERVICE_TEXTS)}")
+        for key, value in texts.items():
+            _language_map(value, f"{where} /services/{leika_key}/{key}")
     return {
         "id": authority_id,
         "name": _language_map(document.get("name"), f"{where} /name", required=True),
@@ -91,6 +104,7 @@ def parse_authority(document: Any, where: str) -> dict[str, Any]:
         "legal": dict(legal),
         "logo": document.get("logo"),
         "destination": document.get("destination"),
+        "services": dict(services),
     }
 
 
@@ -169,6 +183,7 @@ class AuthorityRecord:
     legal: dict = field(hash=False)
     logo: str | None
     destination: str | None
+    services: dict = field(hash=False, default_factory=dict)
 
     @classmethod
     def of(cls, row: Authority) -> AuthorityRecord:
@@ -178,7 +193,12 @@ class AuthorityRecord:
         legal = {**(row.legal or {}), **(edited.get("legal") or {})}
         return cls(row.id, dict(row.name or {}), dict(row.address or {}),
                    {k: v for k, v in contacts.items() if v}, row.ags, row.ars,
-                   {k: v for k, v in legal.items() if v}, row.logo, row.destination)
+                   {k: v for k, v in legal.items() if v}, row.logo, row.destination,
+                   dict(row.services or {}))
+
+    def service_text(self, leika_key: str | None, key: str) -> dict | None:
+        """The authority's own text for one service (privacy_notice, notice), or None."""
+        return (self.services.get(leika_key) or {}).get(key) if leika_key else None
 
 
 CACHE_SECONDS = 60.0

@@ -205,3 +205,19 @@ def test_a_form_by_the_citizens_choice_asks_before_the_first_step(app, client):
     assert chosen.status_code == 303 and chosen.headers["Location"] == first
     step = client.get(first)
     assert step.status_code == 200 and "Amt für Jugend, Soziales und Asyl" in step.text
+
+
+def test_an_authority_adds_its_own_texts_to_the_shared_form(app):
+    berlin, rostock = app.test_client(), app.test_client()
+    _walk(berlin, "onlinewache", "10117")
+    _walk(rostock, "onlinewache", "18055")
+    # Polizei Berlin's emergency notice on its pages, not on Rostock's.
+    step = berlin.get("/forms/onlinewache/steps/hergang").text
+    assert "Eine Anzeige nimmt auch jeder Abschnitt der Polizei Berlin" in step
+    assert "Polizei Berlin" not in rostock.get("/forms/onlinewache/steps/hergang").text
+    # Rostock's own privacy notice on its summary, beside the shared form's.
+    summary = rostock.get("/forms/onlinewache/summary").text
+    assert "Datenschutzhinweise der zuständigen Stelle" in summary
+    assert "Landesbeauftragte für Datenschutz und Informationsfreiheit" in summary
+    assert "Datenschutzhinweise der zuständigen Stelle" not in \
+        berlin.get("/forms/onlinewache/summary").text
