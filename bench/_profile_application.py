@@ -159,6 +159,7 @@ def main(applications: str | int = APPLICATIONS, database: str | None = None,
     from flask_migrate import upgrade
 
     from portal import create_app
+    from portal.authorities import import_jurisdictions, load_authorities
     from portal.extensions import db
     from portal.publishing import load_shipped_forms
 
@@ -175,6 +176,8 @@ def main(applications: str | int = APPLICATIONS, database: str | None = None,
             upgrade()
             load_shipped_forms(Path(app.config["FORMS_DIR"]))
             db.session.commit()
+            load_authorities(Path(app.config["AUTHORITIES_DIR"]))
+            import_jurisdictions(Path(app.config["AUTHORITIES_DIR"]) / "jurisdictions.csv")
         logging.getLogger().setLevel(logging.WARNING)
         form = shipped_form(FORM_ID)
         on_postgres = url.startswith("postgresql")

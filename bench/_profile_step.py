@@ -38,6 +38,7 @@ def main(method: str = "GET", database_url: str | None = None) -> None:
     from flask_migrate import upgrade
 
     from portal import create_app
+    from portal.authorities import import_jurisdictions, load_authorities
     from portal.extensions import db
     from portal.publishing import load_shipped_forms
 
@@ -49,6 +50,8 @@ def main(method: str = "GET", database_url: str | None = None) -> None:
         upgrade()
         load_shipped_forms(Path(app.config["FORMS_DIR"]))
         db.session.commit()
+        load_authorities(Path(app.config["AUTHORITIES_DIR"]))
+        import_jurisdictions(Path(app.config["AUTHORITIES_DIR"]) / "jurisdictions.csv")
     logging.getLogger().setLevel(logging.WARNING)
     form = shipped_form("onlinewache")
     client = app.test_client()

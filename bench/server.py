@@ -79,6 +79,8 @@ def app_env(database_url: str, instance: Path, **extra: str) -> dict[str, str]:
 def prepare_database(env: dict[str, str]) -> None:
     """Migrate and publish the shipped forms, as `make db` does."""
     amtsweg("db", "upgrade", env=env)
+    amtsweg("authorities", "load", env=env)
+    amtsweg("jurisdictions", "import", "authorities/jurisdictions.csv", env=env)
     amtsweg("forms", "load", env=env)
 
 

@@ -69,6 +69,40 @@ def _missing_destinations(documents: list[dict]) -> dict[str, list[str]]:
     return {name: forms_of[name] for name in missing}
 
 
+def _warn_missing_authorities(documents: list[dict]) -> None:
+    """A form whose jurisdiction names an authority that is not loaded, or goes by postcode
+    with no row in the jurisdiction table, cannot be sent. Nothing without a database."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from .extensions import db
+
+    try:
+        for line in _authority_problems(documents):
+            click.echo(f"warning: {line}", err=True)
+    except SQLAlchemyError:
+        db.session.rollback()
+
+
+def _authority_problems(documents: list[dict]) -> list[str]:
+    from .authorities import authority_named, rows_for
+
+    problems = []
+    for document in documents:
+        jurisdiction = document.get("jurisdiction") or {}
+        named = [jurisdiction["authority"]] if "authority" in jurisdiction \
+            else list(jurisdiction.get("authorities") or [])
+        problems += [f"authority {name!r} (of {document['id']}) is not loaded; add "
+                     "authorities/<id>.json and run: amtsweg authorities load"
+                     for name in named if authority_named(name) is None]
+        if jurisdiction.get("by") == "postcode" and document.get("leika_key") \
+                and not rows_for(document["leika_key"], everywhere=True):
+            problems.append(f"the jurisdiction table has no rows for {document['id']} "
+                            f"(leika_key {document['leika_key']}): every postcode gets the page "
+                            "saying where to turn instead; run: amtsweg jurisdictions import "
+                            "FILE.csv")
+    return problems
+
+
 def _warn_missing_destinations(missing: dict[str, list[str]]) -> None:
     for name, form_ids in missing.items():
         click.echo(f"warning: destination {name!r} (of {', '.join(sorted(set(form_ids)))}) "
@@ -109,6 +143,7 @@ def forms_check(paths: tuple[str, ...], quiet: bool, codelist_dirs: tuple[str, .
             checked.append(document)
     if not quiet:
         _warn_missing_destinations(_missing_destinations(checked))
+        _warn_missing_authorities(checked)
     sys.exit(1 if failed else 0)
 
 
@@ -191,6 +226,7 @@ def forms_load(create_destinations: bool) -> None:
     for version, new in results:
         state = "published" if new else "unchanged"
         click.echo(f"{version.form_id} {version.version}: {state} ({version.content_hash[:19]}…)")
+    _warn_missing_authorities([version.definition for version, _ in results])
     missing = _missing_destinations([version.definition for version, _ in results])
     if not create_destinations:
         _warn_missing_destinations(missing)

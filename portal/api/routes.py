@@ -14,7 +14,14 @@ from typing import Any
 from flask import Response, jsonify, request
 from sqlalchemy import select
 
-from ..authorities import authorities_of, destination_for, name_of, rows_for, search_areas
+from ..authorities import (
+    AuthorityRecord,
+    authorities_of,
+    destination_for,
+    name_of,
+    rows_for,
+    search_areas,
+)
 from ..extensions import db
 from ..handover.models import Destination
 from . import bp
@@ -59,7 +66,8 @@ def _invalid(errors: list[str]) -> None:
         raise Problem(400, "The query is not valid.", "invalid-request", errors=errors)
 
 
-def authority_document(authority: Any) -> dict[str, Any]:
+def authority_document(row: Any) -> dict[str, Any]:
+    authority = AuthorityRecord.of(row)
     return {
         "id": authority.id,
         "name": name_of(authority, "de"),

@@ -11,8 +11,9 @@ from __future__ import annotations
 import csv
 import json
 import re
-from collections.abc import Iterable
-from dataclasses import dataclass
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +31,9 @@ ARS = re.compile(r"^[0-9]{12}$")
 POSTCODE = re.compile(r"^[0-9]{5}$")
 LEIKA = re.compile(r"^[0-9]{14}$")
 LEGAL_KEYS = ("imprint", "privacy", "accessibility", "contact")
+#: What an authority may say for one service instead of (privacy_notice) or besides (notice,
+#: e.g. its emergency numbers) the shared form.
+SERVICE_TEXTS = ("privacy_notice", "notice")
 #: The columns of a jurisdiction table; `postcode` or `ags` (or both) must be given.
 CSV_COLUMNS = ("leika_key", "postcode", "ags", "municipality", "authority", "destination")
 
@@ -56,7 +60,7 @@ def parse_authority(document: Any, where: str) -> dict[str, Any]:
     if not isinstance(document, dict):
         raise AuthorityError(f"{where}: an authority file is a JSON object")
     known = {"$comment", "id", "name", "address", "contacts", "ags", "ars", "legal", "logo",
-             "destination"}
+             "destination", "services"}
     if unknown := sorted(set(document) - known):
         raise AuthorityError(f"{where}: unknown key(s) {', '.join(unknown)}")
     authority_id = document.get("id")
@@ -80,6 +84,16 @@ def parse_authority(document: Any, where: str) -> dict[str, Any]:
         raise AuthorityError(f"{where} /legal: only {', '.join(LEGAL_KEYS)}")
     for key, value in legal.items():
         _language_map(value, f"{where} /legal/{key}")
+    services = document.get("services") or {}
+    if not isinstance(services, dict):
+        raise AuthorityError(f"{where} /services: an object keyed by LeiKa key")
+    for leika_key, texts in services.items():
+        if not LEIKA.match(leika_key) or not isinstance(texts, dict) \
+                or set(texts) - set(SERVICE_TEXTS):
+            raise AuthorityError(f"{where} /services/{leika_key}: a 14-digit LeiKa key with "
+                                 f"only {', '.join(SERVICE_TEXTS)}")
+        for key, value in texts.items():
+            _language_map(value, f"{where} /services/{leika_key}/{key}")
     return {
         "id": authority_id,
         "name": _language_map(document.get("name"), f"{where} /name", required=True),
@@ -90,6 +104,7 @@ def parse_authority(document: Any, where: str) -> dict[str, Any]:
         "legal": dict(legal),
         "logo": document.get("logo"),
         "destination": document.get("destination"),
+        "services": dict(services),
     }
 
 
@@ -114,7 +129,7 @@ def load_authorities(folder: Path, create_destinations: bool = False
         for columns in parsed:
             row = session.get(Authority, columns["id"])
             if row is None:
-                row, state = Authority(**columns), "created"
+                row, state = Authority(**columns, edited={}), "created"
                 session.add(row)
             elif any(getattr(row, k) != v for k, v in columns.items()):
                 for key, value in columns.items():
@@ -125,6 +140,7 @@ def load_authorities(folder: Path, create_destinations: bool = False
             if columns["destination"]:
                 _attach_destination(columns["destination"], columns["id"], create_destinations)
             results.append((row, state))
+    forget_cached()
     return results
 
 
@@ -146,6 +162,81 @@ def owner_of_destination(name: str) -> str | None:
     """The authority whose file names this destination, if any."""
     return db.session.execute(select(Authority.id).where(Authority.destination == name)
                               .order_by(Authority.id).limit(1)).scalar_one_or_none()
+
+
+@dataclass(frozen=True)
+class AuthorityRecord:
+    """An authority as the pages show it: read once, kept per process for CACHE_SECONDS.
+
+    Every wizard page shows the responsible authority and links the legal pages of it
+    (or of the operator); reading the table on each would double what a step costs
+    the database. A change loaded by `amtsweg authorities load` shows after at most
+    CACHE_SECONDS in other processes (at once in the process that loaded it).
+    """
+
+    id: str
+    name: dict = field(hash=False)
+    address: dict = field(hash=False)
+    contacts: dict = field(hash=False)
+    ags: str | None
+    ars: str | None
+    legal: dict = field(hash=False)
+    logo: str | None
+    destination: str | None
+    services: dict = field(hash=False, default_factory=dict)
+
+    @classmethod
+    def of(cls, row: Authority) -> AuthorityRecord:
+        """The authority with what its administrator changed in the designer laid over it."""
+        edited = row.edited or {}
+        contacts = {**(row.contacts or {}), **(edited.get("contacts") or {})}
+        legal = {**(row.legal or {}), **(edited.get("legal") or {})}
+        return cls(row.id, dict(row.name or {}), dict(row.address or {}),
+                   {k: v for k, v in contacts.items() if v}, row.ags, row.ars,
+                   {k: v for k, v in legal.items() if v}, row.logo, row.destination,
+                   dict(row.services or {}))
+
+    def service_text(self, leika_key: str | None, key: str) -> dict | None:
+        """The authority's own text for one service (privacy_notice, notice), or None."""
+        return (self.services.get(leika_key) or {}).get(key) if leika_key else None
+
+
+CACHE_SECONDS = 60.0
+_cache: dict[tuple[str, str], tuple[float, Any]] = {}
+
+
+def _cached(kind: str, key: str, load: Callable[[], Any]) -> Any:
+    moment = time.monotonic()
+    hit = _cache.get((kind, key))
+    if hit is not None and moment - hit[0] < CACHE_SECONDS:
+        return hit[1]
+    value = load()
+    if len(_cache) > 1024:
+        _cache.clear()
+    _cache[(kind, key)] = (moment, value)
+    return value
+
+
+def forget_cached() -> None:
+    _cache.clear()
+
+
+def authority_record(authority_id: str | None) -> AuthorityRecord | None:
+    """The authority (kept per process, see AuthorityRecord), or None."""
+    if not authority_id:
+        return None
+
+    def load() -> AuthorityRecord | None:
+        row = authority_named(authority_id)
+        return AuthorityRecord.of(row) if row is not None else None
+
+    return _cached("authority", authority_id, load)
+
+
+def destination_owner(name: str) -> str | None:
+    """The authority a configured destination belongs to (kept per process)."""
+    return _cached("destination", name, lambda: db.session.execute(
+        select(Destination.authority_id).where(Destination.name == name)).scalar_one_or_none())
 
 
 def all_authorities() -> list[Authority]:

@@ -35,6 +35,12 @@ class Authority(db.Model):
     #: The destination that receives the authority's applications unless a jurisdiction row
     #: names another.
     destination: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    #: Per service (LeiKa key): texts that replace or add to a shared form's for this authority,
+    #: {"99125001000000": {"privacy_notice": {language map}, "notice": {language map}}}.
+    services: Mapped[dict] = mapped_column(JSON, default=dict)
+    #: What an administrator of the authority changed in the designer ({"contacts": {…},
+    #: "legal": {…}}): laid over the file's values, never touched by `authorities load`.
+    edited: Mapped[dict] = mapped_column(JSON, default=dict)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 

@@ -13,10 +13,15 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..engine import Form, submission_data
-from ..extensions import db
-from ..handover.models import Destination
-from . import authorities_of, authority_named, destination_for, rows_for
-from .models import Authority, Jurisdiction
+from . import (
+    AuthorityRecord,
+    authorities_of,
+    authority_record,
+    destination_for,
+    destination_owner,
+    rows_for,
+)
+from .models import Jurisdiction
 
 KEY = "@authority"
 __all__ = ["KEY", "Decision", "Responsible", "authorities_of", "choices", "decide", "decides",
@@ -66,15 +71,15 @@ def decides(form: Form, field_names: set[str]) -> bool:
         field_names & set(form.jurisdiction.get("fields") or ()))
 
 
-def choices(form: Form) -> list[Authority]:
+def choices(form: Form) -> list[AuthorityRecord]:
     """The authorities a citizen chooses from (jurisdiction by choice)."""
-    found = [authority_named(i) for i in form.jurisdiction.get("authorities") or ()]
+    found = [authority_record(i) for i in form.jurisdiction.get("authorities") or ()]
     return [a for a in found if a is not None]
 
 
 @dataclass(frozen=True)
 class Responsible:
-    authority: Authority | None
+    authority: AuthorityRecord | None
     destination: str
     record: dict[str, Any] | None = None
 
@@ -87,7 +92,7 @@ def responsible(form: Form, answers: dict[str, Any] | None) -> Responsible | Non
     """
     by = form.jurisdiction.get("by")
     if by == "fixed":
-        authority = authority_named(form.jurisdiction["authority"])
+        authority = authority_record(form.jurisdiction["authority"])
         if authority is None:
             return None
         return Responsible(authority, destination_for(authority) or form.destination)
@@ -95,21 +100,19 @@ def responsible(form: Form, answers: dict[str, Any] | None) -> Responsible | Non
         stored = (answers or {}).get(KEY)
         if not isinstance(stored, dict):
             return None
-        authority = authority_named(stored.get("id"))
+        authority = authority_record(stored.get("id"))
         if authority is None:
             return None
         return Responsible(authority, stored.get("destination") or destination_for(authority)
                            or form.destination, stored)
-    destination = db.session.query(Destination).filter_by(name=form.destination).one_or_none()
-    owner = authority_named(destination.authority_id) if destination is not None else None
-    return Responsible(owner, form.destination)
+    return Responsible(authority_record(destination_owner(form.destination)), form.destination)
 
 
 def responsible_of(submission: Any) -> Responsible | None:
     """The authority a submission went to (as it recorded it), for its pages."""
     if not submission.authority_id:
         return None
-    return Responsible(authority_named(submission.authority_id), submission.destination,
+    return Responsible(authority_record(submission.authority_id), submission.destination,
                        submission.authority)
 
 

@@ -11,10 +11,19 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, Flask, abort, current_app, g, redirect, render_template
+from flask import Blueprint, Flask, abort, current_app, g, redirect, render_template, url_for
+from sqlalchemy.exc import SQLAlchemyError
 
+from ..engine.i18n import resolve
 from ..languages import current_language
-from . import authority_named, is_link, legal_text, name_of, postal_address
+from . import (
+    AuthorityRecord,
+    authority_record,
+    is_link,
+    legal_text,
+    name_of,
+    postal_address,
+)
 from .models import Authority
 
 bp = Blueprint("authorities", __name__)
@@ -23,20 +32,22 @@ bp = Blueprint("authorities", __name__)
 PAGES = ("imprint", "privacy", "accessibility", "contact")
 
 
-def footer_authority() -> Authority | None:
+def footer_authority() -> AuthorityRecord | None:
     """The authority whose pages the footer links on this request."""
     responsible = g.get("responsible")
     if responsible is not None and responsible.authority is not None:
         return responsible.authority
     if "operator" not in g:
-        g.operator = authority_named(current_app.config.get("OPERATOR", "betreiber"))
+        try:
+            g.operator = authority_record(current_app.config.get("OPERATOR", "betreiber"))
+        except SQLAlchemyError:
+            # An error page about the database itself still renders, without these links.
+            g.operator = None
     return g.operator
 
 
-def legal_link(authority: Authority, page: str) -> str | None:
+def legal_link(authority: Authority | AuthorityRecord, page: str) -> str | None:
     """Where the footer's link to `page` leads: the authority's own address, or its page here."""
-    from flask import url_for
-
     if page != "contact":
         text = legal_text(authority, page, current_language())
         if text is None:
@@ -48,7 +59,7 @@ def legal_link(authority: Authority, page: str) -> str | None:
 
 @bp.get("/authorities/<authority_id>/<page>")
 def page(authority_id: str, page: str) -> Any:
-    authority = authority_named(authority_id)
+    authority = authority_record(authority_id)
     if authority is None or page not in PAGES:
         abort(404)
     language = current_language()
@@ -74,7 +85,5 @@ def init_app(app: Flask) -> None:
                 "authority_hours": lambda a: legal_hours(a)}
 
 
-def legal_hours(authority: Authority) -> str:
-    from ..engine.i18n import resolve
-
+def legal_hours(authority: Authority | AuthorityRecord) -> str:
     return resolve((authority.contacts or {}).get("hours"), current_language(), "de")

@@ -20,7 +20,8 @@ from ..extensions import db
 from ..models import FormVersion, utcnow
 
 #: designer: edit, preview, copy, import, export. publisher: all of that, plus publish and retire.
-ROLES = ("designer", "publisher")
+#: An administrator edits the authority's contacts and legal texts (designer/authority.py).
+ROLES = ("designer", "publisher", "administrator")
 
 
 class StaffUser(db.Model):
@@ -45,6 +46,10 @@ class StaffUser(db.Model):
     @property
     def can_publish(self) -> bool:
         return self.role == "publisher"
+
+    @property
+    def can_administer(self) -> bool:
+        return self.role == "administrator"
 
 
 class FormDraft(db.Model):

@@ -246,8 +246,9 @@ def _jurisdiction_problems(definition: Mapping[str, Any], broken: Broken,
         if name not in types:
             problems.append(Problem(file, where, f'"{name}" is not a field of this form'))
         elif name in repeating:
-            problems.append(Problem(file, where, f'"{name}" belongs to the repeating step '
-                                    f'"{repeating[name]}"; jurisdiction needs an answer given once'))
+            problems.append(Problem(
+                file, where, f'"{name}" belongs to the repeating step "{repeating[name]}"; '
+                "jurisdiction needs an answer given once"))
         elif types[name] not in POSTCODE_TYPES:
             problems.append(Problem(file, where, f'"{name}" is a {types[name]} field; only '
                                     f'{" or ".join(POSTCODE_TYPES)} fields hold a postcode'))

@@ -113,6 +113,7 @@ def receipt_content(form: Form, submission: Any, files: Iterable[SubmittedFile],
             *([Entry(t(N_("Zugangscode")), access_code)] if access_code else []),
             Entry(t(N_("Eingegangen")), received_text),
             Entry(t(N_("Zuständige Stelle")), _authority_text(submission)),
+            *([Entry(t(N_("Kontakt")), contact)] if (contact := _contact_text(submission)) else []),
         ],
         intro=t(N_("Ihr Antrag ist bei uns eingegangen. Diese Bestätigung zeigt alle Angaben und "
                    "Dateien, die Sie gesendet haben. Bitte bewahren Sie sie auf.")),
@@ -150,6 +151,12 @@ def _authority_text(submission: Any) -> str:
     lines = [authority["name"], address.get("street", ""),
              f"{address.get('postcode', '')} {address.get('city', '')}".strip()]
     return ", ".join(line for line in lines if line)
+
+
+def _contact_text(submission: Any) -> str:
+    """The authority's phone, e-mail and web site, as the submission recorded them."""
+    contacts = (getattr(submission, "authority", None) or {}).get("contacts") or {}
+    return ", ".join(contacts[key] for key in ("phone", "email", "web") if contacts.get(key))
 
 
 def _berlin(moment: datetime) -> datetime:

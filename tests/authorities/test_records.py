@@ -65,6 +65,9 @@ def test_a_destination_configured_later_belongs_to_the_authority_that_names_it(a
     ({"ags": "1300300"}, "/ags: 8 digits"),
     ({"name": {"en": "Only English"}}, "/name: a language map with at least a German text"),
     ({"legal": {"impressum": {"de": "x"}}}, "/legal: only imprint"),
+    ({"services": {"123": {"notice": {"de": "x"}}}}, "/services/123: a 14-digit LeiKa key"),
+    ({"services": {"99125001000000": {"fees": {"de": "x"}}}},
+     "/services/99125001000000: a 14-digit LeiKa key with only privacy_notice, notice"),
 ])
 def test_a_bad_authority_file_is_refused_with_where_and_why(app, runner, tmp_path, change,
                                                              message):
@@ -189,3 +192,23 @@ def test_migration_0008_matches_the_models_and_can_be_undone(empty_database, tmp
         assert {"authority", "jurisdiction"} <= set(inspector.get_table_names())
         db.session.remove()
         db.engine.dispose()
+
+
+def test_forms_check_warns_of_an_authority_that_is_not_loaded(app, runner, tmp_path):
+    document = _definition(jurisdiction={"by": "fixed", "authority": "polizei-bayern"})
+    path = tmp_path / "onlinewache.json"
+    path.write_text(json.dumps(document, ensure_ascii=False), encoding="utf-8")
+    result = runner.invoke(args=["forms", "check", str(path), "--codelists",
+                                 str(FORMS_DIR / "codelists")])
+    assert result.exit_code == 0, result.output
+    assert "warning: authority 'polizei-bayern' (of onlinewache) is not loaded" in result.output
+
+
+def test_forms_load_warns_when_the_jurisdiction_table_has_no_rows_for_a_form(app, runner):
+    db.session.execute(sa.delete(Jurisdiction))
+    db.session.commit()
+    result = runner.invoke(args=["forms", "load"])
+    assert result.exit_code == 0, result.output
+    assert ("warning: the jurisdiction table has no rows for onlinewache (leika_key "
+            "99125001000000)") in result.output
+    assert "no rows for hilfe-zum-lebensunterhalt" not in result.output  # fixed: no table

@@ -54,6 +54,7 @@ def test_a_rostock_and_a_berlin_report_reach_two_police_authorities(app):
     form = compiled(current_version("onlinewache"))
     facts = {e.label: e.value for e in receipt_content(form, rostock, []).facts}
     assert facts["Zuständige Stelle"] == "Polizeipräsidium Rostock, Ulmenstraße 54, 18057 Rostock"
+    assert facts["Kontakt"] == "https://www.polizei.mvnet.de"
     facts = {e.label: e.value for e in receipt_content(form, berlin, []).facts}
     assert facts["Zuständige Stelle"] == "Polizei Berlin, Platz der Luftbrücke 6, 12101 Berlin"
 
@@ -181,3 +182,42 @@ def _draft_id(client) -> str:
     """The draft id the session cookie names."""
     with client.session_transaction() as stored:
         return dict(stored.get("drafts") or {}).popitem()[1]
+
+
+def test_a_form_by_the_citizens_choice_asks_before_the_first_step(app, client):
+    from portal.engine import check_definition
+    from portal.publishing import publish
+    from tests.conftest import FORMS_DIR
+
+    document, problems = check_definition(FORMS_DIR / "hilfe-zum-lebensunterhalt.json",
+                                          FORMS_DIR)
+    document.update(id="hilfe-wahl", jurisdiction={
+        "by": "choice", "authorities": ["sozialamt-rostock", "bauaufsicht-rostock"]})
+    publish(document)
+    db.session.commit()
+    first = client.post("/forms/hilfe-wahl/start").headers["Location"]
+    response = client.get(first)
+    assert response.status_code == 303 and response.headers["Location"].endswith("/authority")
+    page = client.get("/forms/hilfe-wahl/authority")
+    assert "An welche Stelle soll Ihr Antrag gehen?" in page.text
+    assert "Amt für Jugend, Soziales und Asyl" in page.text and "Bauaufsicht" in page.text
+    chosen = client.post("/forms/hilfe-wahl/authority", data={"choice": "sozialamt-rostock"})
+    assert chosen.status_code == 303 and chosen.headers["Location"] == first
+    step = client.get(first)
+    assert step.status_code == 200 and "Amt für Jugend, Soziales und Asyl" in step.text
+
+
+def test_an_authority_adds_its_own_texts_to_the_shared_form(app):
+    berlin, rostock = app.test_client(), app.test_client()
+    _walk(berlin, "onlinewache", "10117")
+    _walk(rostock, "onlinewache", "18055")
+    # Polizei Berlin's emergency notice on its pages, not on Rostock's.
+    step = berlin.get("/forms/onlinewache/steps/hergang").text
+    assert "Eine Anzeige nimmt auch jeder Abschnitt der Polizei Berlin" in step
+    assert "Polizei Berlin" not in rostock.get("/forms/onlinewache/steps/hergang").text
+    # Rostock's own privacy notice on its summary, beside the shared form's.
+    summary = rostock.get("/forms/onlinewache/summary").text
+    assert "Datenschutzhinweise der zuständigen Stelle" in summary
+    assert "Landesbeauftragte für Datenschutz und Informationsfreiheit" in summary
+    assert "Datenschutzhinweise der zuständigen Stelle" not in \
+        berlin.get("/forms/onlinewache/summary").text

@@ -75,11 +75,13 @@ def press_continue(page: Page) -> None:
 
 
 def walk(page: Page, base: str, form_id: str, on_page: OnPage | None = None,
-         invalid_first: bool = False, max_pages: int = 60, language: str | None = None) -> str:
+         invalid_first: bool = False, max_pages: int = 60, language: str | None = None,
+         postcode: str | None = None) -> str:
     """From the start page to the confirmation; returns the reference number.
 
     `on_page(page, label)` runs on every page (axe, width checks); with
-    `invalid_first`, each step is first sent empty to show its errors.
+    `invalid_first`, each step is first sent empty to show its errors. `postcode`
+    goes into every postcode input (it decides the responsible authority).
     """
     form = shipped_form(form_id)
     check = on_page or (lambda _page, _label: None)
@@ -108,6 +110,10 @@ def walk(page: Page, base: str, form_id: str, on_page: OnPage | None = None,
             if page.locator(".error-summary").count():
                 check(page, f"step {step.id} with errors")
         fill_step(page, step, language or "de")
+        if postcode is not None:
+            for field in page.locator("main input[id$='-postcode']").all():
+                if field.is_visible():
+                    field.fill(postcode)
         press_continue(page)
         assert page.locator(".error-summary").count() == 0 or page.url != url, (
             f"{url}: {page.locator('.error-summary').inner_text()}")

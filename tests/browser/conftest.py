@@ -110,7 +110,9 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
         "AMTSWEG_RATELIMIT_ENABLED": "0",
         "PYTHONUNBUFFERED": "1",
     }
-    for command in (["db", "upgrade"], ["forms", "load"]):
+    for command in (["db", "upgrade"], ["authorities", "load", "--create-destinations"],
+                    ["jurisdictions", "import", "authorities/jurisdictions.csv"],
+                    ["forms", "load"]):
         done = subprocess.run(  # noqa: S603
             [str(AMTSWEG), *command], cwd=ROOT, env=env, capture_output=True, text=True
         )

@@ -40,7 +40,9 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
            "AMTSWEG_INSTANCE_PATH": str(tmp / "instance"), "AMTSWEG_SECRET_KEY": "test",
            "AMTSWEG_INSECURE_COOKIES": "1", "PYTHONUNBUFFERED": "1",
            "AMTSWEG_RATELIMIT_ENABLED": "0"}
-    commands = [(["db", "upgrade"], None), (["forms", "load"], None)]
+    commands = [(["db", "upgrade"], None), (["authorities", "load"], None),
+                (["jurisdictions", "import", "authorities/jurisdictions.csv"], None),
+                (["forms", "load"], None)]
     for email, role in ((DESIGNER, "designer"), (PUBLISHER, "publisher")):
         commands.append((["users", "create", "--email", email, "--name", email.split("@")[0],
                           "--role", role, "--authority", "bezirksamt-mitte", "--password-stdin"],

@@ -125,6 +125,7 @@ def test_the_first_account_comes_from_the_command_line(app, runner):
                                  "--password-stdin"], input="a long enough password\n")
     assert result.exit_code == 0, result.output
     assert "created anna@amt.example (publisher) for landratsamt" in result.output
+    assert "warning: no authority 'landratsamt' is loaded" in result.output
     assert find_user("anna@amt.example").password_hash.startswith("$argon2id$")
     listing = runner.invoke(args=["users", "list"])
     assert "anna@amt.example\tAnna\tpublisher\tlandratsamt\tactive" in listing.output

@@ -36,6 +36,8 @@ def test_a_step_reads_its_draft_in_one_statement_and_saves_it_in_one_more(app, c
     """Every page reads the draft; a saved step writes it once. No lazy load, no definition,
     nothing else: what each wizard request costs the database stays what it is."""
     _start(client)
+    # The authority the footer links is read once and kept per process (portal.authorities).
+    client.get("/forms/onlinewache/steps/tat")
     with statements() as sent:
         page = client.get("/forms/onlinewache/steps/tat")
     assert page.status_code == 200 and 'name="delikt"' in page.text

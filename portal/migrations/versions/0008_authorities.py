@@ -25,6 +25,8 @@ def upgrade():
         sa.Column('legal', sa.JSON(), nullable=False),
         sa.Column('logo', sa.String(length=500), nullable=True),
         sa.Column('destination', sa.String(length=200), nullable=True),
+        sa.Column('services', sa.JSON(), nullable=False),
+        sa.Column('edited', sa.JSON(), nullable=False),
         sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint('id'),
     )
