@@ -24,11 +24,12 @@
   // while its condition holds. The condition comes as its syntax tree (data-condition),
   // read by the same rules as the engine's (portal/engine/conditions.py, docs/conditions.md).
   var form = document.querySelector("main form[method='post']");
+  var pageData = { answers: {}, today: "" };
   var dependants = document.querySelectorAll("[data-condition]");
   var computed = document.querySelectorAll("[data-derived]");
   if (form && (dependants.length || computed.length) && window.BigInt) {
-    var pageData = document.getElementById("reveal-answers");
-    pageData = pageData ? JSON.parse(pageData.textContent) : { answers: {}, today: "" };
+    var block = document.getElementById("reveal-answers");
+    if (block) { pageData = JSON.parse(block.textContent); }
     form.addEventListener("change", update);
     form.addEventListener("input", update);
     update();
@@ -137,6 +138,12 @@
     if (kind === "int") { return number.s === 0 || /\.0+$/.test(t) ? integral(number) : null; }
     return t;
   }
+
+  // For the tests that hold this evaluator against the engine's (tests/engine).
+  window.amtswegCondition = function (tree, answers, today) {
+    pageData = { answers: {}, today: today };
+    return truthy(evaluate(tree, answers));
+  };
 
   // -- the condition language ---------------------------------------------------------
   // Exact numbers: {n: BigInt, s: scale}, the value n / 10^s (the engine uses Decimal).
