@@ -282,6 +282,18 @@ def semantic_problems(definition: Mapping[str, Any], file: str,
                 add(where, f'the condition names "{name}", which is not a field of this form')
         return condition
 
+    def check_rules(base: str, rules: Any, known: set[str], entry_names: set[str],
+                    fields: set[Any], where: str) -> None:
+        for k, rule in enumerate(rules if isinstance(rules, list) else []):
+            if not isinstance(rule, Mapping):
+                continue
+            check_condition(f"{base}/rules/{k}/condition", rule.get("condition"), known,
+                            entry_names)
+            for m, name in enumerate(rule.get("fields") or []):
+                if name not in fields:
+                    add(f"{base}/rules/{k}/fields/{m}",
+                        f'the rule names "{name}", which is not a field of {where}')
+
     all_names = {spec["name"] for _, _, spec in _fields(definition, broken)
                  if isinstance(spec.get("name"), str)}
     fields_of: dict[int, list[tuple[int, dict[str, Any]]]] = {}
@@ -341,10 +353,16 @@ def semantic_problems(definition: Mapping[str, Any], file: str,
                     earlier.add(name)
             if field_ok:
                 problems.extend(_field_problems(spec, fp, file))
+        if step_ok:
+            own = {spec.get("name") for _, spec in fields_of.get(i, [])}
+            check_rules(sp, step.get("rules"), earlier, entry_names, own, "this step")
         if repeat and isinstance(step_id, str):
             repeating.update({n: step_id for n in entry_names})
             # Its entries are one answer for later conditions: count(zeugen), sum(…), any(…).
             earlier.add(step_id)
+
+    if "rules" not in broken.keys:
+        check_rules("", definition.get("rules"), earlier, set(), all_names, "this form")
 
     if languages_usable:
         problems += [

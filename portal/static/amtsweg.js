@@ -300,13 +300,15 @@
       });
       return total;
     }
-    if (fn === "any" || fn === "all") {
+    if (fn === "any" || fn === "all" || (fn === "count" && args.length === 2)) {
       var results = entries(lookup(answers, args[0][1])).map(function (entry) {
         var context = answers;
         if (isObject(entry)) { context = Object.assign({}, answers, entry); }
         return truthy(evaluate(args[1], context));
       });
-      return fn === "any" ? results.indexOf(true) !== -1 : results.indexOf(false) === -1;
+      var holds = results.filter(function (r) { return r; }).length;
+      if (fn === "count") { return num(BigInt(holds), 0); }
+      return fn === "any" ? holds > 0 : holds === results.length;
     }
     if (fn === "min" || fn === "max") {
       var best = null;

@@ -148,3 +148,71 @@ def test_a_computed_value_is_shown_in_the_citizens_language():
     assert total.display("2500.50", "de", "de") == "2.500,50\xa0€"
     assert total.display("2500.50", "en", "de") == "€2,500.50"
     assert area.display("55.5", "de", "de") == "55,5 m²"
+
+
+# -- rules --------------------------------------------------------------------------------
+
+def rule(condition: str, *fields: str) -> dict:
+    return {"condition": condition, "fields": list(fields),
+            "message": {"de": "Bitte prüfen: " + condition}}
+
+
+def test_rules_are_checked_like_conditions_and_name_their_fields():
+    document = household_form(computed("gesamt", "sum(haushalt.einkommen)"),
+                              rules=[rule("count(haushalt, verwandtschaft == 'partner') <= 1",
+                                          "verwandtschaft"),
+                                     rule("gesamt >= 0 and miete > nix", "gesamt", "nirgends")])
+    document["steps"][0]["rules"] = [rule("wohnflaeche > 0 or empty(wohnflaeche)", "wohnflaeche"),
+                                     rule("einkommen > 0", "miete")]
+    document["steps"][1]["rules"] = [rule("einkommen >= 0 or vorname == 'x'", "einkommen"),
+                                     rule("miete > 0", "miete")]
+    assert check_errors(document) == [
+        '/steps/0/rules/1/condition: the condition names "einkommen", which is asked only '
+        "after this point; a condition can only use earlier answers",
+        '/steps/1/rules/1/fields/0: the rule names "miete", which is not a field of this step',
+        '/rules/1/condition: the condition names "nix", which is not a field of this form',
+        '/rules/1/fields/1: the rule names "nirgends", which is not a field of this form']
+
+
+def rules_form():
+    from portal.engine import load_form
+
+    document = household_form(computed("gesamt", "sum(haushalt.einkommen)"), rules=[
+        rule("count(haushalt, verwandtschaft == 'partner') <= 1", "verwandtschaft")])
+    document["steps"][0]["rules"] = [rule("empty(wohnflaeche) or miete / wohnflaeche < 100",
+                                          "wohnflaeche", "miete")]
+    document["steps"][1]["rules"] = [rule("verwandtschaft != 'kind' or empty(einkommen) "
+                                          "or einkommen < 5000", "einkommen")]
+    return load_form(document)
+
+
+def test_a_step_rule_flags_its_first_field_when_the_page_is_sent():
+    from portal.engine import validate_step
+
+    form = rules_form()
+    result = validate_step(form.step("wohnung"), {"miete": "9000", "wohnflaeche": "50"}, {}, "de")
+    assert [(e.name, e.message("de")) for e in result.errors] == [
+        ("wohnflaeche", "Bitte prüfen: empty(wohnflaeche) or miete / wohnflaeche < 100")]
+    assert validate_step(form.step("wohnung"), {"miete": "900", "wohnflaeche": "50"}, {},
+                         "de").ok
+    # A field's own error comes first; the rule waits.
+    result = validate_step(form.step("wohnung"), {"miete": "9000", "wohnflaeche": "x"}, {}, "de")
+    assert [e.name for e in result.errors] == ["wohnflaeche"]
+    assert "Bitte prüfen" not in result.errors[0].message("de")
+
+
+def test_rules_over_entries_and_over_the_whole_form_before_sending():
+    from portal.engine import check_answers, validate_step
+
+    form = rules_form()
+    entry = {"vorname": "Kim", "verwandtschaft": "kind", "einkommen": "6000"}
+    assert [e.name for e in validate_step(form.step("haushalt"), entry, {}, "de").errors] == [
+        "einkommen"]
+    answers = {"miete": "700.00", "haushalt": [
+        {"vorname": "Ada", "verwandtschaft": "partner"},
+        {"vorname": "Bo", "verwandtschaft": "partner"}, entry]}
+    problems = check_answers(form, answers)
+    assert [(e.name, e.entry) for e in problems["haushalt"]] == [
+        ("einkommen", 2), ("verwandtschaft", None)]
+    answers["haushalt"] = answers["haushalt"][:1]
+    assert check_answers(form, answers) == {}
