@@ -216,3 +216,37 @@ def test_rules_over_entries_and_over_the_whole_form_before_sending():
         ("einkommen", 2), ("verwandtschaft", None)]
     answers["haushalt"] = answers["haushalt"][:1]
     assert check_answers(form, answers) == {}
+
+
+# -- units, ranges and the data schema ------------------------------------------------------
+
+def test_units_are_shown_with_the_answer_and_money_ranges_reach_the_data_schema():
+    from jsonschema import Draft202012Validator
+
+    from portal.engine import data_schema, load_form
+
+    document = household_form(
+        {"name": "stunden", "type": "number", "label": {"de": "Arbeitszeit", "en": "Hours"},
+         "unit": {"de": "Stunden", "en": "hours"}, "min": 0},
+        {"name": "flaeche", "type": "decimal", "label": {"de": "Fläche"}, "min": 1,
+         "unit": {"de": "m²"}},
+        {"name": "zuschuss", "type": "money", "label": {"de": "Zuschuss"}, "min": 0,
+         "max": 5000})
+    form = load_form(document)
+    assert form.field("stunden").display(38, "en", "de") == "38 hours"
+    assert form.field("flaeche").display("55.5", "de", "de") == "55,5 m²"
+    assert form.field("flaeche").display("55.5", "en", "de") == "55.5 m²"  # the default's unit
+    schema = data_schema(form)
+    money = schema["properties"]["zuschuss"]
+    assert money["pattern"] == r"^[0-9]+\.[0-9]{2}$"  # no sign: min is 0
+    assert "at least 0, at most 5000" in money["description"]
+    assert schema["properties"]["miete"]["pattern"] == r"^-?[0-9]+\.[0-9]{2}$"  # no min
+    assert schema["properties"]["flaeche"]["pattern"] == r"^[0-9]+(\.[0-9]+)?$"
+    assert schema["properties"]["stunden"]["minimum"] == 0
+    validator = Draft202012Validator(schema)
+    base = {"miete": "1.00", "haushalt": [{"vorname": "A"}]}
+    assert list(validator.iter_errors({**base, "zuschuss": "12.00"})) == []
+    assert list(validator.iter_errors({**base, "zuschuss": "-12.00"})) != []
+    # Titles in the form's default language, as the designer wrote them.
+    assert schema["properties"]["stunden"]["title"] == "Arbeitszeit"
+    assert schema["properties"]["haushalt"]["title"] == "Haushalt"
