@@ -489,6 +489,9 @@ def _order(a: Any, b: Any) -> int | None:
         x, y = _number(a), _number(b)
         return None if x is None or y is None else (x > y) - (x < y)
     if type(a) is str and type(b) is str:
+        x, y = _number(a), _number(b)
+        if x is not None and y is not None:  # two money answers order as amounts
+            return (x > y) - (x < y)
         return (a > b) - (a < b)
     return None
 

@@ -210,6 +210,8 @@
       return x === null || y === null ? null : compareNum(x, y);
     }
     if (typeof a === "string" && typeof b === "string") {
+      var dx = decimalText(a), dy = decimalText(b);
+      if (dx !== null && dy !== null) { return compareNum(dx, dy); }
       var p = codePoints(a), q = codePoints(b);
       for (var i = 0; i < Math.min(p.length, q.length); i++) {
         if (p[i] !== q[i]) { return p[i] < q[i] ? -1 : 1; }

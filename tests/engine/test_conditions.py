@@ -358,7 +358,10 @@ def test_documented_examples_parse() -> None:
     ("kinder > '2.5'", {"kinder": 3}, True),
     ("a == b", {"a": 3, "b": "3.00"}, True),
     ("a == b", {"a": "3", "b": "3.00"}, False),  # two texts compare as text
-    ("a < b", {"a": "100.00", "b": "99.50"}, True),  # two texts compare as text
+    ("a < b", {"a": "100.00", "b": "99.50"}, False),  # two decimal texts order as numbers
+    ("heizkosten < gesamtmiete", {"heizkosten": "95.00", "gesamtmiete": "750.00"}, True),
+    ("a < b", {"a": "2026-03-15", "b": "2026-12-01"}, True),  # dates order as text
+    ("a < b", {"a": "9", "b": "10x"}, False),  # not both decimal texts: as text
     ("betrag > 1000", {"betrag": "viel"}, False),
     ("betrag == 1000", {"betrag": "1e3"}, False),
     ("betrag == 1000", {"betrag": " 1000"}, False),
@@ -819,6 +822,9 @@ def ref_less(a: Any, b: Any) -> bool | None:
         x, y = ref_number(a), ref_number(b)
         return None if x is None or y is None else x < y
     if isinstance(a, str) and isinstance(b, str):
+        x, y = ref_number(a), ref_number(b)
+        if x is not None and y is not None:  # two decimal texts: as numbers
+            return x < y
         return [ord(c) for c in a] < [ord(c) for c in b]
     return None
 

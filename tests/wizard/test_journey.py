@@ -20,7 +20,7 @@ from portal.journey import Journey
 from tests.conftest import FORMS_DIR
 from tests.walk import Walker
 
-FORMS = ["onlinewache", "bauantrag", "hilfe-zum-lebensunterhalt"]
+FORMS = ["onlinewache", "bauantrag", "hilfe-zum-lebensunterhalt", "wohngeld"]
 
 
 def reference_on(html: str) -> str:
