@@ -10,7 +10,6 @@ from sqlalchemy import func, select
 from portal.designer.models import AuditEntry, FormDraft
 from portal.extensions import db
 from portal.models import FormVersion
-
 from tests.conftest import FORMS_DIR
 
 from .conftest import copy_form, editor_text, publish, save, shipped, with_new_field
