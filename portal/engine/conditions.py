@@ -693,6 +693,27 @@ def _names(node: Node) -> set[str]:
     return set()
 
 
+def _calculated(node: Node) -> Iterator[Node]:
+    """The operands of every + - * / and of round(), min(), max() and sum(), anywhere."""
+    match node:
+        case Arith(children, _):
+            yield from children
+            for child in children:
+                yield from _calculated(child)
+        case Call("round" | "min" | "max" | "sum", children):  # sum's one value: step.field
+            yield from children
+            for child in children:
+                yield from _calculated(child)
+        case Call(_, children) | And(children) | Or(children):
+            for child in children:
+                yield from _calculated(child)
+        case Compare(_, left, right):
+            yield from _calculated(left)
+            yield from _calculated(right)
+        case Not(operand):
+            yield from _calculated(operand)
+
+
 def _aggregated(node: Node) -> set[tuple[str, str]]:
     """(step, name) for each name read inside sum(), any() or all() over a repeating step."""
     found: set[tuple[str, str]] = set()
@@ -730,6 +751,12 @@ class Condition:
     def value(self, answers: Mapping[str, Any], *, today: date | None = None) -> Any:
         """What the expression computes (a number, a text, …, or None); never raises."""
         return self._evaluate(answers, today)
+
+    @property
+    def calculated(self) -> tuple[Node, ...]:
+        """What the condition calculates with: operands of + - * /, round(), min(), max() and
+        the step.field of sum(). The form check says when one of them is never a number."""
+        return tuple(_calculated(self.root))
 
     @property
     def aggregated(self) -> frozenset[tuple[str, str]]:

@@ -250,3 +250,26 @@ def test_units_are_shown_with_the_answer_and_money_ranges_reach_the_data_schema(
     # Titles in the form's default language, as the designer wrote them.
     assert schema["properties"]["stunden"]["title"] == "Arbeitszeit"
     assert schema["properties"]["haushalt"]["title"] == "Haushalt"
+
+
+def test_calculating_with_what_is_never_a_number_is_explained():
+    document = household_form(
+        computed("a", "miete + 'x'"),
+        computed("b", "sum(haushalt.vorname)"),
+        computed("c", "round(miete / wohnflaeche, 2) + count(haushalt)"))  # fine
+    document["steps"][1]["fields"].append(
+        {"name": "alter", "type": "computed", "format": "number", "label": {"de": "Alter"},
+         "value": "today() - vorname"})
+    _, problems = check_definition(document)
+    assert [(p.pointer, p.severity, p.message) for p in problems] == [
+        ("/steps/1/fields/3/value", "error", "today() is a date, not a number, so a calculation "
+         "with it has no result; there is no date arithmetic (use a date field's not_before and "
+         "not_after, such as today-18y)"),
+        ("/steps/1/fields/3/value", "warning", '"vorname" is a text field, not a number, so a '
+         "calculation with it has no result; there is no date or text arithmetic (for an age, "
+         "use a date field's not_before and not_after)"),
+        ("/steps/2/fields/0/value", "error", "'x' is not a number, so a calculation with it has "
+         "no result; + - * / round() min() max() and sum() calculate with numbers only"),
+        ("/steps/2/fields/1/value", "warning", '"haushalt.vorname" is a text field, not a '
+         "number, so a calculation with it has no result; there is no date or text arithmetic "
+         "(for an age, use a date field's not_before and not_after)")]
