@@ -28,6 +28,10 @@ SAMPLES: dict[str, Any] = {
     "kennzeichen": "B-AB 1234",
     "tathergang": "Mein Fahrrad wurde vor dem Bahnhof gestohlen, obwohl es abgeschlossen war.",
     "beschreibung": "Neubau eines Einfamilienhauses mit Garage und Carport auf dem Grundstück.",
+    # wohngeld: its rules want heating below the rent, and a plausible rent per m²
+    "wohnflaeche": Decimal("62.5"),
+    "gesamtmiete": Decimal("750.00"),
+    "heizkosten": Decimal("95.00"),
 }
 
 
@@ -104,9 +108,11 @@ def form_data(f: Field, language: str = "de") -> dict[str, Any]:
         case "number":
             return {n: _number_for(f)}
         case "decimal":
-            return {n: format_decimal(Decimal(_number_for(f)) + Decimal("0.5"), locale=language)}
+            number = SAMPLES.get(n, Decimal(_number_for(f)) + Decimal("0.5"))
+            return {n: format_decimal(number, locale=language)}
         case "money":
-            return {n: format_decimal(Decimal("1234.50"), format="#,##0.00", locale=language)}
+            amount = SAMPLES.get(n, Decimal("1234.50"))
+            return {n: format_decimal(amount, format="#,##0.00", locale=language)}
         case "date":
             return {f"{n}-day": "15", f"{n}-month": "3", f"{n}-year": _year_for(f)}
         case "date_range":
@@ -128,6 +134,8 @@ def form_data(f: Field, language: str = "de") -> dict[str, Any]:
                     f"{n}-postcode": "10117", f"{n}-city": "Berlin", f"{n}-country": "DE"}
         case "postcode_de":
             return {n: "10117"}
+        case "country":
+            return {n: (getattr(f, "first", None) or ["DE"])[0]}
         case "iban":
             return {n: "DE02 1203 0000 0000 2020 51"}
         case _:

@@ -25,7 +25,7 @@ MAX_NESTING = 50  # brackets, `not` and functions: keeps the parser far from Pyt
 KEYWORDS = frozenset({"and", "or", "not", "in", "true", "false", "null"})
 #: name -> (fewest, most) arguments; None: any number
 FUNCTIONS: dict[str, tuple[int, int | None]] = {
-    "empty": (1, 1), "count": (1, 1), "today": (0, 0), "round": (1, 2), "min": (1, None),
+    "empty": (1, 1), "count": (1, 2), "today": (0, 0), "round": (1, 2), "min": (1, None),
     "max": (1, None), "sum": (1, 1), "any": (2, 2), "all": (2, 2)}
 _FUNCTION_LIST = "empty(), count(), today(), round(), min(), max(), sum(), any() and all()"
 DIVISION_PLACES = 10  # a quotient is rounded (half to even) to this many decimal places
@@ -381,8 +381,8 @@ class _Parser:
         if function == "sum" and not (isinstance(args[0], Name) and len(args[0].path) >= 2):
             raise ConditionError(f"sum() at position {name.pos} takes a repeating step and one "
                                  "of its fields, such as sum(haushalt.einkommen)", name.pos)
-        if function in ("any", "all") and not (isinstance(args[0], Name)
-                                               and len(args[0].path) == 1):
+        if (function in ("any", "all") or (function == "count" and len(args) == 2)) and not (
+                isinstance(args[0], Name) and len(args[0].path) == 1):
             raise ConditionError(f"{function}() at position {name.pos} takes a repeating step "
                                  f"first, then a condition for each entry, such as "
                                  f"{function}(haushalt, einkommen > 0)", name.pos)
@@ -489,6 +489,9 @@ def _order(a: Any, b: Any) -> int | None:
         x, y = _number(a), _number(b)
         return None if x is None or y is None else (x > y) - (x < y)
     if type(a) is str and type(b) is str:
+        x, y = _number(a), _number(b)
+        if x is not None and y is not None:  # two money answers order as amounts
+            return (x > y) - (x < y)
         return (a > b) - (a < b)
     return None
 
@@ -533,6 +536,11 @@ def _compile(node: Node) -> Evaluator:
         case Call("empty", (arg,)):
             value = _compile(arg)
             return lambda answers, today: _empty(value(answers, today))
+        case Call("count", (Name(path), condition)):  # the entries for which it holds
+            test = _compile(condition)
+            return lambda answers, today: sum(
+                1 for entry in _entries(_lookup(answers, path))
+                if _truthy(test(_entry_context(entry, answers), today)))
         case Call("count", (arg,)):
             value = _compile(arg)
             return lambda answers, today: _count(value(answers, today))
@@ -685,13 +693,34 @@ def _names(node: Node) -> set[str]:
     return set()
 
 
+def _calculated(node: Node) -> Iterator[Node]:
+    """The operands of every + - * / and of round(), min(), max() and sum(), anywhere."""
+    match node:
+        case Arith(children, _):
+            yield from children
+            for child in children:
+                yield from _calculated(child)
+        case Call("round" | "min" | "max" | "sum", children):  # sum's one value: step.field
+            yield from children
+            for child in children:
+                yield from _calculated(child)
+        case Call(_, children) | And(children) | Or(children):
+            for child in children:
+                yield from _calculated(child)
+        case Compare(_, left, right):
+            yield from _calculated(left)
+            yield from _calculated(right)
+        case Not(operand):
+            yield from _calculated(operand)
+
+
 def _aggregated(node: Node) -> set[tuple[str, str]]:
     """(step, name) for each name read inside sum(), any() or all() over a repeating step."""
     found: set[tuple[str, str]] = set()
     match node:
         case Call("sum", (Name(path),)):
             found.add((path[0], path[1]))
-        case Call("any" | "all", (Name(path), condition)):
+        case Call("any" | "all" | "count", (Name(path), condition)):
             found |= {(path[0], name) for name in _names(condition)} | _aggregated(condition)
         case Call(_, children) | And(children) | Or(children) | Arith(children, _):
             for child in children:
@@ -722,6 +751,12 @@ class Condition:
     def value(self, answers: Mapping[str, Any], *, today: date | None = None) -> Any:
         """What the expression computes (a number, a text, …, or None); never raises."""
         return self._evaluate(answers, today)
+
+    @property
+    def calculated(self) -> tuple[Node, ...]:
+        """What the condition calculates with: operands of + - * /, round(), min(), max() and
+        the step.field of sum(). The form check says when one of them is never a number."""
+        return tuple(_calculated(self.root))
 
     @property
     def aggregated(self) -> frozenset[tuple[str, str]]:

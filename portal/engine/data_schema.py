@@ -30,7 +30,7 @@ def data_schema(form: Form, base_uri: str = "urn:amtsweg:forms") -> dict[str, An
                      "additionalProperties": False}
             properties[step.id] = {
                 "type": "array",
-                "title": form.text(step.title, "en"),
+                "title": form.text(step.title, form.default_language),
                 "items": entry,
                 "maxItems": step.repeat.max,
             }
@@ -40,7 +40,7 @@ def data_schema(form: Form, base_uri: str = "urn:amtsweg:forms") -> dict[str, An
     return {
         "$schema": DIALECT,
         "$id": f"{base_uri}/{form.id}/{form.version}/data.schema.json",
-        "title": f"{form.text('title', 'en')} ({form.id} {form.version})",
+        "title": f"{form.text('title', form.default_language)} ({form.id} {form.version})",
         "description": f"Submission data of form {form.id} version {form.version}, "
         f"content hash {form.content_hash}.",
         "type": "object",
@@ -54,7 +54,7 @@ def _step_properties(form: Form, step: Step) -> tuple[dict[str, Any], list[str]]
     props: dict[str, Any] = {}
     required: list[str] = []
     for f in step.questions:
-        props[f.name] = {"title": form.text(f.label, "en"), **f.value_schema()}
+        props[f.name] = {"title": form.text(f.label, form.default_language), **f.value_schema()}
         if f.required and f.visible_if is None:
             required.append(f.name)
     return props, required

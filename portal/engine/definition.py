@@ -12,6 +12,7 @@ import json
 import os
 import re
 from collections.abc import Iterator, Mapping
+from decimal import Decimal
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -19,7 +20,7 @@ from typing import Any
 
 from jsonschema import Draft202012Validator, ValidationError
 
-from .conditions import Condition, ConditionError, parse
+from .conditions import Call, Condition, ConditionError, Literal, Name, parse
 from .errors import DefinitionError, Problem
 from .fields import with_registered_types
 from .i18n import is_language_map
@@ -40,6 +41,15 @@ ACTIVE_MEDIA_TYPES = frozenset({
     "application/vnd.ms-excel.sheet.macroenabled.12",
     "application/vnd.ms-powerpoint.presentation.macroenabled.12",
 })
+
+#: Field types whose answer is a number a calculation can use.
+NUMERIC_TYPES = frozenset({"number", "decimal", "money", "computed"})
+
+
+def _show_literal(value: Any) -> str:
+    return {None: "null", True: "true", False: "false"}.get(value, repr(value)) if not \
+        isinstance(value, str) else f"'{value}'"
+
 
 #: The JSON Schemas ship inside the package (package data), installed or not. Found beside the
 #: engine, which loads without the rest of the portal package (and without Flask).
@@ -325,6 +335,7 @@ def semantic_problems(definition: Mapping[str, Any], file: str,
         except ConditionError as e:
             add(where, f"the condition cannot be read: {e.message}")
             return None
+        check_calculation(where, condition)
         aggregated = condition.aggregated
         for step_name, name in sorted(aggregated):
             if (step_name in repeating_steps and name not in repeating_steps[step_name]
@@ -347,6 +358,41 @@ def semantic_problems(definition: Mapping[str, Any], file: str,
             else:
                 add(where, f'the condition names "{name}", which is not a field of this form')
         return condition
+
+    def check_calculation(where: str, condition: Condition) -> None:
+        """A calculation with something that is never a number gives no answer: say so."""
+        for operand in condition.calculated:
+            if isinstance(operand, Literal) and not isinstance(operand.value, int | Decimal):
+                add(where, f"{_show_literal(operand.value)} is not a number, so a calculation "
+                    "with it has no result; + - * / round() min() max() and sum() calculate "
+                    "with numbers only")
+            elif isinstance(operand, Call) and operand.function == "today":
+                add(where, "today() is a date, not a number, so a calculation with it has no "
+                    "result; there is no date arithmetic (use a date field's not_before and "
+                    "not_after, such as today-18y)")
+            elif isinstance(operand, Name):
+                kind = types.get(operand.path[-1] if len(operand.path) > 1 and operand.path[0]
+                                 in repeating_steps else operand.path[0])
+                if kind is not None and kind not in NUMERIC_TYPES:
+                    add(where, f'"{".".join(operand.path)}" is a {kind} field, not a number, so '
+                        "a calculation with it has no result; there is no date or text "
+                        "arithmetic (for an age, use a date field's not_before and not_after)",
+                        "warning")
+
+    types = {spec["name"]: spec.get("type") for _, _, spec in _fields(definition, broken)
+             if isinstance(spec.get("name"), str)}
+
+    def check_rules(base: str, rules: Any, known: set[str], entry_names: set[str],
+                    fields: set[Any], where: str) -> None:
+        for k, rule in enumerate(rules if isinstance(rules, list) else []):
+            if not isinstance(rule, Mapping):
+                continue
+            check_condition(f"{base}/rules/{k}/condition", rule.get("condition"), known,
+                            entry_names)
+            for m, name in enumerate(rule.get("fields") or []):
+                if name not in fields:
+                    add(f"{base}/rules/{k}/fields/{m}",
+                        f'the rule names "{name}", which is not a field of {where}')
 
     all_names = {spec["name"] for _, _, spec in _fields(definition, broken)
                  if isinstance(spec.get("name"), str)}
@@ -407,10 +453,16 @@ def semantic_problems(definition: Mapping[str, Any], file: str,
                     earlier.add(name)
             if field_ok:
                 problems.extend(_field_problems(spec, fp, file))
+        if step_ok:
+            own = {spec.get("name") for _, spec in fields_of.get(i, [])}
+            check_rules(sp, step.get("rules"), earlier, entry_names, own, "this step")
         if repeat and isinstance(step_id, str):
             repeating.update({n: step_id for n in entry_names})
             # Its entries are one answer for later conditions: count(zeugen), sum(…), any(…).
             earlier.add(step_id)
+
+    if "rules" not in broken.keys:
+        check_rules("", definition.get("rules"), earlier, set(), all_names, "this form")
 
     problems += _jurisdiction_problems(definition, broken, repeating, file)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -33,6 +34,17 @@ class Invalid(Exception):
 
     def __repr__(self) -> str:
         return f"Invalid({self.message_id!r}, part={self.part!r}, {self.params!r})"
+
+
+class RuleBroken(Invalid):
+    """A rule of the definition that the answers break: its message is the designer's."""
+
+    def __init__(self, texts: Mapping[str, str], default_language: str) -> None:
+        super().__init__(texts.get(default_language, ""))
+        self.texts, self.default_language = texts, default_language
+
+    def message(self, language: str) -> str:
+        return self.texts.get(language) or self.texts.get(self.default_language, "")
 
 
 def _localise(params: dict[str, object], language: str) -> dict[str, object]:

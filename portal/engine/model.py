@@ -22,6 +22,19 @@ class Repeat:
     item_label: Mapping[str, str] | None
 
 
+@dataclass(frozen=True)
+class Rule:
+    """A condition the answers must meet; `message` is shown at the first of `fields`."""
+
+    condition: Condition
+    message: Mapping[str, str]
+    fields: tuple[str, ...]
+    default_language: str
+
+    def broken(self, answers: Mapping[str, Any], today: date | None = None) -> bool:
+        return not self.condition.evaluate(answers, today=today)
+
+
 @dataclass
 class Step:
     id: str
@@ -31,6 +44,7 @@ class Step:
     visible_if: Condition | None = None
     repeat: Repeat | None = None
     pointer: str = ""
+    rules: list[Rule] = field(default_factory=list)
 
     @cached_property
     def questions(self) -> list[Field]:
@@ -51,6 +65,8 @@ class Form:
     definition: Mapping[str, Any]
     steps: list[Step]
     content_hash: str
+    #: Rules over answers of several steps, checked before sending (check_answers).
+    rules: list[Rule] = field(default_factory=list)
     id: str = field(init=False)
     version: str = field(init=False)
 
@@ -150,6 +166,13 @@ def compile_form(definition: Mapping[str, Any]) -> Form:
                     make_field(f, f"/steps/{i}/fields/{j}") for j, f in enumerate(spec["fields"])
                 ],
                 pointer=f"/steps/{i}",
+                rules=_rules(spec.get("rules"), definition["default_language"]),
             )
         )
-    return Form(definition=definition, steps=steps, content_hash=content_hash(definition))
+    return Form(definition=definition, steps=steps, content_hash=content_hash(definition),
+                rules=_rules(definition.get("rules"), definition["default_language"]))
+
+
+def _rules(specs: list[Mapping[str, Any]] | None, default_language: str) -> list[Rule]:
+    return [Rule(parse(r["condition"]), r["message"], tuple(r["fields"]), default_language)
+            for r in specs or []]

@@ -12,10 +12,10 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from .errors import Invalid
+from .errors import Invalid, RuleBroken
 from .fields import Field
 from .messages import N_, N_plural
-from .model import Form, Step
+from .model import Form, Rule, Step
 
 
 @dataclass(frozen=True)
@@ -85,7 +85,26 @@ def validate_step(
             result.errors.append(FieldError(f, error))
             continue
         result.values[f.name] = context[f.name] = cleaned
+    result.errors += _broken_rules(step, step.rules, context, result.errors, today, None)
     return result
+
+
+def _broken_rules(step: Step, rules: list[Rule], context: Mapping[str, Any],
+                  errors: list[FieldError], today: date | None,
+                  entry: int | None) -> list[FieldError]:
+    """An error at the first field of each rule the answers break. A rule about a field that
+    already has an error waits until that is corrected."""
+    found = []
+    flagged = {e.name for e in errors}
+    for rule in rules:
+        if flagged & set(rule.fields) or not rule.broken(context, today):
+            continue
+        target = step.field(rule.fields[0])
+        if target is not None:
+            found.append(FieldError(target, RuleBroken(rule.message, rule.default_language),
+                                    entry))
+            flagged.add(target.name)
+    return found
 
 
 def _check_values(
@@ -127,6 +146,7 @@ def check_answers(
         if step.repeat is None:
             context.update({f.name: answers[f.name] for f in step.questions if f.name in answers})
             errors = _check_values(step, answers, context, today, None)
+            errors += _broken_rules(step, step.rules, context, errors, today, None)
         else:
             entries = answers.get(step.id) or []
             errors = []
@@ -140,9 +160,24 @@ def check_answers(
                     )
                 )
             for i, entry in enumerate(entries):
-                errors += _check_values(step, entry, {**context, **entry}, today, i)
+                entry_context = {**context, **entry}
+                entry_errors = _check_values(step, entry, entry_context, today, i)
+                errors += entry_errors + _broken_rules(step, step.rules, entry_context,
+                                                       entry_errors, today, i)
+            context[step.id] = entries  # for count(), sum(), any() and all() after the step
         if errors:
             problems[step.id] = errors
+    for rule in form.rules:  # rules over several steps: at the step of their first field
+        if not rule.broken(context, today):
+            continue
+        step = next((s for s in form.steps if s.field(rule.fields[0]) is not None), None)
+        if step is None or not step.is_visible(context, today):
+            continue
+        target = step.field(rule.fields[0])
+        if any(e.name == target.name for e in problems.get(step.id, [])):
+            continue
+        problems.setdefault(step.id, []).append(
+            FieldError(target, RuleBroken(rule.message, rule.default_language)))
     return problems
 
 

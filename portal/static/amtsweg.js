@@ -24,11 +24,12 @@
   // while its condition holds. The condition comes as its syntax tree (data-condition),
   // read by the same rules as the engine's (portal/engine/conditions.py, docs/conditions.md).
   var form = document.querySelector("main form[method='post']");
+  var pageData = { answers: {}, today: "" };
   var dependants = document.querySelectorAll("[data-condition]");
   var computed = document.querySelectorAll("[data-derived]");
   if (form && (dependants.length || computed.length) && window.BigInt) {
-    var pageData = document.getElementById("reveal-answers");
-    pageData = pageData ? JSON.parse(pageData.textContent) : { answers: {}, today: "" };
+    var block = document.getElementById("reveal-answers");
+    if (block) { pageData = JSON.parse(block.textContent); }
     form.addEventListener("change", update);
     form.addEventListener("input", update);
     update();
@@ -138,6 +139,12 @@
     return t;
   }
 
+  // For the tests that hold this evaluator against the engine's (tests/engine).
+  window.amtswegCondition = function (tree, answers, today) {
+    pageData = { answers: {}, today: today };
+    return truthy(evaluate(tree, answers));
+  };
+
   // -- the condition language ---------------------------------------------------------
   // Exact numbers: {n: BigInt, s: scale}, the value n / 10^s (the engine uses Decimal).
   function isNum(v) { return v !== null && typeof v === "object" && typeof v.n === "bigint"; }
@@ -203,6 +210,8 @@
       return x === null || y === null ? null : compareNum(x, y);
     }
     if (typeof a === "string" && typeof b === "string") {
+      var dx = decimalText(a), dy = decimalText(b);
+      if (dx !== null && dy !== null) { return compareNum(dx, dy); }
       var p = codePoints(a), q = codePoints(b);
       for (var i = 0; i < Math.min(p.length, q.length); i++) {
         if (p[i] !== q[i]) { return p[i] < q[i] ? -1 : 1; }
@@ -293,13 +302,15 @@
       });
       return total;
     }
-    if (fn === "any" || fn === "all") {
+    if (fn === "any" || fn === "all" || (fn === "count" && args.length === 2)) {
       var results = entries(lookup(answers, args[0][1])).map(function (entry) {
         var context = answers;
         if (isObject(entry)) { context = Object.assign({}, answers, entry); }
         return truthy(evaluate(args[1], context));
       });
-      return fn === "any" ? results.indexOf(true) !== -1 : results.indexOf(false) === -1;
+      var holds = results.filter(function (r) { return r; }).length;
+      if (fn === "count") { return num(BigInt(holds), 0); }
+      return fn === "any" ? holds > 0 : holds === results.length;
     }
     if (fn === "min" || fn === "max") {
       var best = null;

@@ -11,7 +11,7 @@ from .axe import assert_accessible
 from .citizen import fill_step, press_continue, shipped_form, step_of, walk
 from .conftest import LiveServer
 
-FORMS = ["onlinewache", "bauantrag", "hilfe-zum-lebensunterhalt"]
+FORMS = ["onlinewache", "bauantrag", "hilfe-zum-lebensunterhalt", "wohngeld"]
 REFERENCE = re.compile(r"[A-Z]{2,4}-[2-9A-Z]{4}-[2-9A-Z]{4}")
 
 

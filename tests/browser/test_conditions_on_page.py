@@ -51,6 +51,9 @@ DEFINITION: dict[str, Any] = {
             text("zwei_dinge", "count(dinge) >= 2"),
             {"name": "schaden", "type": "number", "label": L("Schaden")},
             text("hoher_schaden", "schaden > 1000"),
+            {"name": "doppelt", "type": "computed", "format": "number", "value": "schaden * 2",
+             "label": L("Doppelt"), "unit": L("Stück")},
+            text("doppelt_viel", "doppelt >= 3000"),  # a computed value of this page
             {"name": "betrag", "type": "money", "label": L("Betrag")},
             text("betrag_genau", "betrag == 99.5"),
             {"name": "geburt", "type": "date", "label": L("Geburtsdatum")},
@@ -107,8 +110,11 @@ def test_each_shape_of_condition_reveals_and_hides_as_the_citizen_answers(
 
     page.fill("#schaden", "1.000")  # German: one thousand, not above
     assert "hoher_schaden" not in shown(page)
+    assert "doppelt_viel" not in shown(page)
     page.fill("#schaden", "1.500")
     assert "hoher_schaden" in shown(page)
+    assert page.locator("#doppelt").inner_text() == "3.000 Stück"  # worked out as typed
+    assert "doppelt_viel" in shown(page)
 
     page.fill("#betrag", "99,50")
     assert "betrag_genau" in shown(page)

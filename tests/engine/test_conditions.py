@@ -175,6 +175,7 @@ def test_error_is_a_value_error() -> None:
     ("any(a.b, c)", 0, "takes a repeating step first"),
     ("all(1, c)", 0, "takes a repeating step first"),
     ("any(a)", 0, "takes exactly two values, but was given 1"),
+    ("count(a.b, c)", 0, "count() at position 0 takes a repeating step first"),
     ("round()", 0, "takes one or two values, but was given 0"),
     ("round(a, 1, 2)", 0, "takes one or two values, but was given 3"),
     ("min()", 0, "takes at least one value"),
@@ -338,6 +339,9 @@ def test_documented_examples_parse() -> None:
     ("count(h) <= 1 or not any(h, r == 'partner')", {"h": [{}, {"r": "kind"}]}, True),
     ("any(h, e > schwelle)", {"h": [{"e": 5}], "schwelle": 3}, True),
     ("count(h) - count(h) == 0", {}, True),
+    ("count(h, r == 'partner') <= 1", {"h": [{"r": "partner"}, {"r": "kind"}]}, True),
+    ("count(h, r == 'partner') <= 1", {"h": [{"r": "partner"}, {"r": "partner"}]}, False),
+    ("count(h, r == 'partner') == 0", {}, True),
     # numbers: int answers, decimal strings, never float
     ("schaden > 1000", {"schaden": 1500}, True),
     ("schaden > 1000", {"schaden": 1000}, False),
@@ -354,7 +358,10 @@ def test_documented_examples_parse() -> None:
     ("kinder > '2.5'", {"kinder": 3}, True),
     ("a == b", {"a": 3, "b": "3.00"}, True),
     ("a == b", {"a": "3", "b": "3.00"}, False),  # two texts compare as text
-    ("a < b", {"a": "100.00", "b": "99.50"}, True),  # two texts compare as text
+    ("a < b", {"a": "100.00", "b": "99.50"}, False),  # two decimal texts order as numbers
+    ("heizkosten < gesamtmiete", {"heizkosten": "95.00", "gesamtmiete": "750.00"}, True),
+    ("a < b", {"a": "2026-03-15", "b": "2026-12-01"}, True),  # dates order as text
+    ("a < b", {"a": "9", "b": "10x"}, False),  # not both decimal texts: as text
     ("betrag > 1000", {"betrag": "viel"}, False),
     ("betrag == 1000", {"betrag": "1e3"}, False),
     ("betrag == 1000", {"betrag": " 1000"}, False),
@@ -669,7 +676,7 @@ def atoms(draw: st.DrawFn) -> tuple[Any, ...]:
     if kind == "sum":
         return ("sum", ("e", "x"))
     if kind == "anyall":
-        return (draw(st.sampled_from(["any", "all"])), "e",
+        return (draw(st.sampled_from(["any", "all", "count2"])), "e",
                 ("cmp", draw(st.sampled_from(OPERATORS)), ("name", ("x",)), draw(literals)))
     if kind == "empty":
         return ("empty", draw(st.one_of(names, literals)))
@@ -741,8 +748,8 @@ def render_full(e: tuple[Any, ...]) -> str:
         return f"{kind}(" + ", ".join(render_full(x) for x in e[1]) + ")"
     if kind == "sum":
         return f"sum({'.'.join(e[1])})"
-    if kind in ("any", "all"):
-        return f"{kind}({e[1]}, {render_full(e[2])})"
+    if kind in ("any", "all", "count2"):
+        return f"{kind.rstrip('2')}({e[1]}, {render_full(e[2])})"
     if kind == "cmp":
         return f"({render_full(e[2])} {e[1]} {render_full(e[3])})"
     if kind == "not":
@@ -815,6 +822,9 @@ def ref_less(a: Any, b: Any) -> bool | None:
         x, y = ref_number(a), ref_number(b)
         return None if x is None or y is None else x < y
     if isinstance(a, str) and isinstance(b, str):
+        x, y = ref_number(a), ref_number(b)
+        if x is not None and y is not None:  # two decimal texts: as numbers
+            return x < y
         return [ord(c) for c in a] < [ord(c) for c in b]
     return None
 
@@ -853,7 +863,7 @@ def ref_value(e: tuple[Any, ...], answers: dict[str, Any], today: date) -> Any:
         numbers = [ref_number(ref_value(x, answers, today)) for x in e[1]]
         numbers = [x for x in numbers if x is not None]
         return (min if kind == "min" else max)(numbers) if numbers else None
-    if kind in ("sum", "any", "all"):
+    if kind in ("sum", "any", "all", "count2"):
         entries = answers.get(e[1][0] if kind == "sum" else e[1])
         entries = entries if isinstance(entries, list) else []
         if kind == "sum":
@@ -861,6 +871,8 @@ def ref_value(e: tuple[Any, ...], answers: dict[str, Any], today: date) -> Any:
             return sum((x for x in values if x is not None), Decimal(0))
         results = [ref_truthy(ref_value(e[2], {**answers, **x} if isinstance(x, dict) else answers,
                                         today)) for x in entries]
+        if kind == "count2":
+            return sum(results)
         return any(results) if kind == "any" else all(results)
     if kind == "not":
         return not ref_truthy(ref_value(e[1], answers, today))
@@ -906,7 +918,7 @@ def ref_names(e: tuple[Any, ...]) -> set[str]:
         return set().union(*(ref_names(x) for x in e[1]))
     if e[0] == "sum":
         return {e[1][0]}
-    if e[0] in ("any", "all"):
+    if e[0] in ("any", "all", "count2"):
         return {e[1]} | ref_names(e[2])
     if e[0] in ("empty", "count", "not"):
         return ref_names(e[1])

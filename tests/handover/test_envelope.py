@@ -21,7 +21,8 @@ def test_the_envelope_schema_is_valid_json_schema():
     Draft202012Validator.check_schema(envelope_schema())
 
 
-@pytest.mark.parametrize("form_id", ["onlinewache", "bauantrag", "hilfe-zum-lebensunterhalt"])
+@pytest.mark.parametrize("form_id", ["onlinewache", "bauantrag", "hilfe-zum-lebensunterhalt",
+                                     "wohngeld"])
 def test_every_shipped_forms_envelope_and_data_validate(app, form_id):
     submission = submit(app, form_id)
     envelope = build_envelope(submission)

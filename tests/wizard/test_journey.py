@@ -20,7 +20,7 @@ from portal.reference import is_valid
 from tests.conftest import FORMS_DIR
 from tests.walk import Walker
 
-FORMS = ["onlinewache", "bauantrag", "hilfe-zum-lebensunterhalt"]
+FORMS = ["onlinewache", "bauantrag", "hilfe-zum-lebensunterhalt", "wohngeld"]
 
 
 def reference_on(html: str) -> str:
@@ -252,3 +252,25 @@ def test_saving_a_draft_deleted_meanwhile_says_it_is_gone(app):
     with pytest.raises(drafts.DraftGone):
         drafts.save(draft, {"art": "anzeige"}, ["anliegen"], "tat", 30)
     assert db.session.execute(select(func.count(Draft.id))).scalar() == 0
+
+
+def test_a_rule_over_the_household_is_shown_on_the_summary_and_links_to_its_field(app, client):
+    """wohngeld's form rule: at most one spouse or partner; checked before sending."""
+    form = compiled(current_version("wohngeld"))
+    Walker(client, form).walk()
+    partner = {"action": "continue", "person_name-given_name": "Taras",
+               "person_name-family_name": "Kovalenko", "person_geburtsdatum-day": "1",
+               "person_geburtsdatum-month": "2", "person_geburtsdatum-year": "1990",
+               "verwandtschaft": "partner", "einkommen_brutto": "0"}
+    for _ in range(2):
+        response = client.post("/forms/wohngeld/steps/haushalt/entries/new", data=partner)
+        assert response.status_code == 303, response.status_code
+    summary = client.get("/forms/wohngeld/summary").text
+    message = "höchstens eine Ehe- oder Lebenspartnerin"
+    assert message in summary
+    link = re.search(r'<li><a href="([^"]+)">[^<]*' + message, summary).group(1)
+    assert link == "/forms/wohngeld/steps/haushalt?return_to=summary#verwandtschaft-0"
+    response = client.post("/forms/wohngeld/submit")
+    assert response.status_code == 422 and message in response.text
+    # The computed household size on the summary counts the three people.
+    assert re.search(r"Menschen im Haushalt</dt>\s*<dd[^>]*>3 Personen<", summary)

@@ -12,7 +12,7 @@ from babel.numbers import NumberFormatError, format_currency, format_decimal, pa
 
 from ..errors import Invalid
 from ..fields import Field, TextInput, _text, field_type
-from ..i18n import western_digits
+from ..i18n import resolve, western_digits
 from ..messages import N_, N_plural
 
 
@@ -42,6 +42,22 @@ class _Numeric(Field):
         super().__init__(spec, pointer)
         self.min = Decimal(str(spec["min"])) if "min" in spec else None
         self.max = Decimal(str(spec["max"])) if "max" in spec else None
+        #: A language map such as {"de": "m²"}: shown beside the input and after the answer.
+        self.unit: dict[str, str] | None = spec.get("unit")
+
+    def with_unit(self, text: str, language: str, default_language: str) -> str:
+        unit = resolve(self.unit, language, default_language)
+        return f"{text} {unit}" if unit and text else text
+
+    def range_text(self) -> str:
+        """The range as the data schema's description says it ("" without one)."""
+        low = "" if self.min is None else f"at least {self.min}"
+        high = "" if self.max is None else f"at most {self.max}"
+        return ", ".join(x for x in (low, high) if x)
+
+    def sign_pattern(self) -> str:
+        """"-?" where a negative answer is allowed, "" where `min` rules it out."""
+        return "" if self.min is not None and self.min >= 0 else "-?"
 
     def check_range(self, number: Decimal) -> None:
         if self.min is not None and number < self.min:
@@ -83,6 +99,10 @@ class Number(_Numeric):
     def value_schema(self) -> dict[str, Any]:
         return {"type": "integer", **self.range_schema()}
 
+    def display(self, value: Any, language: str, default_language: str) -> str:
+        return self.with_unit(super().display(value, language, default_language), language,
+                              default_language)
+
     def prefill(self, value: Any, language: str) -> Any:
         return str(value)
 
@@ -119,12 +139,16 @@ class DecimalField(_Numeric):
         self.check_range(Decimal(value))
 
     def value_schema(self) -> dict[str, Any]:
-        schema: dict[str, Any] = {"type": "string", "pattern": r"^-?[0-9]+(\.[0-9]+)?$"}
+        schema: dict[str, Any] = {"type": "string",
+                                  "pattern": rf"^{self.sign_pattern()}[0-9]+(\.[0-9]+)?$"}
         schema["description"] = f"A decimal number with a point, up to {self.decimals} decimals"
+        if self.range_text():
+            schema["description"] += f", {self.range_text()}"
         return schema
 
     def display(self, value: Any, language: str, default_language: str) -> str:
-        return format_decimal(Decimal(value), locale=language) if value is not None else ""
+        text = format_decimal(Decimal(value), locale=language) if value is not None else ""
+        return self.with_unit(text, language, default_language)
 
     def prefill(self, value: Any, language: str) -> Any:
         return format_decimal(Decimal(value), locale=language)
@@ -143,10 +167,14 @@ class Money(DecimalField):
         return format(number.quantize(Decimal("0.01")), "f")
 
     def value_schema(self) -> dict[str, Any]:
+        # JSON Schema has no range for a string: a `min` of 0 or more rules out the sign in
+        # the pattern, and the description states the range for the authority's developers.
+        range_text = self.range_text()
         return {
             "type": "string",
-            "pattern": r"^-?[0-9]+\.[0-9]{2}$",
-            "description": f"An amount in {self.currency} with two decimals",
+            "pattern": rf"^{self.sign_pattern()}[0-9]+\.[0-9]{{2}}$",
+            "description": f"An amount in {self.currency} with two decimals"
+            + (f", {range_text}" if range_text else ""),
         }
 
     def display(self, value: Any, language: str, default_language: str) -> str:
