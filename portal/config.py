@@ -123,8 +123,9 @@ def defaults(instance_path: Path) -> dict:
         "DRAFT_TTL_DAYS": ttl_days,
         # The cookie that carries the draft id lives as long as the draft.
         "PERMANENT_SESSION_LIFETIME": ttl_days * 86400,
-        # The cookie naming a draft is renewed when the draft is saved (wizard.answers.DraftAnswers.write),
-        # which is what extends the draft, not re-signed on every page.
+        # The cookie naming a draft is renewed when the draft is saved
+        # (wizard.answers.DraftAnswers.write), which is what extends the draft, not re-signed
+        # on every page.
         "SESSION_REFRESH_EACH_REQUEST": False,
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",

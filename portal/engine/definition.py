@@ -12,8 +12,8 @@ import json
 import os
 import re
 from collections.abc import Iterator, Mapping
-from decimal import Decimal
 from dataclasses import dataclass, field
+from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
