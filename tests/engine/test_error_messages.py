@@ -127,3 +127,36 @@ def test_every_default_message_is_translated(language):
     if language != "de":
         assert messages["telefon"] != "Geben Sie „TELEFONNUMMER“ an."
         assert "Geben Sie" not in messages["telefon"]
+
+
+# -- optional questions: one convention, applied by the platform ---------------------------------
+
+def test_a_label_that_marks_itself_optional_gets_a_warning():
+    definition = _form({"name": "telefon", "type": "tel",
+                        "label": {"de": "Telefonnummer (freiwillig)", "en": "Telephone (optional)"}})
+    _, problems = check_definition(definition)
+    warnings = [p for p in problems if not p.is_error]
+    assert [p.pointer for p in warnings] == ["/steps/0/fields/0/label"]
+    assert "(optional)" in warnings[0].message
+
+
+@pytest.mark.parametrize("path", sorted(FORMS.glob("*.json")), ids=lambda p: p.stem)
+def test_shipped_forms_leave_the_optional_mark_to_the_platform(path):
+    _, problems = check_definition(path)
+    assert not [p for p in problems if p.pointer.endswith("/label") and not p.is_error]
+    assert "(freiwillig)" not in path.read_text()
+
+
+def test_an_optional_question_is_marked_once_in_the_citizens_language(app):
+    client = app.test_client()
+    form = compiled(current_version("hilfe-zum-lebensunterhalt"))
+    location = Walker(client, form).start()
+    step = form.step(location.split("/steps/")[1])
+    # The first step with the telephone number (a page may come before it).
+    while "telefon" not in [q.name for q in step.questions]:
+        data = Walker(client, form).step_data(step, client.get(location).text)
+        location = client.post(location, data=data).headers["Location"]
+        step = form.step(location.split("/steps/")[1])
+    page = re.sub(r"\s+", " ", client.get(location).text)
+    assert 'Telefonnummer <span class="optional">(optional)</span>' in page
+    assert "(freiwillig)" not in page and "(optional) (optional)" not in page
