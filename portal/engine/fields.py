@@ -316,7 +316,8 @@ class Composite(Field):
             if required and not text:
                 raise Invalid(missing, part=part, rule="required")
             if len(text) > max_length:
-                raise Invalid(TOO_LONG, part=part, rule="max_length", max=max_length, count=len(text))
+                raise Invalid(TOO_LONG, part=part, rule="max_length", max=max_length,
+                              count=len(text))
 
     def value_schema(self) -> dict[str, Any]:
         return {

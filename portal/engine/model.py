@@ -13,6 +13,7 @@ from typing import Any
 from .conditions import Condition, parse
 from .fields import Field, make_field
 from .i18n import resolve
+from .nouns import sentence
 
 
 @dataclass(frozen=True)
@@ -69,6 +70,15 @@ class Form:
     @property
     def reference_prefix(self) -> str:
         return self.definition.get("reference_prefix") or self.id[:2].upper()
+
+    @property
+    def submission_noun(self) -> str:
+        """What the citizen sends: antrag, anzeige, meldung or hinweis (portal.engine.nouns)."""
+        return self.definition.get("submission_noun") or "antrag"
+
+    def says(self, purpose: str, language: str) -> str:
+        """A sentence about what is sent, with this form's noun ("Ihre Anzeige wurde gesendet")."""
+        return sentence(self.submission_noun, purpose, language)
 
     @property
     def destination(self) -> str:

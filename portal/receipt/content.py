@@ -111,8 +111,9 @@ def receipt_content(form: Form, submission: Any, files: Iterable[SubmittedFile])
             Entry(t(N_("Eingegangen")), received_text),
             Entry(t(N_("Zuständige Stelle")), submission.destination),
         ],
-        intro=t(N_("Ihr Antrag ist bei uns eingegangen. Diese Bestätigung zeigt alle Angaben und "
-                   "Dateien, die Sie gesendet haben. Bitte bewahren Sie sie auf.")),
+        intro=form.says("received", language) + " " + t(N_(
+            "Diese Bestätigung zeigt alle Angaben und Dateien, die Sie gesendet haben. "
+            "Bitte bewahren Sie sie auf.")),
         sections=list(_sections(form, submission.data, language, names, t)),
         files_heading=t(N_("Hochgeladene Dateien")),
         files=[Group([

@@ -1,4 +1,4 @@
-"""Error messages name the question (GOV.UK's patterns), and a definition can word its own per rule."""
+"""Error messages name the question (GOV.UK's patterns); a definition can word its own per rule."""
 
 from __future__ import annotations
 
@@ -23,7 +23,8 @@ def _form(*fields, languages=("de", "en")):
         "id": "probe", "version": "1.0.0", "languages": list(languages), "default_language": "de",
         "title": {lang: "Probe" for lang in languages}, "destination": "probe",
         "privacy_notice": {lang: "Datenschutz" for lang in languages}, "retention_days": 30,
-        "steps": [{"id": "s", "title": {lang: "Schritt" for lang in languages}, "fields": list(fields)}],
+        "steps": [{"id": "s", "title": {lang: "Schritt" for lang in languages},
+                   "fields": list(fields)}],
     }
 
 
@@ -41,7 +42,8 @@ def _field(name, type_, label, **more):
 def test_default_messages_name_the_question_by_type():
     messages = _errors(_form(
         _field("telefon", "tel", "Telefonnummer"),
-        _field("art", "radio", "Art der Tat", options=[{"value": "a", "label": {"de": "A", "en": "A"}}]),
+        _field("art", "radio", "Art der Tat",
+               options=[{"value": "a", "label": {"de": "A", "en": "A"}}]),
         _field("nachweis", "file", "Mietvertrag"),
         _field("ok", "checkbox", "Ich stimme zu"),
     ))
@@ -77,18 +79,20 @@ def test_error_messages_of_the_definition_replace_the_default_per_rule_and_langu
         }))
     assert _errors(definition) == {"name": "Geben Sie Ihren Namen an"}
     assert _errors(definition, language="en") == {"name": "Enter your name"}
-    assert _errors(definition, {"name": "Olena"}) == {"name": "Ihr Name darf höchstens 3 Zeichen haben"}
+    too_long = {"name": "Ihr Name darf höchstens 3 Zeichen haben"}
+    assert _errors(definition, {"name": "Olena"}) == too_long
     # English falls back to the first language the designer wrote for that rule.
-    assert _errors(definition, {"name": "Olena"}, "en") == {"name": "Ihr Name darf höchstens 3 Zeichen haben"}
+    assert _errors(definition, {"name": "Olena"}, "en") == too_long
     # A rule the definition does not word keeps the type's message.
     assert check_answers(load_form(definition), {"name": "Ol"}) == {}
 
 
 def test_the_same_message_is_used_when_the_whole_form_is_checked():
+    own = {"required": {"de": "Wählen Sie aus, was Sie tun möchten",
+                        "en": "Select what you would like to do"}}
     definition = _form(_field("art", "radio", "Was möchten Sie tun?",
                               options=[{"value": "a", "label": {"de": "A", "en": "A"}}],
-                              error_messages={"required": {"de": "Wählen Sie aus, was Sie tun möchten",
-                                                           "en": "Select what you would like to do"}}))
+                              error_messages=own))
     problems = check_answers(load_form(definition), {})
     assert [e.message("en") for e in problems["s"]] == ["Select what you would like to do"]
 
@@ -116,7 +120,8 @@ def test_error_summary_links_show_the_message_alone(app):
     location = Walker(client, form).start()
     page = client.post(location, data={"action": "continue"}).text
     summary = page.split('class="error-summary"')[1].split("</ul>")[0]
-    links = [re.sub(r"\s+", " ", t).strip() for t in re.findall(r"<a [^>]*>(.*?)</a>", summary, re.S)]
+    links = [re.sub(r"\s+", " ", t).strip()
+             for t in re.findall(r"<a [^>]*>(.*?)</a>", summary, re.S)]
     assert links == ["Wählen Sie aus, was Sie tun möchten"]
     assert "Was möchten Sie tun?:" not in page
 
@@ -133,7 +138,8 @@ def test_every_default_message_is_translated(language):
 
 def test_a_label_that_marks_itself_optional_gets_a_warning():
     definition = _form({"name": "telefon", "type": "tel",
-                        "label": {"de": "Telefonnummer (freiwillig)", "en": "Telephone (optional)"}})
+                        "label": {"de": "Telefonnummer (freiwillig)",
+                                  "en": "Telephone (optional)"}})
     _, problems = check_definition(definition)
     warnings = [p for p in problems if not p.is_error]
     assert [p.pointer for p in warnings] == ["/steps/0/fields/0/label"]
