@@ -105,6 +105,12 @@
     start();
   }
 
+  // The summary's "print" button: only with JavaScript (a browser prints the page anyway).
+  document.querySelectorAll("[data-print]").forEach(function (button) {
+    button.hidden = false;
+    button.addEventListener("click", function () { window.print(); });
+  });
+
   // A second click on "send" while the first is on its way must not send twice.
   document.querySelectorAll("[data-prevent-double-click]").forEach(function (button) {
     button.form.addEventListener("submit", function (event) {

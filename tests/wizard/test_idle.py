@@ -1,4 +1,4 @@
-"""Shared computers: a draft left open closes after a time without activity, and stays for its code."""
+"""Shared computers: a draft left open closes after a while without activity; its code opens it."""
 
 from __future__ import annotations
 
@@ -71,7 +71,8 @@ def test_the_warnings_continue_keeps_the_page_open(app, client):
     assert 'id="timeout-dialog"' in page and 'data-idle-seconds="1800"' in page
     token = re.search(r'name="csrf_token" value="([^"]+)"', page)[1]
     _idle_for(client, "onlinewache", 28)
-    assert client.post("/forms/onlinewache/keep-open", data={"csrf_token": token}).status_code == 204
+    kept = client.post("/forms/onlinewache/keep-open", data={"csrf_token": token})
+    assert kept.status_code == 204
     with client.session_transaction() as session:
         assert time.time() - session["seen"]["onlinewache"] < 5
 
