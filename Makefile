@@ -13,7 +13,7 @@ STAMP     = $(VENV)/.installed-stamp
 LOCK      = requirements.lock
 DEV_LOCK  = requirements-dev.lock
 
-.PHONY: install install-run lock translations messages db run test lint bench clean
+.PHONY: install install-run lock translations messages db run test lint bench screenshots clean
 
 # Exact versions with hashes come from the lock files; the package itself without resolving
 # again. pip check fails when pyproject.toml names a dependency the lock lacks.
@@ -83,6 +83,10 @@ bench: install db
 	@command -v wrk >/dev/null || [ "$$(id -u)" != 0 ] || \
 		(apt-get update -qq && apt-get install -y -qq wrk >/dev/null) || true
 	$(BIN)/python -m bench
+
+# docs/screenshots/: every shipped form at 1280 and 320 px, as citizens see it.
+screenshots: install
+	$(BIN)/python -m tools.screenshots
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache
