@@ -94,7 +94,7 @@
       if (token) { body.append("csrf_token", token.value); }
       fetch(dialog.dataset.keepOpenUrl, { method: "POST", body: body, credentials: "same-origin" })
         .then(function (response) {
-          if (!response.ok) { window.location.href = dialog.dataset.closedUrl; return; }
+          if (response.status !== 204) { window.location.href = dialog.dataset.closedUrl; return; }
           if (dialog.open) { dialog.close(); }
           start();
         });
