@@ -331,7 +331,8 @@ def semantic_problems(definition: Mapping[str, Any], file: str,
 
 #: A label that says "optional" itself (the platform says it for every optional question).
 OPTIONAL_MARK = re.compile(
-    r"\((freiwillig|optional|falls vorhanden|if any|необов.язково|isteğe bağlı|varsa|اختياري)\)\s*$",
+    r"\((freiwillig|optional|falls vorhanden|if any|необов.язково|isteğe bağlı|varsa|اختياري)\)"
+    r"\s*$",
     re.IGNORECASE)
 
 

@@ -96,9 +96,11 @@ class Checkboxes(_Choice):
         if any(v not in self.values for v in value):
             raise Invalid(NOT_AN_OPTION)
         if self.min_selected is not None and len(value) < self.min_selected:
-            raise Invalid(N_("Bitte wählen Sie mindestens %(min)s aus."), rule="min_selected", min=self.min_selected)
+            raise Invalid(N_("Bitte wählen Sie mindestens %(min)s aus."), rule="min_selected",
+                          min=self.min_selected)
         if self.max_selected is not None and len(value) > self.max_selected:
-            raise Invalid(N_("Bitte wählen Sie höchstens %(max)s aus."), rule="max_selected", max=self.max_selected)
+            raise Invalid(N_("Bitte wählen Sie höchstens %(max)s aus."), rule="max_selected",
+                          max=self.max_selected)
 
     def value_schema(self) -> dict[str, Any]:
         schema: dict[str, Any] = {
