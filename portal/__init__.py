@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from flask import Flask
+from flask import Flask, current_app, send_from_directory
 from flask.sessions import SecureCookieSessionInterface
 from itsdangerous import URLSafeTimedSerializer
 
@@ -75,4 +75,11 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     init_designer(app)
     limits.init_app(app)
     register_commands(app)
+    # Browsers ask for /favicon.ico whatever the page links; pages link the SVG.
+    app.add_url_rule("/favicon.ico", "favicon", _favicon)
     return app
+
+
+def _favicon() -> Any:
+    return send_from_directory(current_app.static_folder, "favicon.ico",
+                               mimetype="image/vnd.microsoft.icon", max_age=86400)

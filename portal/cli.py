@@ -24,10 +24,45 @@ def _create_app() -> Flask:
 _SERVING = {"run", "worker"}
 
 
-@click.group(cls=FlaskGroup, create_app=_create_app, add_version_option=False)
+#: Commands that come with Flask and its extensions, listed after the platform's own.
+GENERAL_COMMANDS = frozenset({"shell", "routes", "limiter"})
+
+
+class AmtswegGroup(FlaskGroup):
+    """`amtsweg --help`: the platform's commands first, then Flask's, then Flask's options."""
+
+    def format_help(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        self.format_usage(ctx, formatter)
+        self.format_help_text(ctx, formatter)
+        self.format_commands(ctx, formatter)
+        click.Command.format_options(self, ctx, formatter)
+        self.format_epilog(ctx, formatter)
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        own: list[tuple[str, str]] = []
+        general: list[tuple[str, str]] = []
+        commands = [(name, self.get_command(ctx, name)) for name in self.list_commands(ctx)]
+        commands = [(name, cmd) for name, cmd in commands if cmd is not None and not cmd.hidden]
+        width = formatter.width - 6 - max((len(name) for name, _ in commands), default=0)
+        for name, cmd in commands:
+            row = (name, cmd.get_short_help_str(limit=width))
+            (general if name in GENERAL_COMMANDS else own).append(row)
+        if own:
+            with formatter.section("Commands"):
+                formatter.write_dl(own)
+        if general:
+            with formatter.section("Flask commands"):
+                formatter.write_dl(general)
+
+
+@click.group(cls=AmtswegGroup, create_app=_create_app, add_version_option=False)
 @click.pass_context
 def main(context: click.Context) -> None:
     """Amtsweg: accessible online applications for public authorities."""
+    if context.invoked_subcommand == "run":
+        from .logging import development_server_log
+
+        development_server_log()
     if context.invoked_subcommand in _SERVING:
         from .receipt.fonts import missing_font
 

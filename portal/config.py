@@ -121,6 +121,9 @@ def defaults(instance_path: Path) -> dict:
         # beside the definition, then in FORMS_DIR/codelists (docs/form-definitions.md).
         "CODELISTS_DIR": os.environ.get("AMTSWEG_CODELISTS_DIR") or None,
         "DRAFT_TTL_DAYS": ttl_days,
+        # Shared computers: a draft open in a browser closes after this many minutes without
+        # a request (a form may set fewer, `idle_minutes`); it stays for the resume code.
+        "IDLE_MINUTES": int(os.environ.get("AMTSWEG_IDLE_MINUTES", "30")),
         # The cookie that carries the draft id lives as long as the draft.
         "PERMANENT_SESSION_LIFETIME": ttl_days * 86400,
         # The cookie naming a draft is renewed when the draft is saved

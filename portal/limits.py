@@ -95,8 +95,22 @@ def init_app(app: Flask) -> Limiter:
     # Every other request (steps, pages, health) is let through by a set lookup, before
     # Flask-Limiter resolves the limits and checks each one's exemption.
     limiter.request_filter(_unlimited)
+    # Registered before the Limiter's own hook, so it runs after it (Flask runs an app's
+    # after_request functions in reverse order): the rate-limit headers stay, but
+    # Retry-After is kept only where it means something, on a refusal.
+    app.after_request(_retry_after_only_when_refused)
     limiter.init_app(app)
     return limiter
+
+
+#: The statuses whose Retry-After a client should obey (RFC 9110 §10.2.3).
+RETRY_STATUSES = frozenset({429, 503})
+
+
+def _retry_after_only_when_refused(response: Response) -> Response:
+    if response.status_code not in RETRY_STATUSES:
+        response.headers.pop("Retry-After", None)
+    return response
 
 
 def _unlimited() -> bool:

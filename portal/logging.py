@@ -136,6 +136,34 @@ def configure_logging(level: str | None = None) -> None:
     logging.getLogger("flask-limiter").setLevel(logging.WARNING)
 
 
+_ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
+
+
+class PlainFormatter(logging.Formatter):
+    """The development server's lines as a person reads them: no JSON, no colour codes."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        return scrub(_ANSI.sub("", record.getMessage()))
+
+
+def development_server_log() -> None:
+    """`amtsweg run`: the development server says plainly where it serves.
+
+    Werkzeug's lines ("Running on http://127.0.0.1:5000", one per request) go to
+    stderr as plain text, scrubbed like every log line (a query string's codes),
+    instead of through the JSON handler meant for log collectors.
+    """
+    log = logging.getLogger("werkzeug")
+    if any(getattr(h, "_amtsweg_plain", False) for h in log.handlers):
+        return
+    handler = _StderrHandler()
+    handler.setFormatter(PlainFormatter())
+    handler._amtsweg_plain = True  # type: ignore[attr-defined]
+    log.addHandler(handler)
+    log.setLevel(logging.INFO)
+    log.propagate = False
+
+
 def init_app(app: Flask) -> None:
     configure_logging(app.config.get("LOG_LEVEL"))
     # The root handler speaks JSON; Flask's plain-text handler would print everything twice.

@@ -347,6 +347,13 @@ def _paths() -> dict:
                                   "content": {"application/json": {"schema": {"type": "object"}}}},
                           "default": _problem("Any other error.")},
         }},
+        "/api/v1/docs": {"get": {
+            "operationId": "getApiDocs", "tags": ["schemas"], "security": [],
+            "summary": "This document as a readable page (HTML, rendered on the server)",
+            "responses": {"200": {"description": "The API reference",
+                                  "content": {"text/html": {"schema": {"type": "string"}}}},
+                          "default": _problem("Any other error.")},
+        }},
     }
 
 

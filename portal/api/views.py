@@ -8,7 +8,7 @@ import io
 import re
 from typing import Any
 
-from flask import Response, current_app, jsonify, request, send_file
+from flask import Response, current_app, jsonify, render_template, request, send_file
 from jsonschema import Draft202012Validator
 from sqlalchemy import select
 from werkzeug.exceptions import MethodNotAllowed, NotFound
@@ -28,7 +28,7 @@ from ..handover.envelope import (
 from ..models import FormVersion
 from ..publishing import compiled
 from ..uploads.service import storage
-from . import bp, openapi
+from . import bp, docs, openapi
 from .auth import client_required, current_client
 from .problems import Problem
 
@@ -103,6 +103,16 @@ def _download(content: bytes | io.BufferedReader, media_type: str, name: str,
 @bp.get("/openapi.json")
 def openapi_document() -> Response:
     return jsonify(openapi.document())
+
+
+@bp.get("/docs")
+def api_docs() -> str:
+    """The OpenAPI document as readable HTML, rendered here (no script, no CDN)."""
+    document = openapi.document()
+    names = set(document.get("components", {}).get("schemas", {}))
+    return render_template("api/docs.html", info=document["info"],
+                           operations=list(docs.operations(document)),
+                           schemas=list(docs.schemas(document)), schema_names=names)
 
 
 @bp.get("/schemas/submission.schema.json")

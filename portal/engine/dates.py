@@ -107,15 +107,17 @@ class DateRules:
     def check(self, value: date, today: date | None = None, part: str | None = None) -> None:
         today = today or today_in_germany()
         if self.not_in_future and value > today:
-            raise Invalid(N_("Das Datum darf nicht in der Zukunft liegen."), part=part)
+            raise Invalid(N_("Das Datum darf nicht in der Zukunft liegen."), part=part,
+                          rule="not_in_future")
         if self.not_in_past and value < today:
-            raise Invalid(N_("Das Datum darf nicht in der Vergangenheit liegen."), part=part)
+            raise Invalid(N_("Das Datum darf nicht in der Vergangenheit liegen."), part=part,
+                          rule="not_in_past")
         if self.not_before and value < (limit := resolve_rule(self.not_before, today)):
-            raise Invalid(N_("Das Datum darf nicht vor dem %(date)s liegen."),
-                          part=part, date=limit)
+            raise Invalid(N_("Das Datum darf nicht vor dem %(date)s liegen."), part=part,
+                          rule="not_before", date=limit)
         if self.not_after and value > (limit := resolve_rule(self.not_after, today)):
-            raise Invalid(N_("Das Datum darf nicht nach dem %(date)s liegen."),
-                          part=part, date=limit)
+            raise Invalid(N_("Das Datum darf nicht nach dem %(date)s liegen."), part=part,
+                          rule="not_after", date=limit)
 
 
 def display_date(value: str | None, language: str) -> str:

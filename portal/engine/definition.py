@@ -482,6 +482,13 @@ def semantic_problems(definition: Mapping[str, Any], file: str,
     return problems
 
 
+#: A label that says "optional" itself (the platform says it for every optional question).
+OPTIONAL_MARK = re.compile(
+    r"\((freiwillig|optional|falls vorhanden|if any|необов.язково|isteğe bağlı|varsa|اختياري)\)"
+    r"\s*$",
+    re.IGNORECASE)
+
+
 def _field_problems(spec: Mapping[str, Any], fp: str, file: str) -> list[Problem]:
     problems = []
     if spec.get("type") == "computed":
@@ -516,6 +523,14 @@ def _field_problems(spec: Mapping[str, Any], fp: str, file: str) -> list[Problem
     if before and after and before[0].isdigit() and after[0].isdigit() and before > after:
         problems.append(Problem(file, fp + "/not_before",
                                 f"not_before ({before}) is after not_after ({after})"))
+    label = spec.get("label")
+    if isinstance(label, Mapping) and any(
+            isinstance(text, str) and OPTIONAL_MARK.search(text) for text in label.values()):
+        problems.append(Problem(
+            file, fp + "/label",
+            "the label marks the question as optional itself; leave that out: the platform adds "
+            "\"(optional)\" in the citizen's language to every question that is not required",
+            severity="warning"))
     options = spec.get("options")
     if isinstance(options, list):
         if not options:

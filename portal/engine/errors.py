@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from typing import Protocol, runtime_checkable
 
 from babel.dates import format_date
 from babel.numbers import format_decimal
@@ -19,18 +20,28 @@ class Invalid(Exception):
     `part` names the input of a composite field (``postcode`` of an address) so the
     error summary can link to exactly that input. A message with a count is marked with
     `N_plural` and takes the form the count's value asks for in each language.
+
+    `rule` names the rule that was broken, by the definition key that sets it
+    ("required", "max_length", "not_in_future", …; "invalid" for an answer the type
+    cannot read): a definition's `error_messages` replace the message per rule.
     """
 
-    def __init__(self, message: Message, part: str | None = None, **params: object) -> None:
+    def __init__(self, message: Message, part: str | None = None, rule: str = "invalid",
+                 **params: object) -> None:
         super().__init__(message)
         self.message_id = message
         self.part = part
+        self.rule = rule
         self.params = params
 
     def message(self, language: str) -> str:
         # The form is chosen by the number itself, before it is written the citizen's way.
         text = wording(self.message_id, language, self.params)
-        return fill(text, _localise(self.params, language))
+        return fill(text, self.localised_params(language))
+
+    def localised_params(self, language: str) -> dict[str, object]:
+        """The parameters as the citizen reads them in `language`."""
+        return _localise(self.params, language)
 
     def __repr__(self) -> str:
         return f"Invalid({self.message_id!r}, part={self.part!r}, {self.params!r})"
@@ -47,11 +58,20 @@ class RuleBroken(Invalid):
         return self.texts.get(language) or self.texts.get(self.default_language, "")
 
 
+@runtime_checkable
+class Localised(Protocol):
+    """A parameter worded per language, such as the short name of a question."""
+
+    def localise(self, language: str) -> str: ...
+
+
 def _localise(params: dict[str, object], language: str) -> dict[str, object]:
     """Dates and numbers inside a message are written the way the citizen writes them."""
     out: dict[str, object] = {}
     for key, value in params.items():
-        if isinstance(value, date):
+        if isinstance(value, Localised):
+            out[key] = value.localise(language)
+        elif isinstance(value, date):
             out[key] = format_date(value, format="long", locale=language)
         elif isinstance(value, Decimal | float) or (
             isinstance(value, int) and not isinstance(value, bool)

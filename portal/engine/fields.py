@@ -30,13 +30,53 @@ from typing import Any, ClassVar
 
 from .conditions import Condition, parse
 from .errors import Invalid
-from .messages import N_, N_plural
+from .i18n import resolve
+from .messages import N_, N_plural, fill, translate
 
-REQUIRED = N_("Bitte beantworten Sie diese Frage.")
-CHOOSE = N_("Bitte wählen Sie eine Antwort aus.")
+#: The default messages for a missing answer name the question (GOV.UK's error message
+#: patterns): `%(question)s` is the field's `short_label`, or its label in quotation marks.
+REQUIRED = N_("Geben Sie %(question)s an.")
+CHOOSE = N_("Wählen Sie %(question)s aus.")
+#: An answer that is not one of the options (a tampered request).
+NOT_AN_OPTION = N_("Wählen Sie eine der angebotenen Antworten aus.")
+#: The rules a definition's `error_messages` can word; each is the definition key that sets it.
+ERROR_RULES = ("required", "invalid", "min_length", "max_length", "pattern", "min", "max",
+               "min_selected", "max_selected", "max_files", "not_in_future", "not_in_past",
+               "not_before", "not_after")
+#: A label longer than this is not quoted in a message; the type's short wording is used.
+QUOTABLE = 60
 #: A text, or a part of an address or name, longer than allowed; the form follows `max`.
 TOO_LONG = N_plural("Bitte geben Sie höchstens %(max)s Zeichen ein (jetzt: %(count)s).",
                     "Bitte geben Sie höchstens %(max)s Zeichen ein (jetzt: %(count)s).", "max")
+
+
+class QuestionName:
+    """How a message names a question, in each language.
+
+    The definition's `short_label` as written ("Ihre Telefonnummer", "die Art der
+    Straftat"), else the label in the language's quotation marks („Telefonnummer“);
+    a label too long to quote (a declaration) is named by `fallback` ("diese Erklärung").
+    """
+
+    def __init__(self, short_label: Mapping[str, str] | None, label: Mapping[str, str],
+                 fallback: str | None = None) -> None:
+        self.short_label = short_label
+        self.label = label
+        self.fallback = fallback
+
+    def localise(self, language: str) -> str:
+        if self.short_label:
+            return resolve(self.short_label, language, next(iter(self.short_label)))
+        label = resolve(self.label, language, next(iter(self.label), language)).strip()
+        label = " ".join(label.split()).rstrip(":").strip()
+        if self.fallback and (len(label) > QUOTABLE or not label):
+            return translate(self.fallback, language)
+        if len(label) > QUOTABLE:
+            label = label[:QUOTABLE].rsplit(" ", 1)[0] + " …"
+        return translate(N_("„%(label)s“"), language, label=label)
+
+    def __str__(self) -> str:
+        return self.localise("de")
 
 
 #: How the web layer collects a field's input. A kind: "text" (one string), "radio" or
@@ -126,6 +166,9 @@ class Field:
         self.required_if: Condition | None = _condition(spec.get("required_if"))
         self.visible_if: Condition | None = _condition(spec.get("visible_if"))
         self.autocomplete: str | None = spec.get("autocomplete")
+        #: How messages name the question, and the definition's own messages per rule.
+        self.short_label: Mapping[str, str] | None = spec.get("short_label")
+        self.error_messages: Mapping[str, Mapping[str, str]] = spec.get("error_messages") or {}
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} {self.name or self.pointer}>"
@@ -143,8 +186,28 @@ class Field:
     def is_blank(self, raw: Any) -> bool:
         return is_blank(raw)
 
+    #: The type's message for a missing answer, and how it names a question too long to quote.
+    required_message: ClassVar[str] = REQUIRED
+    long_label_name: ClassVar[str | None] = None
+
+    @property
+    def question(self) -> QuestionName:
+        """The question as a message names it (the `%(question)s` of a default message)."""
+        return QuestionName(self.short_label, self.label, self.long_label_name)
+
     def required_error(self) -> Invalid:
-        return Invalid(REQUIRED)
+        return Invalid(self.required_message, rule="required", question=self.question)
+
+    def error_text(self, error: Invalid, language: str) -> str:
+        """What the citizen reads: the definition's message for the rule, else the type's."""
+        own = self.error_messages.get(error.rule)
+        if not own:
+            return error.message(language)
+        text = resolve(own, language, next(iter(own)))
+        try:  # a designer's message may use the rule's parameters, %(max)s and the like
+            return fill(text, error.localised_params(language))
+        except (KeyError, ValueError, TypeError):
+            return text
 
     def clean(self, raw: Any, language: str = "de", today: date | None = None) -> Any:
         """Canonical answer from non-blank raw input; raises Invalid."""
@@ -260,9 +323,10 @@ class Composite(Field):
             required, max_length, missing = self.part_rules[part]
             text = value.get(part, "")
             if required and not text:
-                raise Invalid(missing, part=part)
+                raise Invalid(missing, part=part, rule="required")
             if len(text) > max_length:
-                raise Invalid(TOO_LONG, part=part, max=max_length, count=len(text))
+                raise Invalid(TOO_LONG, part=part, rule="max_length", max=max_length,
+                              count=len(text))
 
     def value_schema(self) -> dict[str, Any]:
         return {

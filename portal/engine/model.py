@@ -13,6 +13,7 @@ from typing import Any
 from .conditions import Condition, parse
 from .fields import Field, make_field
 from .i18n import resolve
+from .nouns import sentence
 
 
 @dataclass(frozen=True)
@@ -45,6 +46,12 @@ class Step:
     repeat: Repeat | None = None
     pointer: str = ""
     rules: list[Rule] = field(default_factory=list)
+    #: The section the step belongs to (a language map); without one, the step is its own.
+    section: Mapping[str, str] | None = None
+
+    @property
+    def section_title(self) -> Mapping[str, str]:
+        return self.section or self.title
 
     @cached_property
     def questions(self) -> list[Field]:
@@ -56,6 +63,15 @@ class Step:
 
     def is_visible(self, answers: Mapping[str, Any], today: date | None = None) -> bool:
         return self.visible_if is None or self.visible_if.evaluate(answers, today=today)
+
+
+@dataclass
+class Section:
+    """Steps shown to the citizen as one part of the form; `id` is its first step's."""
+
+    id: str
+    title: Mapping[str, str]
+    steps: list[Step]
 
 
 @dataclass
@@ -85,6 +101,15 @@ class Form:
     @property
     def reference_prefix(self) -> str:
         return self.definition.get("reference_prefix") or self.id[:2].upper()
+
+    @property
+    def submission_noun(self) -> str:
+        """What the citizen sends: antrag, anzeige, meldung or hinweis (portal.engine.nouns)."""
+        return self.definition.get("submission_noun") or "antrag"
+
+    def says(self, purpose: str, language: str) -> str:
+        """A sentence about what is sent, with this form's noun ("Ihre Anzeige wurde gesendet")."""
+        return sentence(self.submission_noun, purpose, language)
 
     @property
     def destination(self) -> str:
@@ -118,6 +143,24 @@ class Form:
         language_map = (self.definition.get(key_or_map) if isinstance(key_or_map, str)
                         else key_or_map)
         return resolve(language_map, language, self.default_language)
+
+    @cached_property
+    def sections(self) -> list[Section]:
+        """The form's sections in order: consecutive steps with the same `section` form one.
+
+        A citizen's progress is shown by section ("Abschnitt: Ihre Angaben") rather than
+        by a step count, which changes when an answer opens or closes a step.
+        """
+        sections: list[Section] = []
+        for step in self.steps:
+            if sections and sections[-1].title == step.section_title:
+                sections[-1].steps.append(step)
+            else:
+                sections.append(Section(step.id, step.section_title, [step]))
+        return sections
+
+    def section_of(self, step: Step) -> Section:
+        return next(s for s in self.sections if any(step is x for x in s.steps))
 
     def step(self, step_id: str) -> Step | None:
         return next((s for s in self.steps if s.id == step_id), None)
@@ -167,6 +210,7 @@ def compile_form(definition: Mapping[str, Any]) -> Form:
                 ],
                 pointer=f"/steps/{i}",
                 rules=_rules(spec.get("rules"), definition["default_language"]),
+                section=spec.get("section"),
             )
         )
     return Form(definition=definition, steps=steps, content_hash=content_hash(definition),

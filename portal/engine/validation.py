@@ -14,7 +14,7 @@ from typing import Any
 
 from .errors import Invalid, RuleBroken
 from .fields import Field
-from .messages import N_, N_plural
+from .messages import N_plural
 from .model import Form, Rule, Step
 
 
@@ -35,7 +35,8 @@ class FieldError:
         return self.error.part
 
     def message(self, language: str) -> str:
-        return self.error.message(language)
+        """The message alone, naming the question: links and inline errors show just this."""
+        return self.field.error_text(self.error, language)
 
 
 @dataclass
@@ -130,7 +131,7 @@ def _check_values(
             errors.append(FieldError(f, error, entry))
         except (TypeError, ValueError, KeyError, AttributeError):
             # Stored data of the wrong shape (a tampered draft) is an answer to correct.
-            errors.append(FieldError(f, Invalid(N_("Bitte beantworten Sie diese Frage.")), entry))
+            errors.append(FieldError(f, f.required_error(), entry))
     return errors
 
 

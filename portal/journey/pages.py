@@ -53,9 +53,8 @@ class PageState:
     parts: Mapping[str, str | None] = field(default_factory=dict)
     errors: list = field(default_factory=list)
     shown: set[int] = field(default_factory=set)
-    step_states: Mapping[str, str] = field(default_factory=dict)
-    number: int = 0
-    total: int = 0
+    #: Per section id: "current", "done" or "todo" (a section no applicable step is in: none).
+    section_states: Mapping[str, str] = field(default_factory=dict)
     back_url: str = ""
     return_to: bool = False
     #: What the page showed of the stored answers (portal.journey.store.digest): a write
@@ -103,10 +102,6 @@ class PageState:
     def csrf(self) -> str:
         return generate_csrf()
 
-    def position(self, which: str) -> str:
-        """"Step <number> of <total>"."""
-        return str(self.number if which == "number" else self.total)
-
     def back(self) -> str:
         return escape(self.back_url)
 
@@ -137,12 +132,9 @@ class PageState:
     def test_conflict(self) -> bool:
         return self.conflict
 
-    def test_numbered(self) -> bool:
-        return bool(self.number)
-
-    def test_step(self, step_id: str, which: str) -> bool:
-        """"current", "done" or "todo"; a step that does not apply is none of them."""
-        return self.step_states.get(step_id) == which
+    def test_section(self, section_id: str, which: str) -> bool:
+        """"current", "done" or "todo"; a section none of whose steps applies is none of them."""
+        return self.section_states.get(section_id) == which
 
 
 class _Recorder:
@@ -271,6 +263,25 @@ def shown_fields(step: Step, context: Mapping[str, Any]) -> list[Field]:
             if f.visible_if is None or f.visible_if.names & own or f.is_visible(context)]
 
 
+def section_states(journey: Journey, step: Step) -> dict[str, str]:
+    """Progress by section, which stays true when an answer opens or closes a step.
+
+    A step count ("Schritt 4 von 7") changes under the citizen's feet when a branch
+    opens; the sections of a form are fixed by its definition. A section is current
+    when it holds this step, done when every applicable step in it is, and left out
+    while none of its steps applies.
+    """
+    applicable = {s.id for s in journey.steps}
+    states = {}
+    for section in journey.form.sections:
+        steps = [s for s in section.steps if s.id in applicable]
+        if any(s.id == step.id for s in section.steps):
+            states[section.id] = "current"
+        elif steps:
+            states[section.id] = "done" if all(journey.is_done(s) for s in steps) else "todo"
+    return states
+
+
 def step_state(journey: Journey, step: Step, data: Mapping[str, Any], errors: list, language: str,
                back_url: str, return_to: bool = False, **context: Any) -> PageState:
     """The state of a step page for this request: answers shown, errors, progress.
@@ -279,13 +290,11 @@ def step_state(journey: Journey, step: Step, data: Mapping[str, Any], errors: li
     parts rendered anew (the attachments of file fields).
     """
     messages, parts = error_messages(errors, language)
-    number, total = journey.position(step)
-    states = {s.id: "current" if s.id == step.id else "done" if journey.is_done(s) else "todo"
-              for s in journey.steps}
+    states = section_states(journey, step)
     visible = {id(f) for f in shown_fields(step, journey.earlier_answers(step))}
     return PageState(
         data=data, messages=messages, parts=parts, errors=errors,
         shown={index for index, f in enumerate(step.fields) if id(f) in visible},
-        step_states=states, number=number, total=total, back_url=back_url, return_to=return_to,
+        section_states=states, back_url=back_url, return_to=return_to,
         context={"form": journey.form, "step": step, "journey": journey, **context},
     )

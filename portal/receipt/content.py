@@ -115,8 +115,9 @@ def receipt_content(form: Form, submission: Any, files: Iterable[SubmittedFile],
             Entry(t(N_("Zuständige Stelle")), _authority_text(submission)),
             *([Entry(t(N_("Kontakt")), contact)] if (contact := _contact_text(submission)) else []),
         ],
-        intro=t(N_("Ihr Antrag ist bei uns eingegangen. Diese Bestätigung zeigt alle Angaben und "
-                   "Dateien, die Sie gesendet haben. Bitte bewahren Sie sie auf.")),
+        intro=form.says("received", language) + " " + t(N_(
+            "Diese Bestätigung zeigt alle Angaben und Dateien, die Sie gesendet haben. "
+            "Bitte bewahren Sie sie auf.")),
         sections=list(_sections(form, submission.data, language, names, t)),
         files_heading=t(N_("Hochgeladene Dateien")),
         files=[Group([

@@ -333,6 +333,70 @@
     throw new Error("unknown function " + fn);
   }
 
+  // Timeout warning (GOV.UK pattern): a page left open closes after a while without a request
+  // (portal/wizard/idle.py); some minutes before, a modal dialog offers to stay. Its countdown
+  // is read out once a minute, and every 15 seconds in the last minute, not every second.
+  var dialog = document.getElementById("timeout-dialog");
+  if (dialog && typeof dialog.showModal === "function") {
+    var idleMs = Number(dialog.dataset.idleSeconds) * 1000;
+    var warnMs = Number(dialog.dataset.warnSeconds) * 1000;
+    var countdown = dialog.querySelector("[data-countdown]");
+    var announce = dialog.querySelector("[data-countdown-announce]");
+    var token = dialog.querySelector("input[name='csrf_token']");
+    var deadline, warnTimer, tick;
+    var remainingText = function (ms) {
+      var seconds = Math.max(0, Math.ceil(ms / 1000));
+      if (seconds > 60) {
+        return countdown.dataset.templateMinutes.replace("%(minutes)s", String(Math.ceil(seconds / 60)));
+      }
+      if (seconds === 60) { return countdown.dataset.templateMinute; }
+      return countdown.dataset.templateSeconds.replace("%(seconds)s", String(seconds));
+    };
+    var update = function () {
+      var left = deadline - Date.now();
+      if (left <= 0) {
+        clearInterval(tick);
+        window.location.href = dialog.dataset.closedUrl;
+        return;
+      }
+      var text = remainingText(left);
+      if (countdown.textContent !== text) { countdown.textContent = text; }
+      var seconds = Math.ceil(left / 1000);
+      if (seconds % 60 === 0 || (seconds <= 60 && seconds % 15 === 0)) { announce.textContent = text; }
+    };
+    var warn = function () {
+      update();
+      dialog.showModal();
+      tick = setInterval(update, 1000);
+    };
+    var start = function () {
+      deadline = Date.now() + idleMs;
+      clearTimeout(warnTimer);
+      clearInterval(tick);
+      warnTimer = setTimeout(warn, Math.max(0, idleMs - warnMs));
+    };
+    var keepOpen = function () {
+      var body = new URLSearchParams();
+      if (token) { body.append("csrf_token", token.value); }
+      fetch(dialog.dataset.keepOpenUrl, { method: "POST", body: body, credentials: "same-origin" })
+        .then(function (response) {
+          if (response.status !== 204) { window.location.href = dialog.dataset.closedUrl; return; }
+          if (dialog.open) { dialog.close(); }
+          start();
+        });
+    };
+    dialog.querySelector("[data-keep-open]").addEventListener("click", keepOpen);
+    // Escape means "stay", as the dialog's first button does.
+    dialog.addEventListener("cancel", function (event) { event.preventDefault(); keepOpen(); });
+    start();
+  }
+
+  // The summary's "print" button: only with JavaScript (a browser prints the page anyway).
+  document.querySelectorAll("[data-print]").forEach(function (button) {
+    button.hidden = false;
+    button.addEventListener("click", function () { window.print(); });
+  });
+
   // A second click on "send" while the first is on its way must not send twice.
   document.querySelectorAll("[data-prevent-double-click]").forEach(function (button) {
     button.form.addEventListener("submit", function (event) {

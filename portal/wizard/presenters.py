@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -41,6 +41,12 @@ def _berlin(moment: datetime) -> datetime:
 @bp.app_template_filter("berlin_date")
 def berlin_date(moment: datetime) -> str:
     return format_date(_berlin(moment), format="long", locale=current_language())
+
+
+@bp.app_template_global("now_utc")
+def now_utc() -> datetime:
+    """Now, for a page that dates itself (the printed summary)."""
+    return datetime.now(UTC)
 
 
 @bp.app_template_filter("berlin_time")

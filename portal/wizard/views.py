@@ -27,7 +27,7 @@ from ..journey import Detour, JourneyController
 from ..languages import current_language
 from ..models import FormVersion
 from ..publishing import compiled, current_version, published_forms
-from . import bp
+from . import bp, idle
 from .answers import CITIZEN, DraftAnswers
 
 # -- loading ------------------------------------------------------------------
@@ -42,6 +42,7 @@ def _remember_draft(form_id: str, draft: StoredDraft) -> None:
     ids[form_id] = draft.id
     session["drafts"] = ids
     session.permanent = True
+    idle.touch(compiled(draft.form_version), force=True)
 
 
 @bp.url_value_preprocessor
@@ -53,7 +54,13 @@ def load_form(endpoint: str | None, values: dict[str, Any] | None) -> None:
     g.draft = drafts.find_draft(_draft_id(form_id))
     if g.draft is not None and g.draft.form_version.form_id == form_id:
         g.form = compiled(g.draft.form_version)
-        return
+        if not idle.timed_out(g.form):
+            idle.touch(g.form)
+            return
+        # Left open too long (a shared computer): closed here, kept for the resume code.
+        idle.close(g.form, g.draft)
+        if endpoint not in ("wizard.start_page", "wizard.resume", "wizard.start"):
+            raise Detour(redirect(url_for("wizard.start_page", form_id=form_id), code=303))
     g.draft = None
     version = current_version(form_id)
     if version is None and endpoint == "wizard.resume":
@@ -98,7 +105,29 @@ def catalogue() -> str:
 def start_page(form_id: str) -> str:
     submitted = g.draft is not None and g.draft.submitted_at is not None
     g.responsible = responsible(g.form, g.draft.answers if g.draft is not None else None)
-    return render_template("wizard/start.html", form=g.form, draft=g.draft, submitted=submitted)
+    return render_template("wizard/start.html", form=g.form, draft=g.draft, submitted=submitted,
+                           closed=idle.what_was_kept(g.form))
+
+
+@bp.post("/forms/<form_id>/keep-open")
+def keep_open(form_id: str) -> tuple[str, int]:
+    """The timeout warning's "continue": this request is the activity (load_form noted it)."""
+    if g.draft is None:
+        return "", 410
+    idle.touch(g.form, force=True)
+    return "", 204
+
+
+@bp.post("/forms/<form_id>/leave")
+def leave(form_id: str) -> Any:
+    """Finish on this device: the browser forgets the draft; the resume code opens it again."""
+    if g.draft is None:
+        return redirect(url_for("wizard.start_page", form_id=form_id), code=303)
+    code = drafts.issue_resume_code(g.draft) if g.draft.submitted_at is None else None
+    idle.close(g.form, None)
+    session.pop("resume_code", None)
+    return render_template("wizard/left.html", form=g.form, code=code,
+                           expires=g.draft.expires_at)
 
 
 @bp.post("/forms/<form_id>/start")
@@ -150,6 +179,7 @@ def _where_left_off() -> Response:
 
 
 bp.register_error_handler(Detour, Detour.answer)
+bp.add_app_template_global(idle.limit_seconds, "idle_seconds")
 
 
 def controller() -> JourneyController:

@@ -87,7 +87,8 @@ def test_the_outline_shows_steps_fields_types_conditions_and_languages():
     assert [s.id for s in view.steps][:3] == ["anliegen", "tat", "tatort"]
     quelle = next(f for f in view.steps[0].fields if f.name == "bezug_aktenzeichen")
     assert quelle.type == "text" and quelle.visible_if == "art == 'hinweis'"
-    assert view.steps[5].repeat == (1, 5) and view.steps[5].visible_if == "taeter_bekannt == 'ja'"
+    suspects = next(s for s in view.steps if s.id == "tatverdaechtige")
+    assert suspects.repeat == (1, 5) and suspects.visible_if == "taeter_bekannt == 'ja'"
     assert all(view.complete(language) for language in view.languages)
 
 

@@ -27,9 +27,10 @@ def test_any_step_is_rendered_by_the_wizards_templates(app, designer):
     assert overview.status_code == 200 and "Was ist passiert?" in overview.text
     page = designer.get(f"{base}/steps/hergang")  # a later step, opened directly
     assert page.status_code == 200
-    assert 'class="caption__progress"' not in page.text or "Schritt" in page.text
+    assert 'class="caption__progress"' not in page.text or "Abschnitt" in page.text
     assert 'id="tathergang"' in page.text and 'name="csrf_token"' in page.text  # the wizard's form
     assert "Vorschau</strong>" in page.text and "Hier wird nichts gesendet" in page.text
+    assert "timeout-dialog" not in page.text  # nothing to close in a preview
     # Every link of the wizard's page leads into the preview, none into the real wizard.
     assert 'href="/forms/' not in page.text and 'action="/forms/' not in page.text
 

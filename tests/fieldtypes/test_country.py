@@ -29,8 +29,9 @@ def test_a_known_code_is_the_answer_and_an_unknown_one_is_refused_in_the_citizen
         "staatsangehoerigkeit": "Bitte wählen Sie ein Land aus der Liste aus."}
     assert _errors("uk", staatsangehoerigkeit="ZZ") == {
         "staatsangehoerigkeit": "Будь ласка, виберіть країну зі списку."}
+    # A missing answer names the question, in the citizen's language and quotation marks.
     assert _errors("ar", staatsangehoerigkeit="") == {
-        "staatsangehoerigkeit": "يرجى اختيار الجنسية."}
+        "staatsangehoerigkeit": "اختر «Nationality»."}
 
 
 def test_the_data_holds_the_code_and_the_schema_lists_only_countries():

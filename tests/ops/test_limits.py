@@ -124,3 +124,15 @@ def test_redis_going_away_never_stops_citizens(database_url: str, tmp_path: Path
     client = app.test_client()
     assert _resume(client).status_code == 422
     assert client.post("/forms/onlinewache/start").status_code == 303
+
+
+def test_retry_after_only_on_a_refusal_not_on_every_api_response(limited_app: Flask) -> None:
+    client = limited_app.test_client()
+    one = {"Authorization": "Bearer first-client"}
+    answered = [client.get("/api/v1/submissions", headers=one) for _ in range(5)]
+    # The budget is still shown, but nothing tells a client to wait while it is not refused.
+    assert all("X-RateLimit-Limit" in r.headers for r in answered)
+    assert all("Retry-After" not in r.headers for r in answered), [r.status_code for r in answered]
+    assert "Retry-After" not in client.get("/api/v1/openapi.json").headers
+    refused = client.get("/api/v1/submissions", headers=one)
+    assert refused.status_code == 429 and int(refused.headers["Retry-After"]) > 0

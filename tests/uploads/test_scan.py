@@ -79,7 +79,7 @@ def test_the_command_finds_the_test_virus(
     page = post_step(client, step_url, betreff="Neu", belege=(files.pdf_with_eicar(), "Virus.pdf"))
     assert page.status_code == 422
     (message,) = error_messages(page.text)
-    assert message == f"Belege: In der Datei {INFECTED}"
+    assert message == f"In der Datei {INFECTED}"
     assert listed_files(page.text) == ["Sauber.pdf"]
     assert 'value="Neu"' in page.text
     assert _attachment_names() == ["Sauber.pdf"]
@@ -98,7 +98,7 @@ def test_a_command_that_fails_refuses_the_file(
     page = post_step(client, step_url, belege=(files.minimal_pdf(), "Nachweis.pdf"))
     assert page.status_code == 422
     assert error_messages(page.text) == [
-        "Belege: Die Datei " + UNAVAILABLE.format(name="Nachweis.pdf")]
+        "Die Datei " + UNAVAILABLE.format(name="Nachweis.pdf")]
     assert _attachment_names() == []
     assert stored_files(upload_dir) == []
 
@@ -209,7 +209,7 @@ def test_clamd_finds_the_test_virus(app, client, step_url, upload_dir, clamd):
     app.config["CLAMD_SOCKET"] = str(clamd.path)
     page = post_step(client, step_url, belege=(files.pdf_with_eicar(), "Virus.pdf"))
     assert page.status_code == 422
-    assert error_messages(page.text) == [f"Belege: In der Datei {INFECTED}"]
+    assert error_messages(page.text) == [f"In der Datei {INFECTED}"]
     assert _attachment_names() == []
     assert stored_files(upload_dir) == []
 
@@ -226,7 +226,7 @@ def test_no_clamd_at_the_socket_fails_closed(app, client, step_url, upload_dir, 
     page = post_step(client, step_url, belege=(files.minimal_pdf(), "Nachweis.pdf"))
     assert page.status_code == 422
     assert error_messages(page.text) == [
-        "Belege: Die Datei " + UNAVAILABLE.format(name="Nachweis.pdf")]
+        "Die Datei " + UNAVAILABLE.format(name="Nachweis.pdf")]
     assert _attachment_names() == []
     assert stored_files(upload_dir) == []
 

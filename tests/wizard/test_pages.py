@@ -50,13 +50,13 @@ def test_two_citizens_on_the_same_step_each_see_only_their_own_answers_and_error
 
 def test_a_kept_page_is_shown_in_the_language_of_each_citizen(app):
     german, form, location = _first_step(app)
-    assert "Schritt 1 von" in german.get(location).text
+    assert "Abschnitt: Ihre Angaben" in german.get(location).text
     english = app.test_client()
     english.get("/language/en?next=/")
     Walker(english, form, language="en").start()
     page = english.get(location).text
-    assert "Step 1 of" in page and "Schritt 1 von" not in page
-    assert "Schritt 1 von" in german.get(location).text
+    assert "Section: About you" in page and "Abschnitt" not in page
+    assert "Abschnitt: Ihre Angaben" in german.get(location).text
 
 
 def test_values_are_escaped_when_filled_in(app):

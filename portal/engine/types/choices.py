@@ -7,7 +7,7 @@ from datetime import date
 from typing import Any
 
 from ..errors import Invalid
-from ..fields import CHOOSE, Field, Note, Option, _text, field_type, is_blank
+from ..fields import CHOOSE, NOT_AN_OPTION, Field, Note, Option, _text, field_type, is_blank
 from ..i18n import resolve
 from ..messages import N_, translate
 
@@ -24,8 +24,7 @@ class _Choice(Field):
         self.options: list[Option] = [Option(o["value"], o["label"]) for o in spec["options"]]
         self.values: frozenset[str] = frozenset(o.value for o in self.options)
 
-    def required_error(self) -> Invalid:
-        return Invalid(CHOOSE)
+    required_message = CHOOSE
 
     def option_label(self, value: str, language: str, default_language: str) -> str:
         for option in self.options:
@@ -54,7 +53,7 @@ class Radio(_Choice):
 
     def check(self, value: Any, today: date | None = None) -> None:
         if value not in self.values:
-            raise Invalid(CHOOSE)
+            raise Invalid(NOT_AN_OPTION)
 
     def value_schema(self) -> dict[str, Any]:
         return {"type": "string", "enum": [o.value for o in self.options]}
@@ -95,11 +94,13 @@ class Checkboxes(_Choice):
 
     def check(self, value: Any, today: date | None = None) -> None:
         if any(v not in self.values for v in value):
-            raise Invalid(CHOOSE)
+            raise Invalid(NOT_AN_OPTION)
         if self.min_selected is not None and len(value) < self.min_selected:
-            raise Invalid(N_("Bitte wählen Sie mindestens %(min)s aus."), min=self.min_selected)
+            raise Invalid(N_("Bitte wählen Sie mindestens %(min)s aus."), rule="min_selected",
+                          min=self.min_selected)
         if self.max_selected is not None and len(value) > self.max_selected:
-            raise Invalid(N_("Bitte wählen Sie höchstens %(max)s aus."), max=self.max_selected)
+            raise Invalid(N_("Bitte wählen Sie höchstens %(max)s aus."), rule="max_selected",
+                          max=self.max_selected)
 
     def value_schema(self) -> dict[str, Any]:
         schema: dict[str, Any] = {
@@ -137,8 +138,8 @@ class Checkbox(Field):
             return raw
         return _text(raw).lower() in TRUE_WORDS
 
-    def required_error(self) -> Invalid:
-        return Invalid(N_("Bitte bestätigen Sie dies, um fortzufahren."))
+    required_message = N_("Bestätigen Sie %(question)s, um fortzufahren.")
+    long_label_name = N_("diese Erklärung")
 
     def parse(self, raw: Any, language: str) -> bool:
         return self._ticked(raw)

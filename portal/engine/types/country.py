@@ -24,7 +24,7 @@ from typing import Any
 from babel import Locale
 
 from ..errors import Invalid
-from ..fields import Field, Note, _text, field_type
+from ..fields import CHOOSE, Field, Note, _text, field_type
 from ..messages import N_
 
 #: Alpha-2 codes Babel names that are not countries of ISO 3166-1.
@@ -87,10 +87,7 @@ class Country(Field):
     def autocomplete_token(self) -> str | None:
         return "country" if self.usage == "address" else None
 
-    def required_error(self) -> Invalid:
-        if self.usage == "nationality":
-            return Invalid(N_("Bitte wählen Sie die Staatsangehörigkeit aus."))
-        return Invalid(N_("Bitte wählen Sie das Land aus."))
+    required_message = CHOOSE
 
     def parse(self, raw: Any, language: str) -> str:
         return _text(raw).upper()

@@ -28,8 +28,7 @@ class File(Field):
         #: "refuse" a PDF with scripts or embedded files, or "remove" them and keep a clean copy.
         self.pdf_active_content: str = spec.get("pdf_active_content", "refuse")
 
-    def required_error(self) -> Invalid:
-        return Invalid(N_("Bitte laden Sie mindestens eine Datei hoch."))
+    required_message = N_("Laden Sie %(question)s hoch.")
 
     def parse(self, raw: Any, language: str) -> list[str]:
         items = [raw] if isinstance(raw, str) else list(raw)
@@ -40,7 +39,7 @@ class File(Field):
             raise Invalid(
                 N_plural("Sie können hier höchstens %(max)s Datei hochladen.",
                          "Sie können hier höchstens %(max)s Dateien hochladen.", "max"),
-                max=self.max_files,
+                rule="max_files", max=self.max_files,
             )
 
     def value_schema(self) -> dict[str, Any]:

@@ -61,9 +61,9 @@ class _Numeric(Field):
 
     def check_range(self, number: Decimal) -> None:
         if self.min is not None and number < self.min:
-            raise Invalid(N_("Der Wert muss mindestens %(min)s sein."), min=self.min)
+            raise Invalid(N_("Der Wert muss mindestens %(min)s sein."), rule="min", min=self.min)
         if self.max is not None and number > self.max:
-            raise Invalid(N_("Der Wert darf höchstens %(max)s sein."), max=self.max)
+            raise Invalid(N_("Der Wert darf höchstens %(max)s sein."), rule="max", max=self.max)
 
     def range_schema(self) -> dict[str, Any]:
         schema: dict[str, Any] = {}

@@ -31,9 +31,9 @@ class Text(Field):
         if self.min_length is not None and len(value) < self.min_length:
             raise Invalid(N_plural("Bitte geben Sie mindestens %(min)s Zeichen ein.",
                                    "Bitte geben Sie mindestens %(min)s Zeichen ein.", "min"),
-                          min=self.min_length)
+                          rule="min_length", min=self.min_length)
         if len(value) > self.max_length:
-            raise Invalid(TOO_LONG, max=self.max_length, count=len(value))
+            raise Invalid(TOO_LONG, rule="max_length", max=self.max_length, count=len(value))
         if self.pattern is not None and not self.pattern.fullmatch(value):
             raise PatternMismatch(self.pattern_message)
 
@@ -50,7 +50,7 @@ class PatternMismatch(Invalid):
     """The definition writes its own message for a pattern, as a language map."""
 
     def __init__(self, language_map: Mapping[str, str] | None) -> None:
-        super().__init__(N_("Die Eingabe hat nicht die erwartete Form."))
+        super().__init__(N_("Die Eingabe hat nicht die erwartete Form."), rule="pattern")
         self.language_map = language_map
 
     def message(self, language: str) -> str:
