@@ -56,7 +56,10 @@ def destination_of(submission: Submission) -> Destination | None:
 
 
 def authority_name(submission: Submission) -> str:
-    """The destination's label as its operators configured it, else its name."""
+    """The responsible authority as the submission recorded it (portal.authorities); for a
+    submission without one, the destination's label as its operators configured it."""
+    if submission.authority and submission.authority.get("name"):
+        return submission.authority["name"]
     destination = destination_of(submission)
     return (destination.label if destination is not None and destination.label
             else submission.destination)

@@ -50,7 +50,8 @@ def test_the_page_opens_only_with_reference_and_the_right_code(app, polizei):
     page = signed_in(app, submission).get(f"/status/{submission.reference}")
     text = page.get_data(as_text=True)
     assert page.status_code == 200
-    assert submission.reference in text and "Polizei Berlin, Onlinewache" in text
+    assert submission.reference in text
+    assert f'{submission.authority["name"]}</dd>' in text  # the authority it went to
     assert 'id="current-status">Eingegangen<' in text
 
 
@@ -216,3 +217,19 @@ def test_the_citizen_downloads_the_documents(app, client, polizei):
     assert receipt.data.startswith(b"%PDF") and receipt.headers["Cache-Control"] == "no-store"
     assert decision.data == pdf and "bescheid.pdf" in decision.headers["Content-Disposition"]
     assert app.test_client().get(links[1]).status_code == 303  # not without signing in
+
+
+def test_the_status_page_names_the_responsible_authority_with_its_contacts(app, polizei):
+    submission = submit(app)
+    submission.authority = {
+        "id": "polizei-berlin", "name": "Polizei Berlin", "ags": "11000000", "ars": None,
+        "destination": "polizei",
+        "address": {"street": "Platz der Luftbrücke 6", "postcode": "12101", "city": "Berlin"},
+        "contacts": {"phone": "030 4664 0", "web": "https://www.berlin.de/polizei/"}}
+    db.session.commit()
+    text = signed_in(app, submission).get(f"/status/{submission.reference}").get_data(
+        as_text=True)
+    contact = text.split('id="authority-contact">')[1].split("</dd>")[0]
+    assert "Platz der Luftbrücke 6" in contact and "12101 Berlin" in contact
+    assert 'href="tel:03046640"' in contact and "https://www.berlin.de/polizei/" in contact
+    assert "Von Polizei Berlin" in text or "Polizei Berlin</dd>" in text
