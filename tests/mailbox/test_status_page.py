@@ -229,7 +229,7 @@ def test_the_status_page_names_the_responsible_authority_with_its_contacts(app, 
     db.session.commit()
     text = signed_in(app, submission).get(f"/status/{submission.reference}").get_data(
         as_text=True)
-    contact = text.split('id="authority-contact">')[1].split("</dd>")[0]
+    contact = text.split('id="authority-contact">')[1].split('id="current-status"')[0]
     assert "Platz der Luftbrücke 6" in contact and "12101 Berlin" in contact
     assert 'href="tel:03046640"' in contact and "https://www.berlin.de/polizei/" in contact
     assert "Von Polizei Berlin" in text or "Polizei Berlin</dd>" in text
