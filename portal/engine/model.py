@@ -107,9 +107,10 @@ class Form:
         """What the citizen sends: antrag, anzeige, meldung or hinweis (portal.engine.nouns)."""
         return self.definition.get("submission_noun") or "antrag"
 
-    def says(self, purpose: str, language: str) -> str:
-        """A sentence about what is sent, with this form's noun ("Ihre Anzeige wurde gesendet")."""
-        return sentence(self.submission_noun, purpose, language)
+    def says(self, purpose: str, language: str, **params: object) -> str:
+        """A sentence about what is sent, with this form's noun ("Ihre Anzeige wurde gesendet");
+        `params` fill its %(name)s parameters ("Ihre Anzeige %(reference)s ist eingegangen")."""
+        return sentence(self.submission_noun, purpose, language, **params)
 
     @property
     def destination(self) -> str:

@@ -21,7 +21,6 @@ from urllib.parse import urlsplit
 from babel.dates import format_datetime
 from flask import current_app, has_request_context, url_for
 from flask_babel import force_locale
-from flask_babel import gettext as _
 
 from ..engine import Form
 from ..extensions import db
@@ -79,12 +78,12 @@ def _queue(submission: Submission, form: Form, kind: str, address: str,
            **context: object) -> OutgoingMail:
     language = form.language_for(submission.language)
     with force_locale(language):
-        context |= {"reference": submission.reference, "service": form.text("title", language),
+        context |= {"form": form, "reference": submission.reference,
+                    "service": form.text("title", language),
                     "authority": authority_name(submission), "language": language,
                     "status_url": external_url("mailbox.access")}
-        subject = (_("Ihr Antrag %(reference)s ist eingegangen", reference=submission.reference)
-                   if kind == "confirmation" else
-                   _("Neuigkeiten zu Ihrem Antrag %(reference)s", reference=submission.reference))
+        subject = form.says("subject_received" if kind == "confirmation" else "subject_news",
+                            language, reference=submission.reference)
         mail = OutgoingMail(
             submission_id=submission.id, kind=kind, recipient=address, language=language,
             sender=destination.mail_from if (destination := destination_of(submission)) else None,

@@ -105,7 +105,7 @@ def sign_in() -> Any:
     submission = find_by_code(reference, code)
     if submission is None:
         # One answer for a wrong reference and a wrong code: neither is confirmed to exist.
-        error = _("Zu dieser Vorgangsnummer und diesem Zugangscode haben wir keinen Antrag "
+        error = _("Zu dieser Vorgangsnummer und diesem Zugangscode haben wir keinen Vorgang "
                   "gefunden. Prüfen Sie beide Angaben.")
         return render_template("mailbox/access.html", error=error, reference=reference,
                                code=code, expired=False), 404
@@ -147,7 +147,7 @@ def _page(submission: Submission, errors: list[str] | None = None, text: str = "
     files = thread.files_of(messages)
     timeline = thread.history(submission)
     page = render_template(
-        "mailbox/case.html", submission=submission, service=form.text(
+        "mailbox/case.html", submission=submission, form=form, service=form.text(
             "title", form.language_for(current_language())),
         timeline=timeline, messages=messages, labels=STATUS_LABELS,
         authority=authority_name(submission),

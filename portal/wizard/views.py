@@ -147,11 +147,9 @@ def resume(form_id: str) -> Response | tuple[str, int]:
     draft = drafts.find_by_resume_code(code, form_id)
     if draft is None:
         days = current_app.config["DRAFT_TTL_DAYS"]
-        error = ngettext(
-            "Zu diesem Code haben wir keinen gespeicherten Antrag gefunden. Prüfen Sie den Code "
-            "oder beginnen Sie neu. Gespeicherte Anträge werden nach %(days)s Tag gelöscht.",
-            "Zu diesem Code haben wir keinen gespeicherten Antrag gefunden. Prüfen Sie den Code "
-            "oder beginnen Sie neu. Gespeicherte Anträge werden nach %(days)s Tagen gelöscht.",
+        error = g.form.says("code_not_found", current_language()) + " " + ngettext(
+            "Gespeicherte Angaben werden nach %(days)s Tag ohne Änderung gelöscht.",
+            "Gespeicherte Angaben werden nach %(days)s Tagen ohne Änderung gelöscht.",
             days, days=days)
         return render_template("wizard/start.html", form=g.form, draft=g.draft, submitted=False,
                                resume_error=error, resume_code=code), 422
