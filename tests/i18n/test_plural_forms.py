@@ -154,11 +154,11 @@ def test_the_list_of_entries_and_the_resume_page_count_in_each_language(app, cli
     app.config["DRAFT_TTL_DAYS"] = 2
     refused = client.post("/forms/onlinewache/resume", data={"resume_code": "AAAA-BBBB-CCCC"})
     assert refused.status_code == 422
-    assert "Збережені заяви видаляються через 2 дні." in refused.text
+    assert "Збережені дані видаляються, якщо їх не змінювати протягом 2 днів." in refused.text
     _in(client, "de", url)
     app.config["DRAFT_TTL_DAYS"] = 1
     refused = client.post("/forms/onlinewache/resume", data={"resume_code": "AAAA-BBBB-CCCC"})
-    assert "Gespeicherte Anträge werden nach 1 Tag gelöscht." in refused.text
+    assert "Gespeicherte Angaben werden nach 1 Tag ohne Änderung gelöscht." in refused.text
 
 
 @pytest.mark.parametrize(("language", "repeat", "missing", "expected"), [

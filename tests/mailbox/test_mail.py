@@ -149,7 +149,7 @@ def test_news_is_written_in_the_citizens_language(app, client, smtp, polizei):
                 json={"status": "in_progress"})
     send_due()
     news = smtp.inbox.messages[-1]
-    assert news["Subject"] == f"Новини щодо вашої заяви {submission.reference}"
+    assert news["Subject"] == f"Новини щодо вашої заяви до поліції {submission.reference}"
     assert "Добрий день!" in _text(news)
 
 

@@ -46,7 +46,7 @@ def test_the_page_opens_only_with_reference_and_the_right_code(app, polizei):
     wrong = stranger.post("/status/", data={"reference": submission.reference,
                                             "access_code": "2222-2222-2222"})
     assert wrong.status_code == 404
-    assert "keinen Antrag gefunden" in wrong.get_data(as_text=True)
+    assert "keinen Vorgang gefunden" in wrong.get_data(as_text=True)
     page = signed_in(app, submission).get(f"/status/{submission.reference}")
     text = page.get_data(as_text=True)
     assert page.status_code == 200

@@ -77,7 +77,7 @@ def test_save_and_resume_with_the_code_on_another_device(app, client):
 def test_a_wrong_resume_code_is_explained(app, client):
     response = client.post("/forms/onlinewache/resume", data={"resume_code": "AAAA-BBBB-CCCC"})
     assert response.status_code == 422
-    assert "keinen gespeicherten Antrag gefunden" in response.text
+    assert "keine gespeicherte Anzeige gefunden" in response.text
     assert 'value="AAAA-BBBB-CCCC"' in response.text  # what was typed stays to be corrected
 
 
@@ -227,7 +227,7 @@ def test_a_draft_deleted_while_a_step_is_posted_gets_its_own_page(app, client, m
     assert "<h1 class=\"heading-l\">Ihre Angaben wurden gelöscht</h1>" in page.text
     assert "nicht verloren" not in page.text
     assert "nach 30 Tagen ohne Änderung gelöscht" in page.text
-    assert "Von diesem Antrag ist nichts mehr gespeichert" in page.text
+    assert "Von dieser Anzeige ist nichts mehr gespeichert" in page.text
     assert 'class="button" href="/forms/onlinewache/"' in page.text  # start again
     assert '<html lang="de"' in page.text  # the wizard's own layout
     monkeypatch.undo()

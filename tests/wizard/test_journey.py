@@ -109,7 +109,7 @@ def test_a_step_the_conditions_skip_is_explained_not_crashed(app, client):
 def test_without_a_draft_the_citizen_is_sent_to_the_start(app, client):
     response = client.get("/forms/onlinewache/steps/tat")
     assert response.status_code == 404
-    assert "keinen begonnenen Antrag" in response.text
+    assert "keine begonnene Anzeige" in response.text
 
 
 def test_a_forged_session_cookie_is_ignored(app, client):

@@ -106,3 +106,52 @@ def test_every_code_on_the_confirmation_uses_the_code_styles(app):
     _, confirmation = _send(app, "onlinewache")
     assert re.search(r'class="reference" id="reference">[A-Z]+-', confirmation)
     assert 'class="code" dir="ltr" id="receipt-code"' in confirmation
+
+
+def _pages_without_a_draft(app, form_id, monkeypatch):
+    """The no-draft page, the draft-gone page and the wrong-resume-code message of a form."""
+    from tests.wizard.test_drafts import _deleted_right_after_it_is_read
+    client = app.test_client()
+    first = compiled(current_version(form_id)).steps[0].id
+    no_draft = client.get(f"/forms/{form_id}/steps/{first}")
+    assert no_draft.status_code == 404
+    wrong_code = client.post(f"/forms/{form_id}/resume", data={"resume_code": "AAAA-BBBB-CCCC"})
+    assert wrong_code.status_code == 422
+    client.post(f"/forms/{form_id}/start")
+    with monkeypatch.context() as patch:
+        _deleted_right_after_it_is_read(patch)
+        gone = client.post(f"/forms/{form_id}/steps/{first}", data={"action": "continue"})
+    assert gone.status_code == 410
+    return [page.text.split("<main")[1].split("</main>")[0] + page.text.split("<title>")[1]
+            .split("</title>")[0] for page in (no_draft, gone, wrong_code)]
+
+
+def test_pages_without_a_draft_name_a_police_report_an_anzeige(app, monkeypatch):
+    no_draft, gone, wrong_code = _pages_without_a_draft(app, "onlinewache", monkeypatch)
+    assert "Keine Anzeige gefunden" in no_draft and "eine neue Anzeige beginnen" in no_draft
+    assert "Von dieser Anzeige ist nichts mehr gespeichert" in gone
+    assert "Anzeige neu beginnen" in gone
+    assert "keine gespeicherte Anzeige gefunden" in wrong_code
+    assert "nach 30 Tagen ohne Änderung gelöscht" in wrong_code
+    for page in (no_draft, gone, wrong_code):
+        assert "Antrag" not in page and "Anträge" not in page
+
+
+def test_pages_without_a_draft_keep_the_antrag_of_an_application(app, monkeypatch):
+    no_draft, gone, wrong_code = _pages_without_a_draft(
+        app, "hilfe-zum-lebensunterhalt", monkeypatch)
+    assert "Kein Antrag gefunden" in no_draft and "Anzeige" not in no_draft
+    assert "Antrag neu beginnen" in gone and "Anzeige" not in gone
+    assert "keinen gespeicherten Antrag gefunden" in wrong_code and "Anzeige" not in wrong_code
+
+
+def test_the_mailbox_of_a_police_report_says_anzeige(app):
+    from tests.handover.helpers import submit
+    from tests.mailbox.test_status_page import signed_in
+    submission = submit(app, "onlinewache")
+    page = signed_in(app, submission).get(f"/status/{submission.reference}").text
+    assert "<title>Stand Ihrer Anzeige" in page
+    assert '<h1 class="heading-l">Stand Ihrer Anzeige</h1>' in page
+    assert "Antrag" not in page.split("<main")[1].split("</main>")[0]
+    english = signed_in(app, submission, "en").get(f"/status/{submission.reference}").text
+    assert "Status of your report" in english
