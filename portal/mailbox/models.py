@@ -81,6 +81,11 @@ class SignInLink(db.Model):
     used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
 
 
+#: Mails that carry a secret (a resume code) and belong to no submission: deleted once sent or
+#: given up (portal.mailbox.mail), since no retention period would ever reach them.
+FORGOTTEN_ONCE_SENT = frozenset({"resume_link"})
+
+
 class OutgoingMail(db.Model):
     """An e-mail waiting for the worker (or sent). Rendered when queued, sent as it is."""
 
