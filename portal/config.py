@@ -157,6 +157,7 @@ def defaults(instance_path: Path) -> dict:
         "RATELIMIT_RECEIPT_CODE": os.environ.get("AMTSWEG_LIMIT_RECEIPT_CODE", "10/minute;50/hour"),
         "RATELIMIT_API": os.environ.get("AMTSWEG_LIMIT_API", "600/minute"),
         "RATELIMIT_STATUS_CODE": os.environ.get("AMTSWEG_LIMIT_STATUS_CODE", "10/minute;50/hour"),
+        "RATELIMIT_RESUME_MAIL": os.environ.get("AMTSWEG_LIMIT_RESUME_MAIL", "5/minute;20/hour"),
         # E-mail (docs/citizens-mailbox.md): without an SMTP URL, mails go to instance/mail/.
         "SMTP_URL": os.environ.get("AMTSWEG_SMTP_URL") or None,
         "MAIL_FROM": os.environ.get("AMTSWEG_MAIL_FROM", "Amtsweg <no-reply@amtsweg.invalid>"),

@@ -1,6 +1,7 @@
 """Rate limits (Flask-Limiter) on the requests that create state or guess secrets.
 
-Limited: starting an application, submitting it, resuming with a code and
+Limited: starting an application, submitting it, resuming with a code, e-mailing
+the resume link (every request counts: each may send a mail) and
 fetching a receipt by reference and receipt code (only misses count there, so a
 code cannot be found by trying), and every request to the caseworkers' API
 (blueprint "api", per client token).
@@ -27,6 +28,7 @@ ENDPOINT_LIMITS = {
     "RATELIMIT_RESUME": "wizard.resume",
     "RATELIMIT_RECEIPT_CODE": "wizard.find_receipt",
     "RATELIMIT_STATUS_CODE": "mailbox.sign_in",
+    "RATELIMIT_RESUME_MAIL": "wizard.email_resume_link",
 }
 #: Limits on guessing a secret code: only the misses count.
 COUNT_MISSES_ONLY = {"RATELIMIT_RESUME", "RATELIMIT_RECEIPT_CODE", "RATELIMIT_STATUS_CODE"}

@@ -24,12 +24,12 @@ from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from flask import current_app
-from sqlalchemy import and_, or_, select, update
+from sqlalchemy import and_, delete, or_, select, update
 
 from ..extensions import db
 from ..handover.lifecycle import now
 from ..handover.outbox import RetryPolicy
-from .models import OutgoingMail
+from .models import FORGOTTEN_ONCE_SENT, OutgoingMail
 
 log = logging.getLogger("amtsweg.mail")
 LEASE_SECONDS = 120.0
@@ -137,6 +137,7 @@ def send_due(moment: datetime | None = None, limit: int = 20) -> Counter:
         mail = db.session.get(OutgoingMail, mail_id)
         message = compose(mail, mail.sender or config["MAIL_FROM"])
         attempts, created = mail.attempts + 1, _aware(mail.created_at)
+        forget = mail.kind in FORGOTTEN_ONCE_SENT
         db.session.rollback()  # nothing held open while the server is waited for
         try:
             _deliver(message, mail_id)
@@ -152,11 +153,16 @@ def send_due(moment: datetime | None = None, limit: int = 20) -> Counter:
                     seconds=policy.delay(attempts))}
                 result = "mail_failed"
             log.warning("e-mail %s attempt %d failed: %s", mail_id, attempts, reason)
-        db.session.execute(
-            update(OutgoingMail)
-            .where(OutgoingMail.id == mail_id, OutgoingMail.claim_token == token)
-            .values(claimed_until=None, claim_token=None, attempts=attempts, **values)
-            .execution_options(synchronize_session=False))
+        mine = (OutgoingMail.id == mail_id, OutgoingMail.claim_token == token)
+        if forget and values.get("status") in ("sent", "dead"):
+            # A resume link: the address and the code go with the row (the log keeps the id).
+            db.session.execute(delete(OutgoingMail).where(*mine)
+                               .execution_options(synchronize_session=False))
+        else:
+            db.session.execute(
+                update(OutgoingMail).where(*mine)
+                .values(claimed_until=None, claim_token=None, attempts=attempts, **values)
+                .execution_options(synchronize_session=False))
         db.session.commit()
         tally[result] += 1
     return tally

@@ -3,7 +3,8 @@
 A case status is set by the destination's client; until it sets one, the case
 is `received`. Messages hold personal data (free text, files): retention
 deletes them with the submission (portal.handover.retention). The mail queue
-holds only the address, the reference and a link, never an answer or message text.
+holds only the address, the reference and a link (a resume link carries the resume code, so
+its row is deleted once sent), never an answer or message text.
 """
 
 from __future__ import annotations
@@ -79,6 +80,11 @@ class SignInLink(db.Model):
     submission_id: Mapped[str] = mapped_column(ForeignKey("submission.id"), index=True)
     expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+
+
+#: Mails that carry a secret (a resume code) and belong to no submission: deleted once sent or
+#: given up (portal.mailbox.mail), since no retention period would ever reach them.
+FORGOTTEN_ONCE_SENT = frozenset({"resume_link"})
 
 
 class OutgoingMail(db.Model):

@@ -18,7 +18,7 @@ import secrets
 from datetime import datetime, timedelta
 from urllib.parse import urlsplit
 
-from babel.dates import format_datetime
+from babel.dates import format_date, format_datetime
 from flask import current_app, has_request_context, url_for
 from flask_babel import force_locale
 
@@ -111,3 +111,25 @@ def announce(submission: Submission, what: str) -> OutgoingMail | None:
     language = form.language_for(submission.language)
     until = format_datetime(expires, format="long", tzinfo=BERLIN, locale=language)
     return _queue(submission, form, "news", address, link=link, until=until, what=what)
+
+
+def resume_link(form: Form, language: str, address: str, code: str,
+                expires: datetime) -> OutgoingMail:
+    """Queue the link that fills in a saved application's resume code (the request's unit).
+
+    Only the service's title, the link and the date it is kept until: never an answer."""
+    language = form.language_for(language)
+    link = external_url("wizard.resume", form_id=form.id, code=code) + "#resume-heading"
+    until = format_date(expires.astimezone(BERLIN), format="long", locale=language)
+    with force_locale(language):
+        service = form.text("title", language)
+        subject = _("Weitermachen: %(service)s", service=service)
+        context = {"subject": subject, "service": service, "link": link, "until": until,
+                   "language": language}
+        mail = OutgoingMail(
+            kind="resume_link", recipient=address, language=language, subject=subject,
+            text=_render("mail/resume_link.txt", **context),
+            html=_render("mail/resume_link.html", **context),
+            status="pending", attempts=0, next_attempt_at=now())
+    db.session.add(mail)
+    return mail

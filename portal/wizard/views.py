@@ -22,9 +22,12 @@ from werkzeug.wrappers import Response
 from .. import drafts
 from ..authorities.routing import responsible
 from ..drafts import StoredDraft
-from ..extensions import db
+from ..engine.errors import Invalid
+from ..engine.types.text import Email as EmailField
+from ..extensions import db, unit_of_work
 from ..journey import Detour, JourneyController
 from ..languages import current_language
+from ..mailbox import notify
 from ..models import FormVersion
 from ..publishing import compiled, current_version, published_forms
 from . import bp, idle
@@ -141,8 +144,12 @@ def start(form_id: str) -> Response:
     return redirect(url_for("wizard.step", form_id=form_id, step_id=form.steps[0].id), code=303)
 
 
-@bp.post("/forms/<form_id>/resume")
-def resume(form_id: str) -> Response | tuple[str, int]:
+@bp.route("/forms/<form_id>/resume", methods=["GET", "POST"])
+def resume(form_id: str) -> Any:
+    if request.method == "GET":
+        # The e-mailed link only fills in the code: a link scanner opening it resumes nothing.
+        return render_template("wizard/start.html", form=g.form, draft=g.draft, submitted=False,
+                               resume_code=request.args.get("code", "")[:20])
     code = request.form.get("resume_code", "")
     draft = drafts.find_by_resume_code(code, form_id)
     if draft is None:
@@ -217,5 +224,32 @@ def saved(form_id: str) -> Any:
     code = session.pop("resume_code", None)
     if code is None:
         return redirect(url_for("wizard.start_page", form_id=form_id), code=303)
+    return _saved_page(code)
+
+
+def _saved_page(code: str, **context: Any) -> Any:
     return render_template("wizard/saved.html", form=g.form, code=code, draft=g.draft,
-                           days=current_app.config["DRAFT_TTL_DAYS"])
+                           days=current_app.config["DRAFT_TTL_DAYS"], **context)
+
+
+@bp.post("/forms/<form_id>/saved/email")
+def email_resume_link(form_id: str) -> Any:
+    """Send the resume link to an address the citizen gives; the address is kept nowhere else.
+
+    The code comes back from the saved page's form (it is stored only as a hash) and must open
+    this browser's draft."""
+    if g.draft is None:
+        return no_draft_page()
+    code = request.form.get("resume_code", "")
+    found = drafts.find_by_resume_code(code, form_id)
+    if found is None or found.id != g.draft.id:
+        return redirect(url_for("wizard.start_page", form_id=form_id), code=303)
+    address = request.form.get("email", "").strip()
+    try:
+        address = EmailField({"name": "email", "type": "email"}).clean(address, current_language())
+    except Invalid as invalid:  # the e-mail field's own message, in the citizen's language
+        return _saved_page(code, email=address,
+                           email_error=invalid.message(current_language())), 422
+    with unit_of_work():
+        notify.resume_link(g.form, current_language(), address, code, g.draft.expires_at)
+    return _saved_page(code, sent_to=address)

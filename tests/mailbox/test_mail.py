@@ -15,11 +15,13 @@ from aiosmtpd.controller import Controller
 from sqlalchemy import select, update
 
 from portal.engine.definition import semantic_problems
-from portal.extensions import db
+from portal.extensions import db, unit_of_work
 from portal.handover.lifecycle import now
+from portal.mailbox import notify
 from portal.mailbox.mail import SmtpServer, send_due
 from portal.mailbox.models import OutgoingMail, SignInLink
 from portal.models import Submission
+from portal.publishing import compiled, current_version
 from tests.handover.helpers import bearer, destination, submit, token_for
 
 ADDRESS = "olena.kovalenko@example.org"  # what tests/walk.py answers an e-mail field with
@@ -246,3 +248,30 @@ def test_the_sender_is_set_on_the_command_line(app):
         "Bauamt <bauamt@stadt.example>")
     refused = runner.invoke(args=["destinations", "update", "bauamt", "--mail-from", "x"])
     assert refused.exit_code != 0 and "e-mail sender" in refused.output
+
+
+def _resume_link_mail(app) -> None:
+    with unit_of_work():
+        notify.resume_link(compiled(current_version("onlinewache")), "de", "a@example.org",
+                           "2345-6789-ABCD", now() + timedelta(days=30))
+
+
+def test_a_resume_link_goes_out_and_its_row_with_address_and_code_is_deleted(app, smtp):
+    _resume_link_mail(app)
+    assert send_due()["mail_sent"] == 1
+    [message] = smtp.inbox.messages
+    assert message["To"] == "a@example.org"
+    assert "/forms/onlinewache/resume?code=2345-6789-ABCD" in _text(message)
+    assert db.session.execute(select(OutgoingMail)).first() is None
+
+
+def test_a_resume_link_given_up_is_deleted_too(app, smtp):
+    smtp.stop()
+    _resume_link_mail(app)
+    assert send_due()["mail_failed"] == 1
+    assert db.session.execute(select(OutgoingMail.status)).scalar_one() == "pending"
+    # Queued longer ago than AMTSWEG_GIVE_UP_HOURS: the next failure gives it up.
+    db.session.execute(update(OutgoingMail).values(created_at=now() - timedelta(days=4)))
+    db.session.commit()
+    assert send_due(now() + timedelta(hours=2))["mail_dead"] == 1
+    assert db.session.execute(select(OutgoingMail)).first() is None

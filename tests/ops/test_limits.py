@@ -18,7 +18,7 @@ def limited_app(database_url: str, tmp_path: Path, redis_url: str, key_prefix: s
                    RATELIMIT_KEY_PREFIX=key_prefix, RATELIMIT_RESUME="3/minute",
                    RATELIMIT_START="4/minute", RATELIMIT_SUBMIT="2/minute",
                    RATELIMIT_RECEIPT_CODE="3/minute", RATELIMIT_STATUS_CODE="3/minute",
-                   RATELIMIT_API="5/minute")
+                   RATELIMIT_API="5/minute", RATELIMIT_RESUME_MAIL="2/minute")
     with app.app_context():
         yield app
         db.session.remove()
@@ -82,6 +82,17 @@ def test_starting_and_submitting_are_limited(limited_app: Flask) -> None:
     other = limited_app.test_client()
     statuses = [other.post("/forms/onlinewache/submit").status_code for _ in range(3)]
     assert statuses[-1] == 429 and 429 not in statuses[:2]
+
+
+def test_mailing_the_resume_link_is_limited_every_request_counting(limited_app: Flask) -> None:
+    client = limited_app.test_client()  # each request may send a mail: all of them count
+    mail = {"resume_code": "2345-6789-ABCD", "email": "a@example.org"}
+    statuses = [client.post("/forms/onlinewache/saved/email", data=mail).status_code
+                for _ in range(3)]
+    assert statuses[-1] == 429 and 429 not in statuses[:2]
+    # The e-mailed link (a GET that only fills in the code) is never limited.
+    assert all(client.get("/forms/onlinewache/resume?code=2345-6789-ABCD").status_code == 200
+               for _ in range(5))
 
 
 def test_pages_and_steps_are_never_limited(limited_app: Flask) -> None:
