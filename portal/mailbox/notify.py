@@ -21,6 +21,7 @@ from urllib.parse import urlsplit
 from babel.dates import format_date, format_datetime
 from flask import current_app, has_request_context, url_for
 from flask_babel import force_locale
+from flask_babel import gettext as _
 
 from ..engine import Form
 from ..extensions import db

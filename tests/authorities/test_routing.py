@@ -81,7 +81,7 @@ def test_the_pages_show_the_authority_once_the_postcode_decided_it(app, client):
     # Every page of the wizard shows it from then on, the first step's too.
     for step_id in ("anliegen", "hergang"):
         page = client.get(f"/forms/onlinewache/steps/{step_id}")
-        assert "Ihr Antrag geht an" in page.text
+        assert "Zuständige Stelle:" in page.text
         assert "Polizeipräsidium Land Brandenburg" in page.text
     # The confirmation page gives the authority's contacts.
     confirmation = client.get(client.post("/forms/onlinewache/submit").headers["Location"])
@@ -199,7 +199,7 @@ def test_a_form_by_the_citizens_choice_asks_before_the_first_step(app, client):
     response = client.get(first)
     assert response.status_code == 303 and response.headers["Location"].endswith("/authority")
     page = client.get("/forms/hilfe-wahl/authority")
-    assert "An welche Stelle soll Ihr Antrag gehen?" in page.text
+    assert "Welche Stelle ist für Sie zuständig?" in page.text
     assert "Amt für Jugend, Soziales und Asyl" in page.text and "Bauaufsicht" in page.text
     chosen = client.post("/forms/hilfe-wahl/authority", data={"choice": "sozialamt-rostock"})
     assert chosen.status_code == 303 and chosen.headers["Location"] == first
