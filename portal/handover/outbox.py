@@ -14,8 +14,10 @@ from __future__ import annotations
 import random
 import secrets
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy import and_, or_, select, update
 
@@ -82,36 +84,44 @@ def _due(moment: datetime):
 
 
 def claim(limit: int, lease_seconds: float) -> list[tuple[int, str]]:
-    """Claim up to `limit` due deliveries for this worker; returns (id, claim token) pairs.
+    """Claim up to `limit` due deliveries for this worker; returns (id, claim token) pairs."""
+    return claim_rows(Delivery, _due, limit, lease_seconds)
 
-    Picks candidates, then claims them with an UPDATE whose WHERE re-checks that
-    each is still due, and commits, so the claim is visible to every other
-    worker before any HTTP starts. (A single UPDATE … WHERE id IN (SELECT …
-    LIMIT n FOR UPDATE SKIP LOCKED) is not enough on PostgreSQL: the planner
-    may run the subquery once per row and so claim every due row.)
+
+def claim_rows(model: Any, due: Callable[[datetime], Any], limit: int, lease_seconds: float,
+               clock: Callable[[], datetime] = now) -> list[tuple[int, str]]:
+    """Claim up to `limit` rows of a queue table (deliveries, e-mails) that `due(moment)`
+    selects, with a lease; returns (id, claim token) pairs.
+
+    The table has `id`, `next_attempt_at`, `claimed_until` and `claim_token`. Picks
+    candidates, then claims them with an UPDATE whose WHERE re-checks that each is
+    still due, and commits, so the claim is visible to every other worker before any
+    work starts. (A single UPDATE … WHERE id IN (SELECT … LIMIT n FOR UPDATE SKIP
+    LOCKED) is not enough on PostgreSQL: the planner may run the subquery once per row
+    and so claim every due row.)
     """
     for _ in range(3):
-        moment = now()
-        due = (select(Delivery.id).where(_due(moment))
-               .order_by(Delivery.next_attempt_at, Delivery.id).limit(limit))
+        moment = clock()
+        candidates_query = (select(model.id).where(due(moment))
+                            .order_by(model.next_attempt_at, model.id).limit(limit))
         if db.session.get_bind().dialect.name == "postgresql":
             # Rows another worker is claiming right now are passed by, not waited for.
-            due = due.with_for_update(skip_locked=True)
-        candidates = list(db.session.execute(due).scalars())
+            candidates_query = candidates_query.with_for_update(skip_locked=True)
+        candidates = list(db.session.execute(candidates_query).scalars())
         if not candidates:
             db.session.commit()
             return []
         token = secrets.token_hex(16)
         claimed = db.session.execute(
-            update(Delivery)
-            .where(Delivery.id.in_(candidates), _due(moment))
+            update(model)
+            .where(model.id.in_(candidates), due(moment))
             .values(claimed_until=moment + timedelta(seconds=lease_seconds), claim_token=token)
-            .returning(Delivery.id)
+            .returning(model.id)
             .execution_options(synchronize_session=False)
         ).scalars().all()
         db.session.commit()
         if claimed:
-            return [(delivery_id, token) for delivery_id in claimed]
+            return [(row_id, token) for row_id in claimed]
         # On SQLite another worker claimed our candidates between the two statements: look again.
     return []
 

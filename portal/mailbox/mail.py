@@ -12,7 +12,6 @@ AMTSWEG_SMTP_URL: `smtp://host:25` (plain), `smtp://user:password@host:587?start
 from __future__ import annotations
 
 import logging
-import secrets
 import smtplib
 import ssl
 from collections import Counter
@@ -24,11 +23,11 @@ from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from flask import current_app
-from sqlalchemy import and_, delete, or_, select, update
+from sqlalchemy import and_, delete, or_, update
 
 from ..extensions import db
 from ..handover.lifecycle import now
-from ..handover.outbox import RetryPolicy
+from ..handover.outbox import RetryPolicy, claim_rows
 from .models import FORGOTTEN_ONCE_SENT, OutgoingMail
 
 log = logging.getLogger("amtsweg.mail")
@@ -97,22 +96,7 @@ def _due(moment: datetime):
 
 def claim(limit: int, moment: datetime) -> list[tuple[int, str]]:
     """Claim up to `limit` due mails with a lease, committed before anything is sent."""
-    due = (select(OutgoingMail.id).where(_due(moment))
-           .order_by(OutgoingMail.next_attempt_at, OutgoingMail.id).limit(limit))
-    if db.session.get_bind().dialect.name == "postgresql":
-        due = due.with_for_update(skip_locked=True)
-    candidates = list(db.session.execute(due).scalars())
-    if not candidates:
-        db.session.commit()
-        return []
-    token = secrets.token_hex(16)
-    claimed = db.session.execute(
-        update(OutgoingMail).where(OutgoingMail.id.in_(candidates), _due(moment))
-        .values(claimed_until=moment + timedelta(seconds=LEASE_SECONDS), claim_token=token)
-        .returning(OutgoingMail.id).execution_options(synchronize_session=False)
-    ).scalars().all()
-    db.session.commit()
-    return [(mail_id, token) for mail_id in claimed]
+    return claim_rows(OutgoingMail, _due, limit, LEASE_SECONDS, clock=lambda: moment)
 
 
 def _deliver(message: EmailMessage, mail_id: int) -> None:
