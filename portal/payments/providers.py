@@ -1,0 +1,21 @@
+"""Which provider an authority pays through: factories by name, built from its settings."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from . import PaymentError, PaymentProvider, ProviderSettings
+
+#: provider name (as written in an authority's file) -> factory. Each provider module adds
+#: its own entry here.
+FACTORIES: dict[str, Callable[[ProviderSettings], PaymentProvider]] = {}
+
+
+def provider_for(settings: ProviderSettings) -> PaymentProvider:
+    """The provider an authority's settings name; PaymentError for an unknown name."""
+    try:
+        factory = FACTORIES[settings.provider]
+    except KeyError:
+        raise PaymentError(f"unknown payment provider {settings.provider!r} "
+                           f"(known: {', '.join(sorted(FACTORIES)) or 'none'})") from None
+    return factory(settings)
