@@ -83,14 +83,18 @@ class ProviderSettings:
 
     def secret(self, name: str, environ: Mapping[str, str] | None = None) -> str:
         environ = os.environ if environ is None else environ
-        key = re.sub(r"[^A-Z0-9]", "_", name.upper())
-        authority = re.sub(r"[^A-Z0-9]", "_", self.authority_id.upper())
-        for variable in (f"AMTSWEG_PAYMENT_{authority}_{key}", f"AMTSWEG_PAYMENT_{key}"):
+        variables = self.secret_variables(name)
+        for variable in variables:
             if environ.get(variable):
                 return environ[variable]
         raise PaymentError(f"payment provider {self.provider!r} of {self.authority_id!r} needs "
-                           f"the secret AMTSWEG_PAYMENT_{authority}_{key} (or "
-                           f"AMTSWEG_PAYMENT_{key}) in the environment")
+                           f"the secret {variables[0]} (or {variables[1]}) in the environment")
+
+    def secret_variables(self, name: str) -> tuple[str, str]:
+        """The environment variables `secret(name)` reads, the authority's own first."""
+        key = re.sub(r"[^A-Z0-9]", "_", name.upper())
+        authority = re.sub(r"[^A-Z0-9]", "_", self.authority_id.upper())
+        return f"AMTSWEG_PAYMENT_{authority}_{key}", f"AMTSWEG_PAYMENT_{key}"
 
 
 class PaymentProvider(Protocol):
@@ -104,6 +108,26 @@ class PaymentProvider(Protocol):
     def state(self, provider_payment_id: str) -> PaymentState:
         """Ask the provider server-side what became of a payment; raises PaymentError."""
 
-    def verify_callback(self, form: Mapping[str, str],
-                        headers: Mapping[str, str]) -> PaymentState:
-        """Check a provider's notification (signature first); raises ForgedCallback."""
+    def verify_callback(self, form: Mapping[str, str], headers: Mapping[str, str], *,
+                        body: bytes | None = None,
+                        expected: PaymentRequest | None = None) -> PaymentState:
+        """Check a provider's notification (signature first); raises ForgedCallback.
+
+        Both keywords are optional (callers that pass only `form` and `headers` keep
+        working): `body` is the raw request body, for providers that sign the body itself
+        (GOV.UK Pay's JSON webhooks; pass `request.get_data()`); `expected` is the attempt
+        the journey holds for this payment, when it knows it: a provider then refuses a
+        callback whose reference or amount differ (`check_matches`).
+        """
+
+
+def check_matches(state: PaymentState, expected: PaymentRequest) -> None:
+    """Refuse (ForgedCallback) a confirmed state whose reference or amount is not the
+    attempt's: a signed answer about another payment, or one for a changed amount, must
+    never complete a submission. A field the provider does not confirm is not compared."""
+    if state.reference is not None and state.reference != expected.reference:
+        raise ForgedCallback(f"the provider confirms reference {state.reference!r}, "
+                             f"not {expected.reference!r}")
+    if state.amount is not None and state.amount != expected.amount:
+        raise ForgedCallback(f"the provider confirms {state.amount} cents for "
+                             f"{expected.reference!r}, not {expected.amount}")
