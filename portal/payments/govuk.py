@@ -132,7 +132,7 @@ class GovUkPay:
         return self._state_of(data, provider_payment_id)
 
     def verify_callback(self, form: Mapping[str, str], headers: Mapping[str, str], *,
-                        body: bytes | None = None,
+                        body: bytes | str | None = None,
                         expected: PaymentRequest | None = None) -> PaymentState:
         """Check a webhook's `Pay-Signature` over the raw `body`, then confirm with `state()`.
 
@@ -145,6 +145,8 @@ class GovUkPay:
         if body is None:
             raise PaymentError("a GOV.UK Pay webhook is signed over its raw body: pass "
                                "body=request.get_data() to verify_callback")
+        if isinstance(body, str):
+            body = body.encode("utf-8")
         secret = self.settings.secret("webhook_secret")
         given = (header(headers, SIGNATURE_HEADER) or "").strip().lower()
         if not given:

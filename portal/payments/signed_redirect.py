@@ -51,7 +51,7 @@ import re
 import time
 from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, cast
 
 from . import (
     STATUSES,
@@ -61,6 +61,7 @@ from . import (
     PaymentState,
     ProviderSettings,
     Started,
+    Status,
     check_matches,
 )
 from ._http import call, option_timeout, snippet
@@ -165,8 +166,8 @@ class SignedRedirect:
         if answer.status != 200:
             raise PaymentError(f"{what} failed (HTTP {answer.status}): {snippet(answer.body)}")
         data = answer.json(what)
-        fields = {name: value if isinstance(value, str) else str(value)
-                  for name, value in data.items() if value is not None}
+        fields = {name: "" if value is None else value if isinstance(value, str) else str(value)
+                  for name, value in data.items()}
         try:
             state = self._verified(fields)
         except ForgedCallback as error:
@@ -225,7 +226,7 @@ class SignedRedirect:
         if status == "paid":
             paid_at = _moment(values["paid_at"]) or datetime.fromtimestamp(
                 int(values["timestamp"]), UTC)
-        return PaymentState(provider_payment_id=values["reference"], status=status,  # type: ignore[arg-type]
+        return PaymentState(provider_payment_id=values["reference"], status=cast(Status, status),
                             amount=int(values["amount"]), paid_at=paid_at,
                             reference=values["reference"])
 

@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 
 import pytest
 import requests
+from werkzeug.datastructures import Headers, ImmutableMultiDict
 
 from portal.payments import ForgedCallback, PaymentError, PaymentRequest, ProviderSettings
 from portal.payments.govuk import GovUkPay
@@ -124,8 +125,9 @@ def test_a_webhook_is_checked_and_then_confirmed_with_the_api(
 
     [webhook] = receiver.received
     asked = len(fake.seen)
-    state = govuk.verify_callback({}, webhook.headers, body=webhook.body,
-                                  expected=request())
+    # as a Flask view passes them: request.form, request.headers, request.get_data()
+    state = govuk.verify_callback(ImmutableMultiDict(), Headers(webhook.headers),
+                                  body=webhook.body, expected=request())
     assert state.status == "paid"
     assert fake.seen[asked].path == f"/v1/payments/{started.provider_payment_id}"
 

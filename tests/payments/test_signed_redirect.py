@@ -10,6 +10,7 @@ from urllib.parse import parse_qsl
 
 import pytest
 import requests
+from werkzeug.datastructures import Headers, ImmutableMultiDict
 
 from portal.payments import ForgedCallback, PaymentError, PaymentRequest, ProviderSettings
 from portal.payments.providers import provider_for
@@ -78,7 +79,9 @@ def test_a_paid_payment_is_confirmed_by_the_signed_notification(
     assert answer.status_code == 303  # the fake checked our hash and took the payment
     assert answer.headers["Location"] == attempt.return_url
 
-    state = redirect.verify_callback(notification(receiver), {}, expected=attempt)
+    [received] = receiver.received  # as a Flask view passes request.form, request.headers
+    form = ImmutableMultiDict(parse_qsl(received.body.decode(), keep_blank_values=True))
+    state = redirect.verify_callback(form, Headers(received.headers), expected=attempt)
     assert (state.status, state.amount, state.reference) == ("paid", 4250, "BA-2026-0001")
     assert state.provider_payment_id == started.provider_payment_id
     assert state.paid_at == datetime(2026, 12, 4, 10, 5, tzinfo=UTC)
