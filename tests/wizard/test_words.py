@@ -164,12 +164,16 @@ GENERIC_NOUN = {"de": re.compile(r"\bAntr[aä]g"), "en": re.compile(r"\bappl(y|i
 
 @pytest.mark.parametrize("language", ["de", "en"])
 def test_the_catalogue_lead_and_the_receipt_page_fit_every_noun(app, language):
-    """A police report is no application: the catalogue's lead and the page that fetches a
-    receipt by reference and code (no form known) use words that fit Anzeige and Antrag."""
+    """A police report is no application: the catalogue's heading and lead, the footer and the
+    page that fetches a receipt by reference and code (no form known) use words that fit
+    Anzeige and Antrag alike."""
     client = app.test_client()
     client.get(f"/language/{language}?next=/")
     catalogue = client.get("/").text
     lead = catalogue.split('<p class="lead">')[1].split("</p>")[0]
+    lead += catalogue.split("<title>")[1].split("</title>")[0]  # the heading and title too
+    lead += catalogue.split("<h1")[1].split("</h1>")[0]
+    lead += catalogue.split("<footer")[1].split("</footer>")[0]  # on every page
     receipt = client.get("/receipt").text.split("<main")[1].split("</main>")[0]
     expected = {"de": ("Erledigen Sie Ihr Anliegen online", "Beim Absenden haben Sie"),
                 "en": ("Get it done online", "When you sent it")}[language]
