@@ -126,3 +126,16 @@ def test_a_nationality_may_be_none_or_undetermined_and_is_named_in_every_languag
     other = Country({"name": "geburtsland", "type": "country", "usage": "other",
                      "label": {"de": "Geburtsland"}})
     assert other.other_options("de") == [] and "XXA" not in other.value_schema()["enum"]
+
+
+@pytest.mark.parametrize(("nationality", "asked"), [
+    ("DE", set()), ("NO", {"freizuegigkeit"}), ("CH", {"freizuegigkeit"}),
+    ("SY", {"aufenthaltsstatus"}), ("XXX", {"aufenthaltsstatus"})])
+def test_hilfe_zum_lebensunterhalt_asks_for_a_residence_title_only_outside_the_eea(
+        app, nationality, asked) -> None:
+    from portal.publishing import compiled, current_version
+    form = compiled(current_version("hilfe-zum-lebensunterhalt"))
+    raw = {"staatsangehoerigkeit": nationality, "familienstand": "ledig"}
+    result = validate_step(form.step("antragsteller"), raw, {}, "de")
+    # Name and date of birth are left out here; of the residence questions, only these are asked.
+    assert {e.name for e in result.errors} - {"antragsteller_name", "geburtsdatum"} == asked
