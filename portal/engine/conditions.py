@@ -17,6 +17,8 @@ from decimal import ROUND_HALF_UP, Context, Decimal
 from fractions import Fraction
 from typing import Any, NamedTuple
 
+from .countries import EU, EU_EEA
+
 __all__ = ["MAX_LENGTH", "MAX_NESTING", "And", "Arith", "Call", "Compare", "Condition",
            "ConditionError", "ListLiteral", "Literal", "Name", "Not", "Or", "parse"]
 
@@ -26,8 +28,12 @@ KEYWORDS = frozenset({"and", "or", "not", "in", "true", "false", "null"})
 #: name -> (fewest, most) arguments; None: any number
 FUNCTIONS: dict[str, tuple[int, int | None]] = {
     "empty": (1, 1), "count": (1, 2), "today": (0, 0), "round": (1, 2), "min": (1, None),
-    "max": (1, None), "sum": (1, 1), "any": (2, 2), "all": (2, 2)}
-_FUNCTION_LIST = "empty(), count(), today(), round(), min(), max(), sum(), any() and all()"
+    "max": (1, None), "sum": (1, 1), "any": (2, 2), "all": (2, 2), "eu": (1, 1), "eu_eea": (1, 1)}
+_FUNCTION_LIST = ("empty(), count(), today(), round(), min(), max(), sum(), any(), all(), eu() "
+                  "and eu_eea()")
+#: eu(x) and eu_eea(x) are written out when parsed: `x in [the states' codes]`, so the engine
+#: and the browser evaluate them as any `in` (portal.engine.countries holds the lists).
+MEMBER_STATES = {"eu": tuple(sorted(EU)), "eu_eea": tuple(sorted(EU_EEA))}
 DIVISION_PLACES = 10  # a quotient is rounded (half to even) to this many decimal places
 MAX_DIGITS = 1000  # a calculation whose numbers grow beyond this has no result (null)
 _LITERAL_WORDS = ("true", "false", "null")
@@ -386,6 +392,8 @@ class _Parser:
             raise ConditionError(f"{function}() at position {name.pos} takes a repeating step "
                                  f"first, then a condition for each entry, such as "
                                  f"{function}(haushalt, einkommen > 0)", name.pos)
+        if function in MEMBER_STATES:
+            return Compare("in", args[0], ListLiteral(MEMBER_STATES[function]))
         return Call(function, tuple(args))
 
     def parse_list(self, opening: Token) -> ListLiteral:

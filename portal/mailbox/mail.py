@@ -29,6 +29,7 @@ from ..extensions import db
 from ..handover.lifecycle import now
 from ..handover.outbox import RetryPolicy, claim_rows
 from .models import FORGOTTEN_ONCE_SENT, OutgoingMail
+from .sealed import Unreadable, unseal
 
 log = logging.getLogger("amtsweg.mail")
 LEASE_SECONDS = 120.0
@@ -84,8 +85,8 @@ def compose(mail: OutgoingMail, sender: str) -> EmailMessage:
     message["Message-ID"] = make_msgid(f"amtsweg-mail-{mail.id}", domain="amtsweg.invalid")
     message["Content-Language"] = mail.language
     message["Auto-Submitted"] = "auto-generated"
-    message.set_content(mail.text)
-    message.add_alternative(mail.html, subtype="html")
+    message.set_content(unseal(mail.text))  # a resume link's bodies are sealed in the queue
+    message.add_alternative(unseal(mail.html), subtype="html")
     return message
 
 
@@ -119,18 +120,25 @@ def send_due(moment: datetime | None = None, limit: int = 20) -> Counter:
     tally: Counter = Counter()
     for mail_id, token in claim(limit, moment or now()):
         mail = db.session.get(OutgoingMail, mail_id)
-        message = compose(mail, mail.sender or config["MAIL_FROM"])
         attempts, created = mail.attempts + 1, _aware(mail.created_at)
         forget = mail.kind in FORGOTTEN_ONCE_SENT
+        try:
+            message: EmailMessage | None = compose(mail, mail.sender or config["MAIL_FROM"])
+            unreadable = None
+        except Unreadable as error:  # sealed under another SECRET_KEY: it never opens again
+            message, unreadable = None, error
         db.session.rollback()  # nothing held open while the server is waited for
         try:
+            if unreadable is not None:
+                raise unreadable
             _deliver(message, mail_id)
             values: dict = {"status": "sent", "sent_at": now(), "last_error": None}
             result = "mail_sent"
         except (OSError, smtplib.SMTPException, ValueError) as error:
             finished = now()
             reason = f"{type(error).__name__}: {error}"[:500]
-            if finished - created >= timedelta(seconds=policy.give_up_seconds):
+            if unreadable is not None or \
+                    finished - created >= timedelta(seconds=policy.give_up_seconds):
                 values, result = {"status": "dead", "last_error": reason}, "mail_dead"
             else:
                 values = {"last_error": reason, "next_attempt_at": finished + timedelta(

@@ -4,7 +4,8 @@ A case status is set by the destination's client; until it sets one, the case
 is `received`. Messages hold personal data (free text, files): retention
 deletes them with the submission (portal.handover.retention). The mail queue
 holds only the address, the reference and a link (a resume link carries the resume code, so
-its row is deleted once sent), never an answer or message text.
+its bodies are sealed while queued and its row is deleted once sent), never an answer or
+message text.
 """
 
 from __future__ import annotations

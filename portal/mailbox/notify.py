@@ -30,6 +30,7 @@ from ..models import Submission
 from ..publishing import compiled
 from ..receipt.content import BERLIN
 from .models import OutgoingMail, SignInLink
+from .sealed import seal
 from .thread import authority_name, destination_of
 
 
@@ -118,7 +119,8 @@ def resume_link(form: Form, language: str, address: str, code: str,
                 expires: datetime) -> OutgoingMail:
     """Queue the link that fills in a saved application's resume code (the request's unit).
 
-    Only the service's title, the link and the date it is kept until: never an answer."""
+    Only the service's title, the link and the date it is kept until: never an answer. The
+    bodies are sealed (`mailbox.sealed`); the row is deleted once sent."""
     language = form.language_for(language)
     link = external_url("wizard.resume", form_id=form.id, code=code) + "#resume-heading"
     until = format_date(expires.astimezone(BERLIN), format="long", locale=language)
@@ -129,8 +131,9 @@ def resume_link(form: Form, language: str, address: str, code: str,
                    "language": language}
         mail = OutgoingMail(
             kind="resume_link", recipient=address, language=language, subject=subject,
-            text=_render("mail/resume_link.txt", **context),
-            html=_render("mail/resume_link.html", **context),
+            # The link carries the code: sealed until the worker sends it (mailbox.sealed).
+            text=seal(_render("mail/resume_link.txt", **context)),
+            html=seal(_render("mail/resume_link.html", **context)),
             status="pending", attempts=0, next_attempt_at=now())
     db.session.add(mail)
     return mail

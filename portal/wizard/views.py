@@ -129,6 +129,7 @@ def leave(form_id: str) -> Any:
     code = drafts.issue_resume_code(g.draft) if g.draft.submitted_at is None else None
     idle.close(g.form, None)
     session.pop("resume_code", None)
+    session.pop("resume_sent_to", None)
     return render_template("wizard/left.html", form=g.form, code=code,
                            expires=g.draft.expires_at)
 
@@ -222,9 +223,10 @@ def saved(form_id: str) -> Any:
     if g.draft is None:
         return no_draft_page()
     code = session.pop("resume_code", None)
+    sent_to = session.pop("resume_sent_to", None)
     if code is None:
         return redirect(url_for("wizard.start_page", form_id=form_id), code=303)
-    return _saved_page(code)
+    return _saved_page(code, sent_to=sent_to)
 
 
 def _saved_page(code: str, **context: Any) -> Any:
@@ -237,7 +239,8 @@ def email_resume_link(form_id: str) -> Any:
     """Send the resume link to an address the citizen gives; the address is kept nowhere else.
 
     The code comes back from the saved page's form (it is stored only as a hash) and must open
-    this browser's draft."""
+    this browser's draft. One mail per press of the button: the answer is a redirect to the
+    saved page (shown once more, saying where the link went), so reloading it sends nothing."""
     if g.draft is None:
         return no_draft_page()
     code = request.form.get("resume_code", "")
@@ -252,4 +255,5 @@ def email_resume_link(form_id: str) -> Any:
                            email_error=invalid.message(current_language())), 422
     with unit_of_work():
         notify.resume_link(g.form, current_language(), address, code, g.draft.expires_at)
-    return _saved_page(code, sent_to=address)
+    session["resume_code"], session["resume_sent_to"] = code, address
+    return redirect(url_for("wizard.saved", form_id=form_id) + "#email-sent", code=303)

@@ -61,6 +61,10 @@ DEFINITION: dict[str, Any] = {
             {"name": "telefon", "type": "text", "label": L("Telefon")},
             text("mit_art_a", "art == 'a' and not empty(telefon)"),  # an earlier answer too
             text("kein_telefon", "empty(telefon) or telefon in ['0', '00']"),
+            {"name": "land", "type": "country", "usage": "nationality",
+             "label": L("Staatsangehörigkeit")},
+            text("freizuegig", "eu_eea(land) or land == 'CH'"),  # a fact about the answer
+            text("drittstaat", "not empty(land) and not eu_eea(land) and land != 'CH'"),
         ]},
     ],
 }
@@ -132,6 +136,12 @@ def test_each_shape_of_condition_reveals_and_hides_as_the_citizen_answers(
     assert "mit_art_a" in shown(page) and "kein_telefon" not in shown(page)
     page.fill("#telefon", "0")
     assert "kein_telefon" in shown(page)
+
+    for nationality, reveals in (("NO", "freizuegig"), ("CH", "freizuegig"),
+                                 ("PL", "freizuegig"), ("SY", "drittstaat"),
+                                 ("GB", "drittstaat"), ("XXA", "drittstaat")):
+        page.select_option("#land", nationality)
+        assert {"freizuegig", "drittstaat"} & shown(page) == {reveals}, nationality
 
 
 @pytest.mark.parametrize("which", ["page_no_js"])

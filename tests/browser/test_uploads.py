@@ -22,7 +22,7 @@ def _pdf(label: str) -> bytes:
 
 
 def test_upload_remove_upload_another_and_submit(live_server: LiveServer, page: Page) -> None:
-    form = start_and_answer_until(page, live_server.url, "onlinewache", "hergang")
+    form = start_and_answer_until(page, live_server.url, "onlinewache", "beweismittel")
     files = {name: _pdf(name) for name in ("quittung", "foto-tatort", "rechnung")}
 
     def upload(name: str) -> None:
@@ -77,7 +77,7 @@ def test_upload_remove_upload_another_and_submit(live_server: LiveServer, page: 
 
 def test_every_hostile_pdf_is_refused_through_the_real_wizard(
         live_server: LiveServer, page: Page) -> None:
-    start_and_answer_until(page, live_server.url, "onlinewache", "hergang")
+    start_and_answer_until(page, live_server.url, "onlinewache", "beweismittel")
     for name in HOSTILE:
         page.set_input_files("#beweise-upload", files=[
             {"name": f"{name}.pdf", "mimeType": "application/pdf", "buffer": hostile(name)}])

@@ -33,7 +33,8 @@ def test_added_removed_changed_and_moved_fields_and_texts():
     moved = _field(new["steps"][1], "tatzeit_art")
     new["steps"][1]["fields"].remove(moved)
     new["steps"][2]["fields"].append(moved)
-    new["steps"][3]["fields"] = [f for f in new["steps"][3]["fields"] if f.get("name") != "beweise"]
+    new["steps"][3]["fields"] = [f for f in new["steps"][3]["fields"]
+                                if f.get("name") != "verletzungen"]
     changes = diff(ONLINEWACHE, new)
 
     assert changes.counts() == {"added": 1, "removed": 1, "changed": 1, "moved": 1}
@@ -53,7 +54,7 @@ def test_added_removed_changed_and_moved_fields_and_texts():
     (moved_field,) = steps["tatort"].fields
     assert moved_field.status == "moved" and moved_field.moved_from == "tat"
     (removed,) = steps["hergang"].fields
-    assert removed.key == "beweise" and removed.status == "removed"
+    assert removed.key == "verletzungen" and removed.status == "removed"
 
 
 def test_options_are_compared_by_value_and_label():

@@ -92,7 +92,7 @@ def test_a_complete_preview_shows_the_data_the_authority_would_get(app, designer
 
 def test_files_in_the_preview_are_recorded_by_name_only(app, designer):
     draft_id = _draft(designer)
-    base = f"/designer/drafts/{draft_id}/preview/steps/hergang"
+    base = f"/designer/drafts/{draft_id}/preview/steps/beweismittel"
     response = designer.post(base, data={
         "action": "upload", "beweise-upload": (io.BytesIO(b"%PDF-1.4 nothing"), "foto.pdf")},
         content_type="multipart/form-data")

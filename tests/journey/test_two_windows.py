@@ -1,6 +1,6 @@
 """Two windows of one browser, over real HTTP: a slow upload never reverts a newer answer.
 
-Window A sends a photo on "hergang" over a slow line; while its request is on
+Window A sends a photo on "beweismittel" over a slow line; while its request is on
 the way, window B corrects the e-mail address on "anzeigeerstatter". Window
 A's request read the draft before B saved it. Its write must not put the old
 e-mail address back; on SQLite and on PostgreSQL.
@@ -64,15 +64,15 @@ def test_a_slow_upload_in_one_window_keeps_a_correction_made_in_another(app, cli
     cookie = client.get_cookie("session").value
     old_email = _stored_answers()["erstatter_email"]
 
-    # Window A: the page "hergang", then "Datei hochladen" with a photo, on a slow line.
-    page_a = client.get("/forms/onlinewache/steps/hergang").text
+    # Window A: the page "beweismittel", then "Datei hochladen" with a photo, on a slow line.
+    page_a = client.get("/forms/onlinewache/steps/beweismittel").text
     fields = {"action": "upload", "answers_seen": seen_on(page_a)}
-    for f in form.step("hergang").questions:
+    for f in form.step("beweismittel").questions:
         if f.type != "file" and f'name="{f.name}' in page_a:
             fields.update(form_data(f))
     content_type, body = _multipart(fields, {"beweise-upload": ("foto.png", minimal_png(64, 64))})
     slow = socket.create_connection(server.split(":"), timeout=30)
-    slow.sendall((f"POST /forms/onlinewache/steps/hergang HTTP/1.1\r\nHost: {server}\r\n"
+    slow.sendall((f"POST /forms/onlinewache/steps/beweismittel HTTP/1.1\r\nHost: {server}\r\n"
                   f"Cookie: session={cookie}\r\nContent-Type: {content_type}\r\n"
                   f"Content-Length: {len(body)}\r\nConnection: close\r\n\r\n").encode()
                  + body[:200])
@@ -102,7 +102,7 @@ def test_a_slow_upload_in_one_window_keeps_a_correction_made_in_another(app, cli
     assert photo.id in stored["beweise"]  # and window A's photo is kept
     # Window A goes on: the summary shows the corrected address and the photo.
     fields["action"] = "continue"
-    fields["answers_seen"] = seen_on(client.get("/forms/onlinewache/steps/hergang").text)
-    assert client.post("/forms/onlinewache/steps/hergang", data=fields).status_code == 303
+    fields["answers_seen"] = seen_on(client.get("/forms/onlinewache/steps/beweismittel").text)
+    assert client.post("/forms/onlinewache/steps/beweismittel", data=fields).status_code == 303
     summary = client.get("/forms/onlinewache/summary").text
     assert "korrigiert@example.org" in summary and "foto.png" in summary

@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 from portal.extensions import db
 from portal.mailbox.mail import send_due
 from portal.mailbox.models import OutgoingMail
+from portal.mailbox.sealed import unseal
 
 
 def _saved_page(client):
@@ -30,16 +31,20 @@ def test_the_saved_page_offers_the_link_by_email(app, client):
 
 def test_the_mail_is_queued_with_the_link_and_no_answer(app, client):
     page, code = _saved_page(client)
-    sent = client.post("/forms/onlinewache/saved/email",
-                       data={"resume_code": code, "email": " buerger@example.org "})
-    assert sent.status_code == 200
+    posted = client.post("/forms/onlinewache/saved/email",
+                         data={"resume_code": code, "email": " buerger@example.org "})
+    assert posted.status_code == 303
+    assert posted.headers["Location"].endswith("/forms/onlinewache/saved#email-sent")
+    sent = client.get(posted.headers["Location"])
     assert "Wir haben den Link an buerger@example.org gesendet" in sent.text
     assert code in sent.text  # the code is still on the page
     mail = db.session.execute(select(OutgoingMail)).scalar_one()
     assert mail.recipient == "buerger@example.org" and mail.kind == "resume_link"
+    # While it waits for the worker, the row does not give the code away: its bodies are sealed.
+    assert code not in mail.text and code not in mail.html and code not in mail.subject
     link = f"/forms/onlinewache/resume?code={code}"
-    assert link in mail.text and link in mail.html
-    for body in (mail.text, mail.html, mail.subject):
+    assert link in unseal(mail.text) and link in unseal(mail.html)
+    for body in (unseal(mail.text), unseal(mail.html), mail.subject):
         assert "AZ-GEHEIM-4711" not in body and "betrug" not in body.casefold()
     # Once sent, the address and the code are gone with the row (no retention would reach it).
     send_due()
@@ -70,7 +75,7 @@ def test_the_link_fills_in_the_code_and_resuming_works(app, client):
     client.post("/forms/onlinewache/saved/email",
                 data={"resume_code": code, "email": "buerger@example.org"})
     mail = db.session.execute(select(OutgoingMail)).scalar_one()
-    link = re.search(r"(http://\S+/resume\?code=\S+?)#", mail.text).group(1)
+    link = re.search(r"(http://\S+/resume\?code=\S+?)#", unseal(mail.text)).group(1)
     other_device = app.test_client()
     start = other_device.get(link)
     assert start.status_code == 200
@@ -92,4 +97,24 @@ def test_in_ukrainian_the_page_the_error_and_the_mail_are_ukrainian(app, client)
                 data={"resume_code": code, "email": "hromadianyn@example.org"})
     mail = db.session.execute(select(OutgoingMail)).scalar_one()
     assert mail.language == "uk"
-    assert "Ще нічого не надіслано" in mail.text
+    assert "Ще нічого не надіслано" in unseal(mail.text)
+
+
+def test_one_mail_per_press_of_the_button_and_none_on_reload(app, client):
+    page, code = _saved_page(client)
+    posted = client.post("/forms/onlinewache/saved/email",
+                         data={"resume_code": code, "email": "buerger@example.org"})
+    shown = client.get(posted.headers["Location"])
+    assert "Wir haben den Link an buerger@example.org gesendet" in shown.text
+    reloaded = client.get(posted.headers["Location"])  # the browser's reload: a GET, no mail
+    assert reloaded.status_code == 303
+    assert db.session.execute(select(func.count()).select_from(OutgoingMail)).scalar_one() == 1
+
+
+def test_a_sealed_mail_that_no_longer_opens_is_given_up_and_deleted(app, client):
+    page, code = _saved_page(client)
+    client.post("/forms/onlinewache/saved/email",
+                data={"resume_code": code, "email": "buerger@example.org"})
+    app.config["SECRET_KEY"] = "a-new-secret-key-since-the-mail-was-queued"
+    assert send_due()["mail_dead"] == 1
+    assert db.session.execute(select(func.count()).select_from(OutgoingMail)).scalar_one() == 0

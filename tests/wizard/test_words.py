@@ -155,3 +155,28 @@ def test_the_mailbox_of_a_police_report_says_anzeige(app):
     assert "Antrag" not in page.split("<main")[1].split("</main>")[0]
     english = signed_in(app, submission, "en").get(f"/status/{submission.reference}").text
     assert "Status of your report" in english
+
+
+# -- pages of no one form: words that fit every noun ----------------------------------------
+
+GENERIC_NOUN = {"de": re.compile(r"\bAntr[aä]g"), "en": re.compile(r"\bappl(y|ication)", re.I)}
+
+
+@pytest.mark.parametrize("language", ["de", "en"])
+def test_the_catalogue_lead_and_the_receipt_page_fit_every_noun(app, language):
+    """A police report is no application: the catalogue's heading and lead, the footer and the
+    page that fetches a receipt by reference and code (no form known) use words that fit
+    Anzeige and Antrag alike."""
+    client = app.test_client()
+    client.get(f"/language/{language}?next=/")
+    catalogue = client.get("/").text
+    lead = catalogue.split('<p class="lead">')[1].split("</p>")[0]
+    lead += catalogue.split("<title>")[1].split("</title>")[0]  # the heading and title too
+    lead += catalogue.split("<h1")[1].split("</h1>")[0]
+    lead += catalogue.split("<footer")[1].split("</footer>")[0]  # on every page
+    receipt = client.get("/receipt").text.split("<main")[1].split("</main>")[0]
+    expected = {"de": ("Erledigen Sie Ihr Anliegen online", "Beim Absenden haben Sie"),
+                "en": ("Get it done online", "When you sent it")}[language]
+    assert expected[0] in lead and expected[1] in receipt
+    assert not GENERIC_NOUN[language].search(lead)
+    assert not GENERIC_NOUN[language].search(receipt)

@@ -5,11 +5,9 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from datetime import date
-from functools import lru_cache
 from typing import Any
 
-from babel import Locale
-
+from ..countries import CODES, country_names
 from ..errors import Invalid
 from ..fields import Composite, Field, Note, TextInput, _text, field_type, is_blank
 from ..i18n import western_digits
@@ -22,18 +20,6 @@ def check_postcode_de(value: str, part: str | None = None) -> None:
     if not POSTCODE_DE.fullmatch(value):
         raise Invalid(N_("Eine Postleitzahl in Deutschland hat fünf Ziffern, zum Beispiel 10115."),
                       part=part)
-
-
-@lru_cache(maxsize=8)
-def country_names(language: str) -> dict[str, str]:
-    """ISO 3166-1 alpha-2 codes and their names in `language`, from Babel's CLDR data."""
-    names = Locale.parse(language).territories
-    return {
-        code: name
-        for code, name in sorted(names.items(), key=lambda item: item[1])
-        if len(code) == 2 and code.isalpha()
-        and code not in {"EU", "EZ", "UN", "QO", "XA", "XB", "ZZ"}
-    }
 
 
 @field_type
@@ -81,7 +67,7 @@ class Address(Composite):
     def value_schema(self) -> dict[str, Any]:
         schema = super().value_schema()
         schema["properties"]["country"] = (
-            {"type": "string", "pattern": "^[A-Z]{2}$", "description": "ISO 3166-1 alpha-2"}
+            {"type": "string", "enum": list(CODES), "description": "ISO 3166-1 alpha-2"}
             if self.any_country
             else {"const": "DE"}
         )
@@ -99,7 +85,8 @@ class Address(Composite):
         return "\n".join(lines)
 
     def country_options(self, language: str) -> list[tuple[str, str]]:
-        """Every country as (ISO code, name in `language`), for the address's select."""
+        """Every country as (ISO code, name in `language`), for the address's select: the one
+        list of `portal.engine.countries`, as the `country` type has it."""
         return list(country_names(language).items())
 
     @classmethod

@@ -1,56 +1,34 @@
 """A country: a select of every country named in the citizen's language; the answer is its code.
 
-The names are Babel's (CLDR) territory names, so every interface language has them.
-The answer is an ISO 3166-1 alpha-2 code ("DE"), whatever language the citizen used;
-the summary page and the receipt show the country's name again. Codes that are not
-countries (continents, "EU", "UN", "ZZ", the numeric regions, the exceptionally
-reserved codes such as "IC") are left out; "XK" (Kosovo), used by German registers,
-is kept.
+The list is `portal.engine.countries` (Babel's territory names, the one list an address's
+country uses too). The answer is an ISO 3166-1 alpha-2 code ("DE"), whatever language the
+citizen used; the summary page and the receipt show the country's name again.
 
 `usage` says what the country is for: "address" (the default; browsers may fill it
 in with the autocomplete token `country`), "nationality" or "other" (no token:
-autofilling the address's country there would be wrong). `first` puts the countries
-most citizens choose at the top; `only` limits the list.
+autofilling the address's country there would be wrong). A nationality may also be
+"staatenlos" (XXA) or "ungeklärt" (XXX), offered after the states. `first` puts the
+countries most citizens choose at the top; `only` limits the list.
 """
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Mapping
 from datetime import date
-from functools import lru_cache
 from typing import Any
 
-from babel import Locale
-
+from ..countries import CODES, territories
 from ..errors import Invalid
 from ..fields import CHOOSE, Field, Note, _text, field_type
-from ..messages import N_
+from ..messages import N_, translate
 
-#: Alpha-2 codes Babel names that are not countries of ISO 3166-1.
-NOT_COUNTRIES = frozenset({"AC", "CP", "CQ", "DG", "EA", "EU", "EZ", "IC", "QO", "TA", "UN",
-                           "XA", "XB", "ZZ"})
 USAGES = ("address", "nationality", "other")
-
-
-def _collation_key(name: str) -> tuple[str, str]:
-    # No collation library: letters without their accents first ("Österreich" among the O),
-    # then the name itself, so that the order is stable.
-    decomposed = unicodedata.normalize("NFKD", name)
-    bare = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    return bare.casefold(), name
-
-
-@lru_cache(maxsize=8)
-def territories(language: str) -> tuple[tuple[str, str], ...]:
-    """(code, name in `language`) of every country, sorted by name."""
-    names = Locale.parse(language).territories
-    countries = [(code, name) for code, name in names.items()
-                 if len(code) == 2 and code.isalpha() and code not in NOT_COUNTRIES]
-    return tuple(sorted(countries, key=lambda item: _collation_key(item[1])))
-
-
-CODES: tuple[str, ...] = tuple(sorted(code for code, _ in territories("en")))
+#: A nationality may also be none or not known: the codes of ICAO Doc 9303 (part 3), which
+#: German residence documents print for them. Offered after the states, for "nationality".
+NO_NATIONALITY: tuple[tuple[str, str], ...] = (
+    ("XXA", N_("staatenlos")),
+    ("XXX", N_("Staatsangehörigkeit ungeklärt")),
+)
 
 
 @field_type
@@ -82,6 +60,9 @@ class Country(Field):
         self.first: tuple[str, ...] = tuple(c for c in spec.get("first", ())
                                             if self.only is None or c in self.only)
         self.codes: frozenset[str] = self.only if self.only is not None else frozenset(CODES)
+        self.no_nationality: tuple[tuple[str, str], ...] = (
+            NO_NATIONALITY if self.usage == "nationality" else ())
+        self.codes |= {code for code, _ in self.no_nationality}
 
     @property
     def autocomplete_token(self) -> str | None:
@@ -97,13 +78,22 @@ class Country(Field):
             raise Invalid(N_("Bitte wählen Sie ein Land aus der Liste aus."))
 
     def value_schema(self) -> dict[str, Any]:
-        return {"type": "string", "enum": sorted(self.codes),
-                "description": "ISO 3166-1 alpha-2 country code"}
+        description = "ISO 3166-1 alpha-2 country code"
+        if self.no_nationality:
+            description += "; XXA: stateless, XXX: nationality undetermined (ICAO Doc 9303)"
+        return {"type": "string", "enum": sorted(self.codes), "description": description}
 
     def display(self, value: Any, language: str, default_language: str) -> str:
         if not value:
             return ""
+        for code, name in self.no_nationality:
+            if value == code:
+                return translate(name, language)
         return dict(territories(language)).get(value, value)
+
+    def other_options(self, language: str) -> list[tuple[str, str]]:
+        """For a nationality: none or not known, offered after the states."""
+        return [(code, translate(name, language)) for code, name in self.no_nationality]
 
     def country_options(self, language: str) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
         """The countries put first (in the definition's order), and all the others by name."""
