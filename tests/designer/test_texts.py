@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import re
 
+import pytest
 from sqlalchemy import select
 
 from portal.designer.models import AuditEntry
@@ -35,6 +36,7 @@ def _row(page: str, key: str) -> str:
     return match.group(0)
 
 
+@pytest.mark.both_databases
 def test_a_german_only_change_marks_every_other_language_outdated(app, designer):
     draft_id = _german_label_changed(designer)
     page = designer.get(f"/designer/drafts/{draft_id}/texts?part=0")
@@ -101,6 +103,7 @@ def _publish_form(client, draft_id: int) -> dict[str, str]:
     return {"revision": re.search(r'name="revision" value="(\d+)"', page).group(1)}
 
 
+@pytest.mark.both_databases
 def test_publishing_with_outdated_texts_needs_confirmation_and_is_logged(app, designer, publisher):
     draft_id = _german_label_changed(designer)
     page = publisher.get(f"/designer/drafts/{draft_id}/publish").text
