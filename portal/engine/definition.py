@@ -387,7 +387,8 @@ def _jurisdiction_problems(definition: Mapping[str, Any], broken: Broken,
             problems.append(Problem(file, where, Phrase(N_(
                 "„%(name)s“ ist ein Feld vom Typ %(type)s; nur Felder vom Typ %(types)s enthalten "
                 "eine Postleitzahl"), name=name, type=types[name],
-                types=" / ".join(POSTCODE_TYPES))))
+                types=Phrase(N_("%(first)s oder %(second)s"), first=POSTCODE_TYPES[0],
+                             second=POSTCODE_TYPES[1]))))
     return problems
 
 
