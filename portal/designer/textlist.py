@@ -18,6 +18,8 @@ from typing import Any
 from ..engine.definition import language_maps
 from .positions import escape, locate
 
+#: The longest key the text status table holds (text_status.key).
+MAX_KEY = 500
 #: The member of a list item that names it in a key: steps by id, fields by name, options by value.
 _NAMED_BY = ("id", "name", "value")
 
@@ -68,6 +70,8 @@ def texts_of(document: Any) -> list[Text]:
         key = key_of(document, pointer)
         if key in seen:  # two items with the same name: the second keeps its position
             key = f"{key}@{pointer}"
+        if len(key) > MAX_KEY:  # very long option values: shortened, still unique
+            key = f"{key[:MAX_KEY - 18]}#{fingerprint(key)}"
         seen.add(key)
         parts = pointer.split("/")
         step = int(parts[2]) if len(parts) > 2 and parts[1] == "steps" and parts[2].isdigit() \

@@ -244,3 +244,16 @@ def test_unknown_texts_in_a_file_are_reported_not_lost(app, designer):
     assert report.status_code == 200
     assert "Diesen Text gibt es im Entwurf nicht (mehr)." in report.text
     assert "steps[gibtsnicht]/title" in report.text
+
+
+def test_keys_name_steps_fields_and_options_and_stay_short():
+    from portal.designer.textlist import MAX_KEY, texts_of
+
+    document = {"default_language": "de", "languages": ["de", "en"],
+                "title": {"de": "T"},
+                "steps": [{"id": "s", "title": {"de": "S"}, "fields": [
+                    {"name": "f", "type": "radio", "label": {"de": "F"},
+                     "options": [{"value": "x" * 800, "label": {"de": "lang"}}]}]}]}
+    keys = [t.key for t in texts_of(document)]
+    assert keys[:3] == ["title", "steps[s]/title", "steps[s]/fields[f]/label"]
+    assert len(keys[3]) <= MAX_KEY and keys[3].startswith("steps[s]/fields[f]/options[xxx")
