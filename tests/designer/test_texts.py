@@ -257,3 +257,19 @@ def test_keys_name_steps_fields_and_options_and_stay_short():
     keys = [t.key for t in texts_of(document)]
     assert keys[:3] == ["title", "steps[s]/title", "steps[s]/fields[f]/label"]
     assert len(keys[3]) <= MAX_KEY and keys[3].startswith("steps[s]/fields[f]/options[xxx")
+
+
+def test_a_german_only_form_and_a_broken_draft_have_a_texts_page(app, designer):
+    created = designer.post("/designer/forms/new",
+                            data={"form_id": "hund-anmelden", "title": "Hund anmelden"})
+    draft_id = int(created.headers["Location"].rsplit("/", 1)[1])
+    page = designer.get(f"/designer/drafts/{draft_id}/texts?part=0")
+    assert page.status_code == 200 and "Was ist Ihr Anliegen?" in page.text
+    assert ">veraltet<" not in page.text and "XLIFF-Datei für" not in page.text
+    text, revision = editor_text(designer, draft_id)
+    save(designer, draft_id, text[:-5], revision)  # no longer JSON
+    broken = designer.get(f"/designer/drafts/{draft_id}/texts")
+    assert broken.status_code == 200
+    assert "sobald die Formulardefinition gültiges JSON ist" in broken.text
+    refused = designer.post(f"/designer/drafts/{draft_id}/texts", data={"revision": "2"})
+    assert refused.status_code == 422
