@@ -89,9 +89,11 @@ bench: install db
 		(apt-get update -qq && apt-get install -y -qq wrk >/dev/null) || true
 	$(BIN)/python -m bench
 
-# docs/screenshots/: every shipped form at 1280 and 320 px, as citizens see it.
+# docs/screenshots/: every shipped form at 1280 and 320 px, as citizens see it;
+# docs/screenshots/designer/: the designer's pages for its help (docs/designer.md).
 screenshots: install
 	$(BIN)/python -m tools.screenshots
+	$(BIN)/python -m tools.designer_screenshots
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache

@@ -13,6 +13,7 @@ ACTIONS = (
     "account_created", "login", "login_failed", "login_refused", "logout", "denied",
     "draft_created", "draft_copied", "draft_imported", "draft_saved", "draft_deleted",
     "published", "retired", "exported",
+    "texts_confirmed", "texts_imported", "published_outdated",
 )
 
 

@@ -17,10 +17,15 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from flask import has_request_context
 from flask_babel import gettext as _
 
 from ..engine import Form, Problem, check_definition, compile_form
+from ..engine.definition import json_reason, syntax_error_position
+from ..engine.messages import localise
+from ..languages import current_language
 from ..publishing import configured_codelists
+from .places import place
 from .positions import Located, escape, locate
 
 #: What check_definition calls the draft in its problems; anything else is a codelist file.
@@ -41,6 +46,7 @@ class Finding:
     column: int | None = None
     excerpt: str = ""  # the line of the text it concerns, for a reader without the editor open
     elsewhere: str | None = None  # a codelist file the problem is in, not the draft
+    place: str = ""  # where in the outline: Schritt „Hergang“, Frage „Tatzeit“
 
     @property
     def is_error(self) -> bool:
@@ -82,15 +88,25 @@ def _at(located: Located | None, pointer: str, message: str, severity: str) -> F
     return Finding(message, severity, pointer, line, column, located.line_text(line))
 
 
-def _finding(located: Located, problem: Problem) -> Finding:
+def _finding(located: Located, problem: Problem, document: Any, language: str) -> Finding:
+    """The engine's problem in the designer's language, at its line and its place in the form."""
+    message = localise(problem.message, language)
     if problem.file != DRAFT_LABEL:
-        return Finding(problem.message, problem.severity, problem.pointer,
+        return Finding(message, problem.severity, problem.pointer,
                        elsewhere=Path(problem.file).name)
     where = problem.pointer
-    if unknown := _UNKNOWN_KEY.match(problem.message):
+    if unknown := _UNKNOWN_KEY.match(problem.message):  # the English wording names the key
         # Point at the misspelt key itself rather than at the object around it.
         where = f"{where}/{escape(unknown.group(1))}"
-    return replace(_at(located, where, problem.message, problem.severity), pointer=problem.pointer)
+    return replace(_at(located, where, message, problem.severity), pointer=problem.pointer,
+                   place=place(document, problem.pointer, language) if has_request_context()
+                   else "")
+
+
+def designer_language() -> str:
+    """The language the designer reads; outside a request (a test, a command) English, as
+    `amtsweg forms check` says it."""
+    return current_language() if has_request_context() else "en"
 
 
 def normalise(text: str) -> str:
@@ -113,10 +129,12 @@ def check_text(text: str, forms_dir: Path) -> Checked:
         checked.parsed = json.loads(text, parse_constant=_no_constant)
         checked.located = locate(text)
     except json.JSONDecodeError as error:
-        excerpt = text.split("\n")[error.lineno - 1]
+        line, column = syntax_error_position(text, error)
+        excerpt = text.split("\n")[line - 1]
+        reason = localise(json_reason(error.msg), designer_language())
         checked.findings.append(Finding(
-            _("JSON-Syntaxfehler: %(reason)s", reason=error.msg), "error", None,
-            error.lineno, error.colno, excerpt))
+            _("JSON-Syntaxfehler: %(reason)s", reason=reason), "error", None,
+            line, column, excerpt))
         return checked
     except (RecursionError, ValueError):
         checked.parsed = None
@@ -129,7 +147,9 @@ def check_text(text: str, forms_dir: Path) -> Checked:
         return checked
     document, problems = check_definition(checked.parsed, forms_dir, file=DRAFT_LABEL,
                                           codelists=configured_codelists())
-    checked.findings += [_finding(checked.located, problem) for problem in problems]
+    language = designer_language()
+    checked.findings += [_finding(checked.located, problem, checked.parsed, language)
+                         for problem in problems]
     for duplicate in checked.located.duplicates:
         key = duplicate.rsplit("/", 1)[1].replace("~1", "/").replace("~0", "~")
         checked.add(duplicate, _("Der Schlüssel „%(key)s“ kommt in diesem Objekt zweimal vor; "

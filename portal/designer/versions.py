@@ -13,7 +13,7 @@ from werkzeug.wrappers import Response
 
 from ..engine import compile_form, data_schema
 from ..extensions import db
-from . import audit, bp, workspace
+from . import audit, bp, textpages, workspace
 from .auth import publisher_only
 from .checking import Checked, sort_key
 from .diff import diff
@@ -69,9 +69,13 @@ def publish(draft_id: int) -> Any:
     if request.form.get("revision") != str(draft.revision):
         # The publisher confirms what they saw; a newer text has to be looked at first.
         return _render_changes(draft, 409, stale=True)
+    refuse, outdated = textpages.outdated_refusal(draft)
+    if refuse:  # outdated translations, and the publisher has not confirmed publishing them
+        return _render_changes(draft, 422)
     version, checked = publish_draft(draft, g.staff, forms_dir())
     if version is None:
         return _render_changes(draft, 422, checked=checked)
+    textpages.record_outdated(version.form_id, version.version, outdated)
     flash(_("Version %(version)s ist veröffentlicht. Neue Anträge verwenden ab jetzt diese "
             "Version; begonnene Anträge werden mit ihrer Version beendet.",
             version=version.version), "success")

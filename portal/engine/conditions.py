@@ -18,6 +18,7 @@ from fractions import Fraction
 from typing import Any, NamedTuple
 
 from .countries import EU, EU_EEA
+from .messages import N_, Phrase
 
 __all__ = ["MAX_LENGTH", "MAX_NESTING", "And", "Arith", "Call", "Compare", "Condition",
            "ConditionError", "ListLiteral", "Literal", "Name", "Not", "Or", "parse"]
@@ -29,8 +30,8 @@ KEYWORDS = frozenset({"and", "or", "not", "in", "true", "false", "null"})
 FUNCTIONS: dict[str, tuple[int, int | None]] = {
     "empty": (1, 1), "count": (1, 2), "today": (0, 0), "round": (1, 2), "min": (1, None),
     "max": (1, None), "sum": (1, 1), "any": (2, 2), "all": (2, 2), "eu": (1, 1), "eu_eea": (1, 1)}
-_FUNCTION_LIST = ("empty(), count(), today(), round(), min(), max(), sum(), any(), all(), eu() "
-                  "and eu_eea()")
+_FUNCTION_LIST = N_("empty(), count(), today(), round(), min(), max(), sum(), any(), all(), "
+                    "eu() und eu_eea()")
 #: eu(x) and eu_eea(x) are written out when parsed: `x in [the states' codes]`, so the engine
 #: and the browser evaluate them as any `in` (portal.engine.countries holds the lists).
 MEMBER_STATES = {"eu": tuple(sorted(EU)), "eu_eea": tuple(sorted(EU_EEA))}
@@ -45,7 +46,8 @@ class ConditionError(ValueError):
 
     def __init__(self, message: str, position: int) -> None:
         super().__init__(message)
-        self.message = message  # a sentence for a form designer, naming the position
+        #: a sentence for a form designer, naming the position: a Phrase (English as text)
+        self.message = message
         self.position = position  # 0-based offset in the source
 
     def __str__(self) -> str:
@@ -134,17 +136,26 @@ _TOKEN = re.compile(r"""\s*(?:
     | (?P<bad>\S)
     | \Z)""", re.VERBOSE | re.DOTALL)
 _ESCAPE = re.compile(r"\\(.?)", re.DOTALL)
-_HINTS = {"=": "; use '==' to compare", "&": "; use 'and'", "|": "; use 'or'",
-          "!": "; use 'not' or '!='", ".": "; write a digit before the point, such as 0.5",
-          "%": "; there is no remainder operator, only + - * /",
-          "^": "; there is no power operator, only + - * /",
-          "×": "; use '*' to multiply", "÷": "; use '/' to divide"}
+_HINTS = {"=": N_("; vergleichen Sie mit '=='"), "&": N_("; verwenden Sie 'and'"),
+          "|": N_("; verwenden Sie 'or'"), "!": N_("; verwenden Sie 'not' oder '!='"),
+          ".": N_("; schreiben Sie eine Ziffer vor den Punkt, etwa 0.5"),
+          "%": N_("; es gibt keinen Rest-Operator, nur + - * /"),
+          "^": N_("; es gibt keinen Potenz-Operator, nur + - * /"),
+          "×": N_("; multiplizieren Sie mit '*'"), "÷": N_("; dividieren Sie mit '/'")}
 _VALUE_ENDS = ("num", "str", "name", ")", "]")
-_ONLY_ASCII = "; names may contain only a-z, 0-9 and _"
+_ONLY_ASCII = N_("; Namen dürfen nur a-z, 0-9 und _ enthalten")
 
 
 def _show(char: str) -> str:
     return repr(char) if char.isprintable() else f"U+{ord(char):04X}"
+
+
+def _unexpected_character(char: str, pos: int, hint: str | None) -> Phrase:
+    if hint is None:
+        return Phrase(N_("unerwartetes Zeichen %(char)s an Position %(pos)s"),
+                      char=_show(char), pos=pos)
+    return Phrase(N_("unerwartetes Zeichen %(char)s an Position %(pos)s%(hint)s"),
+                  char=_show(char), pos=pos, hint=Phrase(hint))
 
 
 def _display(t: Token) -> str:
@@ -166,29 +177,34 @@ def _tokenize(src: str) -> list[Token]:
             text, pos = text[1:], pos + 1
         if kind == "num":
             if after == "." and "." not in text:
-                raise ConditionError(f"expected a digit after the decimal point at position "
-                                     f"{i + 1}", i + 1)
+                raise ConditionError(Phrase(N_(
+                    "nach dem Dezimalpunkt an Position %(pos)s fehlt eine Ziffer"), pos=i + 1),
+                    i + 1)
             if after.isalnum() or after in ("_", "."):
-                raise ConditionError(f"unexpected {_show(after)} directly after the number "
-                                     f"at position {i}", i)
+                raise ConditionError(Phrase(N_(
+                    "unerwartetes %(char)s direkt nach der Zahl an Position %(pos)s"),
+                    char=_show(after), pos=i), i)
             tokens.append(Token("num", Decimal(text) if "." in text else int(text), pos, text))
         elif kind == "str":
             for e in _ESCAPE.finditer(text, 1, len(text) - 1):
                 if e.group(1) not in ("\\", "'", '"'):
-                    raise ConditionError(f"unknown escape '{e.group()}' at position "
-                                         f"{pos + e.start()}; inside quotes a backslash may only"
-                                         " come before a quote or a backslash", pos + e.start())
+                    raise ConditionError(Phrase(N_(
+                        "unbekannte Escape-Sequenz '%(escape)s' an Position %(pos)s; in "
+                        "Anführungszeichen darf ein Backslash nur vor einem Anführungszeichen "
+                        "oder einem Backslash stehen"), escape=e.group(), pos=pos + e.start()),
+                        pos + e.start())
             tokens.append(Token("str", _ESCAPE.sub(r"\1", text[1:-1]), pos, text))
         elif kind == "word":
             tokens.append(_word(text, pos, after))
         elif kind in ("op", "punct", "arith"):
             tokens.append(Token(kind if kind != "punct" else text, text, pos, text))
         elif text in ("'", '"'):
-            raise ConditionError(f"the quote {text} at position {pos} is never closed", pos)
+            raise ConditionError(Phrase(N_(
+                "das Anführungszeichen %(quote)s an Position %(pos)s wird nie geschlossen"),
+                quote=text, pos=pos), pos)
         else:
-            hint = _HINTS.get(text, _ONLY_ASCII if text.isalpha() else "")
-            raise ConditionError(f"unexpected character {_show(text)} at position {pos}{hint}",
-                                 pos)
+            hint = _HINTS.get(text, _ONLY_ASCII if text.isalpha() else None)
+            raise ConditionError(_unexpected_character(text, pos, hint), pos)
     tokens.append(Token("end", None, len(src), ""))
     return tokens
 
@@ -197,19 +213,21 @@ def _word(text: str, start: int, after: str) -> Token:
     """A keyword or a (dotted) name, or a ConditionError that says why it is neither."""
     if after.isalpha():  # a letter outside a-z, such as 'ß'
         pos = start + len(text)
-        raise ConditionError(f"unexpected character {_show(after)} at position {pos}"
-                             f"{_ONLY_ASCII}", pos)
+        raise ConditionError(_unexpected_character(after, pos, _ONLY_ASCII), pos)
     pos = start
     for part in text.split("."):
         if part.lower() != part:
             proper = "null" if part.lower() == "none" else part.lower()
-            raise ConditionError(f"'{part}' at position {pos} must be written in lower case "
-                                 f"('{proper}')", pos)
+            raise ConditionError(Phrase(N_(
+                "'%(part)s' an Position %(pos)s muss kleingeschrieben werden ('%(proper)s')"),
+                part=part, pos=pos, proper=proper), pos)
         if not part or part[0].isdigit():
-            raise ConditionError(f"expected a name after '.' at position {pos}", pos)
+            raise ConditionError(Phrase(N_("nach '.' an Position %(pos)s fehlt ein Name"),
+                                        pos=pos), pos)
         if part in KEYWORDS and part != text:
-            raise ConditionError(f"'{part}' at position {pos} is a reserved word and cannot "
-                                 "be part of a name", pos)
+            raise ConditionError(Phrase(N_(
+                "'%(part)s' an Position %(pos)s ist ein reserviertes Wort und kann nicht Teil "
+                "eines Namens sein"), part=part, pos=pos), pos)
         pos += len(part) + 1
     if text in KEYWORDS:
         return Token("kw", {"true": True, "false": False, "null": None}.get(text), start, text)
@@ -240,9 +258,10 @@ class _Parser:
     def nested(self, t: Token) -> Iterator[None]:
         self.depth += 1
         if self.depth > MAX_NESTING:
-            raise ConditionError(f"the condition is nested too deeply at position {t.pos}; at "
-                                 f"most {MAX_NESTING} levels of brackets, 'not' and functions "
-                                 "are allowed", t.pos)
+            raise ConditionError(Phrase(N_(
+                "die Bedingung ist an Position %(pos)s zu tief verschachtelt; erlaubt sind "
+                "höchstens %(max)s Ebenen aus Klammern, 'not' und Funktionen"),
+                pos=t.pos, max=MAX_NESTING), t.pos)
         yield
         self.depth -= 1
 
@@ -255,36 +274,43 @@ class _Parser:
         if not self.starts_value(allow_not):
             t = self.tok
             if t.kind == "arith" and t.text == "-":
-                raise ConditionError(f"a minus sign at position {t.pos} may only stand directly "
-                                     "before a number, such as -3; write 0 - x to negate", t.pos)
-            found = "" if t.kind == "end" else f", found {_display(t)}"
-            raise ConditionError(f"expected a value after '{after}' at position {t.pos}{found}",
-                                 t.pos)
+                raise ConditionError(Phrase(N_(
+                    "ein Minuszeichen an Position %(pos)s darf nur direkt vor einer Zahl stehen, "
+                    "etwa -3; schreiben Sie 0 - x, um zu verneinen"), pos=t.pos), t.pos)
+            if t.kind == "end":
+                raise ConditionError(Phrase(N_("nach '%(after)s' an Position %(pos)s fehlt ein "
+                                                "Wert"), after=after, pos=t.pos), t.pos)
+            raise ConditionError(Phrase(N_(
+                "nach '%(after)s' an Position %(pos)s fehlt ein Wert, gefunden: %(token)s"),
+                after=after, pos=t.pos, token=_display(t)), t.pos)
 
-    def unexpected(self, expected: str) -> ConditionError:
+    def unexpected(self, expected: Phrase) -> ConditionError:
         t = self.tok
         if t.kind == "end":
-            message = f"the condition ends at position {t.pos}; expected {expected}"
+            message = Phrase(N_("die Bedingung endet an Position %(pos)s; erwartet: "
+                                "%(expected)s"), pos=t.pos, expected=expected)
         elif t.kind == ")":
-            message = f"unexpected ')' at position {t.pos}: there is no '(' for it to close"
+            message = Phrase(N_("unerwartete ')' an Position %(pos)s: Es gibt keine '(', die sie "
+                                "schließt"), pos=t.pos)
         else:
-            message = f"unexpected {_display(t)} at position {t.pos}; expected {expected}"
+            message = Phrase(N_("unerwartet: %(token)s an Position %(pos)s; erwartet: "
+                                "%(expected)s"), token=_display(t), pos=t.pos, expected=expected)
         return ConditionError(message, t.pos)
 
     def parse(self) -> Node:
         if self.at("end"):
-            raise ConditionError("the condition is empty", 0)
+            raise ConditionError(Phrase(N_("die Bedingung ist leer")), 0)
         self.need_value_first()
         node = self.parse_or()
         if not self.at("end"):
-            raise self.unexpected("'and', 'or' or the end of the condition")
+            raise self.unexpected(Phrase(N_("'and', 'or' oder das Ende der Bedingung")))
         return node
 
     def need_value_first(self) -> None:
         if self.at("arith", "-"):
             self.need_value("")
         if not self.starts_value():
-            raise self.unexpected("a value")
+            raise self.unexpected(Phrase(N_("ein Wert")))
 
     def parse_or(self) -> Node:
         return self.parse_chain("or", Or, self.parse_and)
@@ -319,16 +345,19 @@ class _Parser:
         if op is None:
             if self.at("kw", "not"):
                 pos = self.tokens[self.i + 1].pos
-                raise ConditionError(f"expected 'in' after 'not' at position {pos}", pos)
+                raise ConditionError(Phrase(N_("nach 'not' an Position %(pos)s fehlt 'in'"),
+                                            pos=pos), pos)
             if self.starts_value():
-                raise self.unexpected("an operator such as '==', 'in', 'and' or 'or' before it")
+                raise self.unexpected(Phrase(N_(
+                    "davor ein Operator wie '==', 'in', 'and' oder 'or'")))
             return left
         self.i += 2 if op == "not in" else 1
         self.need_value(op, allow_not=False)
         right = self.parse_sum()
         if (chained := self.comparison_op()) is not None:  # `a < b < c` is ambiguous: refuse it
-            raise ConditionError(f"comparisons cannot be chained: '{chained}' at position "
-                                 f"{self.tok.pos}; join two comparisons with 'and'", self.tok.pos)
+            raise ConditionError(Phrase(N_(
+                "Vergleiche lassen sich nicht verketten: '%(op)s' an Position %(pos)s; verbinden "
+                "Sie zwei Vergleiche mit 'and'"), op=chained, pos=self.tok.pos), self.tok.pos)
         return Compare(op, left, right)
 
     def parse_sum(self) -> Node:
@@ -361,14 +390,17 @@ class _Parser:
 
     def close(self, opening: Token) -> None:
         if not self.at(")"):
-            raise self.unexpected(f"')' to close the '(' at position {opening.pos}")
+            raise self.unexpected(Phrase(N_("')', um die '(' an Position %(pos)s zu schließen"),
+                                         pos=opening.pos))
         self.i += 1
 
     def parse_call(self, name: Token) -> Node:
         function = name.text
         if function not in FUNCTIONS:
-            raise ConditionError(f"unknown function '{function}' at position {name.pos}; the "
-                                 f"functions are {_FUNCTION_LIST}", name.pos)
+            raise ConditionError(Phrase(N_(
+                "unbekannte Funktion '%(function)s' an Position %(pos)s; die Funktionen sind "
+                "%(functions)s"), function=function, pos=name.pos,
+                functions=Phrase(_FUNCTION_LIST)), name.pos)
         opening, args = self.take(), []
         with self.nested(opening):
             if not self.at(")"):
@@ -380,18 +412,23 @@ class _Parser:
         self.close(opening)
         fewest, most = FUNCTIONS[function]
         if len(args) < fewest or (most is not None and len(args) > most):
-            takes = {(0, 0): "no value", (1, 1): "exactly one value", (2, 2): "exactly two values",
-                     (1, 2): "one or two values", (1, None): "at least one value"}[fewest, most]
-            raise ConditionError(f"{function}() at position {name.pos} takes {takes}, but was "
-                                 f"given {len(args)}", name.pos)
+            takes = {(0, 0): N_("keinen Wert"), (1, 1): N_("genau einen Wert"),
+                     (2, 2): N_("genau zwei Werte"), (1, 2): N_("einen oder zwei Werte"),
+                     (1, None): N_("mindestens einen Wert")}[fewest, most]
+            raise ConditionError(Phrase(N_(
+                "%(function)s() an Position %(pos)s nimmt %(takes)s, bekommen hat sie "
+                "%(count)s"), function=function, pos=name.pos, takes=Phrase(takes),
+                count=len(args)), name.pos)
         if function == "sum" and not (isinstance(args[0], Name) and len(args[0].path) >= 2):
-            raise ConditionError(f"sum() at position {name.pos} takes a repeating step and one "
-                                 "of its fields, such as sum(haushalt.einkommen)", name.pos)
+            raise ConditionError(Phrase(N_(
+                "sum() an Position %(pos)s nimmt einen wiederholbaren Schritt und eines seiner "
+                "Felder, etwa sum(haushalt.einkommen)"), pos=name.pos), name.pos)
         if (function in ("any", "all") or (function == "count" and len(args) == 2)) and not (
                 isinstance(args[0], Name) and len(args[0].path) == 1):
-            raise ConditionError(f"{function}() at position {name.pos} takes a repeating step "
-                                 f"first, then a condition for each entry, such as "
-                                 f"{function}(haushalt, einkommen > 0)", name.pos)
+            raise ConditionError(Phrase(N_(
+                "%(function)s() an Position %(pos)s nimmt zuerst einen wiederholbaren Schritt, "
+                "dann eine Bedingung für jeden Eintrag, etwa %(function)s(haushalt, "
+                "einkommen > 0)"), function=function, pos=name.pos), name.pos)
         if function in MEMBER_STATES:
             return Compare("in", args[0], ListLiteral(MEMBER_STATES[function]))
         return Call(function, tuple(args))
@@ -403,17 +440,22 @@ class _Parser:
             if t.kind in ("num", "str") or (t.kind == "kw" and t.text in _LITERAL_WORDS):
                 items.append(self.take().value)
             elif t.kind in ("name", "kw", "[", "("):
-                raise ConditionError("a list may contain only fixed values (text in quotes, "
-                                     f"numbers, true, false, null); found {_display(t)} at "
-                                     f"position {t.pos}", t.pos)
+                raise ConditionError(Phrase(N_(
+                    "eine Liste darf nur feste Werte enthalten (Text in Anführungszeichen, "
+                    "Zahlen, true, false, null); gefunden: %(token)s an Position %(pos)s"),
+                    token=_display(t), pos=t.pos), t.pos)
             else:
-                raise self.unexpected(f"a value or ']' to close the '[' at position {opening.pos}")
+                raise self.unexpected(Phrase(N_(
+                    "ein Wert oder ']', um die '[' an Position %(pos)s zu schließen"),
+                    pos=opening.pos))
             if self.at(","):
                 self.i += 1
                 if self.at("]"):
-                    raise self.unexpected("a value after ','")
+                    raise self.unexpected(Phrase(N_("ein Wert nach ','")))
             elif not self.at("]"):
-                raise self.unexpected(f"',' or ']' to close the '[' at position {opening.pos}")
+                raise self.unexpected(Phrase(N_(
+                    "',' oder ']', um die '[' an Position %(pos)s zu schließen"),
+                    pos=opening.pos))
         self.i += 1
         return ListLiteral(tuple(items))
 
@@ -808,13 +850,15 @@ def _data(node: Node) -> list[Any]:
 def parse(source: str) -> Condition:
     """Parse a condition; raises ConditionError (only) with a message and a 0-based position."""
     if not isinstance(source, str):
-        raise ConditionError("a condition must be written as text in quotes", 0)
+        raise ConditionError(Phrase(N_("eine Bedingung wird als Text in Anführungszeichen "
+                                       "geschrieben")), 0)
     source = str.__str__(source)  # a plain str, whatever subclass came in
     if len(source) > MAX_LENGTH:
-        raise ConditionError(f"the condition is {len(source)} characters long; at most "
-                             f"{MAX_LENGTH} are allowed", MAX_LENGTH)
+        raise ConditionError(Phrase(N_("die Bedingung ist %(length)s Zeichen lang; erlaubt sind "
+                                       "höchstens %(max)s"), length=len(source),
+                                    max=MAX_LENGTH), MAX_LENGTH)
     try:
         root = _Parser(source).parse()
     except RecursionError:  # only if the caller's own stack is already nearly exhausted
-        raise ConditionError("the condition is nested too deeply", 0) from None
+        raise ConditionError(Phrase(N_("die Bedingung ist zu tief verschachtelt")), 0) from None
     return Condition(source, root, frozenset(_names(root)))

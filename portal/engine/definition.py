@@ -8,6 +8,7 @@ understands. `load_form` is the strict entry point for the running portal.
 from __future__ import annotations
 
 import copy
+import difflib
 import json
 import os
 import re
@@ -24,6 +25,7 @@ from .conditions import Call, Condition, ConditionError, Literal, Name, parse
 from .errors import DefinitionError, Problem
 from .fields import with_registered_types
 from .i18n import is_language_map
+from .messages import N_, N_plural, Phrase
 from .model import Form, compile_form
 from .patterns import PatternError, compile_pattern
 
@@ -69,36 +71,84 @@ def pointer(path: Iterator[Any] | list[Any]) -> str:
     return "".join("/" + str(p).replace("~", "~0").replace("/", "~1") for p in path)
 
 
-def _describe(error: ValidationError) -> str:
-    """A jsonschema error rewritten as a sentence for a form designer."""
+def near_miss(word: Any, candidates: Iterator[Any] | list[Any]) -> str | None:
+    """The candidate `word` was most likely meant to be ("radoi" -> "radio"), if any is close."""
+    if not isinstance(word, str):
+        return None
+    names = [c for c in candidates if isinstance(c, str)]
+    close = difflib.get_close_matches(word, names, n=1, cutoff=0.6) or \
+        difflib.get_close_matches(word.lower(), names, n=1, cutoff=0.6)
+    return close[0] if close else None
+
+
+def _property_names(schema: Any, root: Mapping[str, Any], depth: int = 0) -> set[str]:
+    """The keys a (sub)schema describes, looking into $ref (within `root`), allOf, anyOf,
+    oneOf, if, then and else."""
+    if not isinstance(schema, Mapping) or depth > 8:
+        return set()
+    names = set(schema.get("properties") or {})
+    ref = schema.get("$ref")
+    if isinstance(ref, str) and ref.startswith("#/"):
+        target: Any = root
+        for part in ref[2:].split("/"):
+            target = target.get(part) if isinstance(target, Mapping) else None
+        names |= _property_names(target, root, depth + 1)
+    for key in ("allOf", "anyOf", "oneOf"):
+        for sub in schema.get(key) or []:
+            names |= _property_names(sub, root, depth + 1)
+    for key in ("if", "then", "else"):
+        names |= _property_names(schema.get(key), root, depth + 1)
+    return names
+
+
+def _describe(error: ValidationError, root: Mapping[str, Any]) -> str:
+    """A jsonschema error rewritten as a sentence for a form designer (a Phrase, see messages)."""
     v = error.validator
     if v == "required":
         missing = re.search(r"'([^']+)' is a required property", error.message)
-        return f'the key "{missing.group(1) if missing else "?"}" is missing'
+        return Phrase(N_("der Schlüssel „%(key)s“ fehlt"), key=missing.group(1) if missing else "?")
     if v in ("additionalProperties", "unevaluatedProperties"):
         keys = re.findall(r"'([^']+)'", error.message)
-        return f"unknown key {', '.join(repr(k) for k in keys)}: check the spelling or remove it"
+        shown = ", ".join(repr(k) for k in keys)
+        known = _property_names(error.schema, root) - set(keys)
+        if len(keys) == 1 and (meant := near_miss(keys[0], sorted(known))):
+            return Phrase(N_("unbekannter Schlüssel %(keys)s: Prüfen Sie die Schreibweise oder "
+                             "entfernen Sie ihn; meinten Sie %(suggestion)s?"),
+                          keys=shown, suggestion=repr(meant))
+        return Phrase(N_("unbekannter Schlüssel %(keys)s: Prüfen Sie die Schreibweise oder "
+                         "entfernen Sie ihn"), keys=shown)
     if v == "enum":
-        return f"{error.instance!r} is not allowed here; use one of: " + ", ".join(
-            map(repr, error.validator_value)
-        )
+        allowed = ", ".join(map(repr, error.validator_value))
+        if meant := near_miss(error.instance, list(error.validator_value)):
+            return Phrase(N_("%(value)s ist hier nicht erlaubt; meinten Sie %(suggestion)s? "
+                             "Möglich sind: %(allowed)s"),
+                          value=repr(error.instance), suggestion=repr(meant), allowed=allowed)
+        return Phrase(N_("%(value)s ist hier nicht erlaubt; möglich sind: %(allowed)s"),
+                      value=repr(error.instance), allowed=allowed)
     if v == "const":
-        return f"{error.instance!r} is not allowed here; use {error.validator_value!r}"
+        return Phrase(N_("%(value)s ist hier nicht erlaubt; verwenden Sie %(allowed)s"),
+                      value=repr(error.instance), allowed=repr(error.validator_value))
     if v == "pattern":
-        what = error.schema.get("description") or error.schema.get("title") or "the expected form"
-        return f"{error.instance!r} does not match {what}"
+        what = error.schema.get("description") or error.schema.get("title")
+        if what:
+            return Phrase(N_("%(value)s entspricht nicht der Form: %(what)s"),
+                          value=repr(error.instance), what=what)
+        return Phrase(N_("%(value)s hat nicht die erwartete Form"), value=repr(error.instance))
     if v == "type":
-        return f"must be of type {error.validator_value}, not {type(error.instance).__name__}"
+        return Phrase(N_("muss vom Typ %(expected)s sein, nicht %(found)s"),
+                      expected=str(error.validator_value), found=type(error.instance).__name__)
     if v == "minItems":
-        count = error.validator_value
-        return f"needs at least {count} entr{'y' if count == 1 else 'ies'}"
+        return Phrase(N_plural("braucht mindestens %(count)s Eintrag",
+                               "braucht mindestens %(count)s Einträge", "count"),
+                      count=error.validator_value)
     if v == "dependentRequired":
         return error.message.replace("is a dependency of", "is needed together with")
     return error.message
 
 
 def _schema_problems(document: Any, file: str, schema_name: str, base: str = "") -> list[Problem]:
-    errors = sorted(_validator(schema_name).iter_errors(document),
+    validator = _validator(schema_name)
+    errors = sorted(validator.iter_errors(document),
                     key=lambda e: list(e.absolute_path))
     problems = []
     for error in errors:
@@ -107,7 +157,8 @@ def _schema_problems(document: Any, file: str, schema_name: str, base: str = "")
         while leaves and leaves[0].context:
             leaves = sorted(leaves[0].context, key=lambda e: len(e.absolute_path), reverse=True)[:1]
         for leaf in leaves:
-            problems.append(Problem(file, base + pointer(leaf.absolute_path), _describe(leaf)))
+            problems.append(Problem(file, base + pointer(leaf.absolute_path),
+                                    _describe(leaf, validator.schema)))
     return list(dict.fromkeys(problems))
 
 
@@ -116,14 +167,63 @@ def read_json(path: Path) -> tuple[Any, list[Problem]]:
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
-        return None, [Problem(file, "", "the file does not exist")]
+        return None, [Problem(file, "", Phrase(N_("die Datei gibt es nicht")))]
     except UnicodeDecodeError:
-        return None, [Problem(file, "", "the file is not UTF-8 text")]
+        return None, [Problem(file, "", Phrase(N_("die Datei ist kein UTF-8-Text")))]
     try:
         return json.loads(text), []
     except json.JSONDecodeError as e:
-        where = f"line {e.lineno}, column {e.colno}"
-        return None, [Problem(file, "", f"not valid JSON: {e.msg} ({where})")]
+        line, column = syntax_error_position(text, e)
+        return None, [Problem(file, "", Phrase(N_("kein gültiges JSON: %(reason)s (Zeile %(line)s, "
+                                                  "Spalte %(column)s)"),
+                                               reason=json_reason(e.msg), line=line,
+                                               column=column))]
+
+
+#: What json.loads says, in words a form designer understands; anything else is passed on.
+_JSON_REASONS = {
+    "Expecting ',' delimiter": N_("hier fehlt ein Komma"),
+    "Expecting ':' delimiter": N_("hier fehlt ein Doppelpunkt"),
+    "Expecting value": N_("hier fehlt ein Wert"),
+    "Expecting property name enclosed in double quotes":
+        N_("hier fehlt ein Schlüssel in doppelten Anführungszeichen"),
+    "Unterminated string starting at": N_("die Zeichenkette wird nicht geschlossen"),
+    "Invalid control character at": N_("ein Steuerzeichen (etwa ein Zeilenumbruch) steht in "
+                                        "einer Zeichenkette; schreiben Sie \\n"),
+    "Extra data": N_("nach dem Ende der Definition folgt noch Text"),
+    "Invalid \\escape": N_("ungültige Escape-Sequenz mit \\"),
+}
+#: A comma after the last entry: json.loads notices it only at the next line's bracket.
+_AFTER_COMMA = frozenset({"Expecting property name enclosed in double quotes", "Expecting value"})
+
+
+def json_reason(message: str) -> str:
+    """json.loads' reason as a Phrase where there is one, else as it is."""
+    reason = _JSON_REASONS.get(message)
+    return Phrase(reason) if reason else message
+
+
+def syntax_error_position(text: str, error: json.JSONDecodeError) -> tuple[int, int]:
+    """Line and column (from 1) of a JSON syntax error, where a person would fix it.
+
+    json.loads reports a missing comma at the next key, often the line below; and a
+    comma too many at the closing bracket after it. Both are fixed where the previous
+    value ends: that is the place reported.
+    """
+    offset = error.pos
+    if error.msg in ("Expecting ',' delimiter", "Expecting ':' delimiter") or \
+            error.msg in _AFTER_COMMA:
+        before = offset
+        while before > 0 and text[before - 1] in " \t\r\n":
+            before -= 1
+        if error.msg in _AFTER_COMMA:
+            if before > 0 and text[before - 1] == "," and text[offset:offset + 1] in ("}", "]"):
+                offset = before - 1  # at the comma itself: "a comma after the last entry"
+        elif before < offset:
+            offset = before  # just after the value that needs a comma (or colon) next
+    line = text.count("\n", 0, offset) + 1
+    column = offset - (text.rfind("\n", 0, offset) + 1) + 1
+    return line, column
 
 
 _CODELIST_REF = re.compile(r"codelists/([a-z0-9_-]+\.json)")
@@ -156,20 +256,23 @@ def resolve_codelists(definition: dict[str, Any], search_path: list[Path], file:
         # checked without the schema (a library caller) against "../" tricks.
         match = _CODELIST_REF.fullmatch(ref)
         if match is None:
-            problems.append(Problem(file, here, f"the codelist {ref!r} is not of the form "
-                                    "codelists/<name>.json"))
+            problems.append(Problem(file, here, Phrase(N_(
+                "die Codeliste %(ref)s hat nicht die Form codelists/<name>.json"), ref=repr(ref))))
             continue
         candidates = [folder / match.group(1) for folder in search_path]
         path = next((c for c in candidates if c.is_file()), None)
         if path is None:
-            looked = ", ".join(str(c) for c in candidates) or "nowhere (no codelist folder given)"
-            problems.append(Problem(file, here, f"the codelist {ref!r} was not found; looked in: "
-                                    f"{looked}. Name the folder with --codelists DIR"))
+            looked = ", ".join(str(c) for c in candidates) or Phrase(
+                N_("nirgends (kein Ordner für Codelisten angegeben)"))
+            problems.append(Problem(file, here, Phrase(N_(
+                "die Codeliste %(ref)s wurde nicht gefunden; gesucht in: %(looked)s. Nennen Sie "
+                "den Ordner mit --codelists DIR"), ref=repr(ref), looked=looked)))
             continue
         codelist, read_problems = read_json(path)
         if read_problems:
-            problems.append(Problem(file, here, f"the codelist {ref!r} ({path}) cannot be read: "
-                                    + read_problems[0].message))
+            problems.append(Problem(file, here, Phrase(N_(
+                "die Codeliste %(ref)s (%(path)s) kann nicht gelesen werden: %(reason)s"),
+                ref=repr(ref), path=str(path), reason=read_problems[0].message)))
             continue
         codelist_problems = _schema_problems(codelist, str(path), "codelist.schema.json")
         if codelist_problems:
@@ -235,6 +338,26 @@ def _fields(definition: Mapping[str, Any], broken: Broken
                 yield i, j, spec
 
 
+def _not_a_field(name: Any, types: Mapping[Any, Any]) -> Phrase:
+    if meant := near_miss(name, sorted(n for n in types if isinstance(n, str))):
+        return Phrase(N_("„%(name)s“ ist kein Feld dieses Formulars; meinten Sie "
+                         "„%(suggestion)s“?"), name=name, suggestion=meant)
+    return Phrase(N_("„%(name)s“ ist kein Feld dieses Formulars"), name=name)
+
+
+def _condition_unknown(name: str, known: set[str]) -> Phrase:
+    if meant := near_miss(name, sorted(known)):
+        return Phrase(N_("die Bedingung nennt „%(name)s“; das ist kein Feld dieses Formulars. "
+                         "Meinten Sie „%(suggestion)s“?"), name=name, suggestion=meant)
+    return Phrase(N_("die Bedingung nennt „%(name)s“; das ist kein Feld dieses Formulars"),
+                  name=name)
+
+
+def _larger(low: str, low_value: Any, high: str, high_value: Any) -> Phrase:
+    return Phrase(N_("%(low)s (%(low_value)s) ist größer als %(high)s (%(high_value)s)"),
+                  low=low, low_value=str(low_value), high=high, high_value=str(high_value))
+
+
 #: Field types whose answer holds a postcode that can decide jurisdiction.
 POSTCODE_TYPES = ("address", "postcode_de")
 
@@ -248,20 +371,24 @@ def _jurisdiction_problems(definition: Mapping[str, Any], broken: Broken,
         return []
     problems = []
     if not definition.get("leika_key"):
-        problems.append(Problem(file, "/jurisdiction", "a jurisdiction by postcode needs the "
-                                "service's leika_key: the jurisdiction table is keyed by it"))
+        problems.append(Problem(file, "/jurisdiction", Phrase(N_(
+            "eine Zuständigkeit nach Postleitzahl braucht den leika_key der Leistung: Die "
+            "Zuständigkeitstabelle ist danach geordnet"))))
     types = {spec.get("name"): spec.get("type") for _, _, spec in _fields(definition, broken)}
     for k, name in enumerate(jurisdiction.get("fields") or []):
         where = f"/jurisdiction/fields/{k}"
         if name not in types:
-            problems.append(Problem(file, where, f'"{name}" is not a field of this form'))
+            problems.append(Problem(file, where, _not_a_field(name, types)))
         elif name in repeating:
-            problems.append(Problem(
-                file, where, f'"{name}" belongs to the repeating step "{repeating[name]}"; '
-                "jurisdiction needs an answer given once"))
+            problems.append(Problem(file, where, Phrase(N_(
+                "„%(name)s“ gehört zum wiederholbaren Schritt „%(step)s“; die Zuständigkeit "
+                "braucht eine Antwort, die einmal gegeben wird"), name=name, step=repeating[name])))
         elif types[name] not in POSTCODE_TYPES:
-            problems.append(Problem(file, where, f'"{name}" is a {types[name]} field; only '
-                                    f'{" or ".join(POSTCODE_TYPES)} fields hold a postcode'))
+            problems.append(Problem(file, where, Phrase(N_(
+                "„%(name)s“ ist ein Feld vom Typ %(type)s; nur Felder vom Typ %(types)s enthalten "
+                "eine Postleitzahl"), name=name, type=types[name],
+                types=Phrase(N_("%(first)s oder %(second)s"), first=POSTCODE_TYPES[0],
+                             second=POSTCODE_TYPES[1]))))
     return problems
 
 
@@ -279,20 +406,21 @@ def _notification_problems(definition: Mapping[str, Any], broken: Broken,
     email, consent = settings.get("email_field"), settings.get("consent_field")
     found = where.get(email)
     if found is None or found[1].get("type") != "email":
-        problems.append(Problem(file, "/notifications/email_field",
-                                f'"{email}" is not an e-mail field of this form'))
+        problems.append(Problem(file, "/notifications/email_field", Phrase(N_(
+            "„%(name)s“ ist kein E-Mail-Feld dieses Formulars"), name=email)))
     elif isinstance(steps[found[0]], Mapping) and steps[found[0]].get("repeat"):
-        problems.append(Problem(file, "/notifications/email_field",
-                                f'"{email}" is in a repeating step; name a field asked once'))
+        problems.append(Problem(file, "/notifications/email_field", Phrase(N_(
+            "„%(name)s“ steht in einem wiederholbaren Schritt; nennen Sie ein Feld, das einmal "
+            "gefragt wird"), name=email)))
     if consent is not None:
         box = where.get(consent)
         if box is None or box[1].get("type") != "checkbox":
-            problems.append(Problem(file, "/notifications/consent_field",
-                                    f'"{consent}" is not a checkbox of this form'))
+            problems.append(Problem(file, "/notifications/consent_field", Phrase(N_(
+                "„%(name)s“ ist kein Ankreuzfeld (checkbox) dieses Formulars"), name=consent)))
         elif found is not None and box[0] != found[0]:
-            problems.append(Problem(file, "/notifications/consent_field",
-                                    "the consent checkbox must be on the page that asks for the "
-                                    "e-mail address"))
+            problems.append(Problem(file, "/notifications/consent_field", Phrase(N_(
+                "das Ankreuzfeld für die Einwilligung muss auf der Seite stehen, die nach der "
+                "E-Mail-Adresse fragt"))))
     return problems
 
 
@@ -317,9 +445,11 @@ def semantic_problems(definition: Mapping[str, Any], file: str,
     )
     if languages_usable:
         if default not in languages:
-            add("/default_language", f"the default language {default!r} is not in \"languages\"")
+            add("/default_language", Phrase(N_(
+                "die Standardsprache %(language)s steht nicht in „languages“"),
+                language=repr(default)))
         if len(set(languages)) != len(languages):
-            add("/languages", "a language is listed twice")
+            add("/languages", Phrase(N_("eine Sprache steht zweimal in der Liste")))
 
     seen_steps: dict[str, str] = {}
     seen_fields: dict[str, str] = {}
@@ -333,15 +463,17 @@ def semantic_problems(definition: Mapping[str, Any], file: str,
         try:
             condition = parse(source)
         except ConditionError as e:
-            add(where, f"the condition cannot be read: {e.message}")
+            add(where, Phrase(N_("die Bedingung kann nicht gelesen werden: %(reason)s"),
+                              reason=e.message))
             return None
         check_calculation(where, condition)
         aggregated = condition.aggregated
         for step_name, name in sorted(aggregated):
             if (step_name in repeating_steps and name not in repeating_steps[step_name]
                     and name not in known and name not in entry_names):
-                add(where, f'the condition names "{name}", which is not a field of the '
-                    f'repeating step "{step_name}"')
+                add(where, Phrase(N_(
+                    "die Bedingung nennt „%(name)s“; das ist kein Feld des wiederholbaren "
+                    "Schritts „%(step)s“"), name=name, step=step_name))
         for name in sorted(condition.names):
             if name in known or name in entry_names:
                 continue
@@ -349,35 +481,40 @@ def semantic_problems(definition: Mapping[str, Any], file: str,
                 continue  # an entry's field inside sum(), any() or all() of its step
             if name in repeating:
                 step_name = repeating[name]
-                add(where, f'the condition names "{name}", which belongs to the repeating step '
-                    f'"{step_name}"; outside that step, name it inside sum({step_name}.{name}), '
-                    f"any({step_name}, …) or all({step_name}, …)")
+                add(where, Phrase(N_(
+                    "die Bedingung nennt „%(name)s“ aus dem wiederholbaren Schritt „%(step)s“; "
+                    "außerhalb dieses Schritts schreiben Sie sum(%(step)s.%(name)s), "
+                    "any(%(step)s, …) oder all(%(step)s, …)"), name=name, step=step_name))
             elif name in seen_fields or name in all_names or name in repeating_steps:
-                add(where, f'the condition names "{name}", which is asked only after this point; '
-                    "a condition can only use earlier answers")
+                add(where, Phrase(N_(
+                    "die Bedingung nennt „%(name)s“, das erst später gefragt wird; eine Bedingung "
+                    "kann nur frühere Antworten verwenden"), name=name))
             else:
-                add(where, f'the condition names "{name}", which is not a field of this form')
+                add(where, _condition_unknown(name, known | entry_names))
         return condition
 
     def check_calculation(where: str, condition: Condition) -> None:
         """A calculation with something that is never a number gives no answer: say so."""
         for operand in condition.calculated:
             if isinstance(operand, Literal) and not isinstance(operand.value, int | Decimal):
-                add(where, f"{_show_literal(operand.value)} is not a number, so a calculation "
-                    "with it has no result; + - * / round() min() max() and sum() calculate "
-                    "with numbers only")
+                add(where, Phrase(N_(
+                    "%(value)s ist keine Zahl, eine Rechnung damit hat also kein Ergebnis; "
+                    "+ - * / round() min() max() und sum() rechnen nur mit Zahlen"),
+                    value=_show_literal(operand.value)))
             elif isinstance(operand, Call) and operand.function == "today":
-                add(where, "today() is a date, not a number, so a calculation with it has no "
-                    "result; there is no date arithmetic (use a date field's not_before and "
-                    "not_after, such as today-18y)")
+                add(where, Phrase(N_(
+                    "today() ist ein Datum, keine Zahl, eine Rechnung damit hat also kein "
+                    "Ergebnis; mit Daten wird nicht gerechnet (verwenden Sie not_before und "
+                    "not_after eines Datumsfelds, etwa today-18y)")))
             elif isinstance(operand, Name):
                 kind = types.get(operand.path[-1] if len(operand.path) > 1 and operand.path[0]
                                  in repeating_steps else operand.path[0])
                 if kind is not None and kind not in NUMERIC_TYPES:
-                    add(where, f'"{".".join(operand.path)}" is a {kind} field, not a number, so '
-                        "a calculation with it has no result; there is no date or text "
-                        "arithmetic (for an age, use a date field's not_before and not_after)",
-                        "warning")
+                    add(where, Phrase(N_(
+                        "„%(name)s“ ist ein Feld vom Typ %(type)s, keine Zahl, eine Rechnung "
+                        "damit hat also kein Ergebnis; mit Daten und Texten wird nicht gerechnet "
+                        "(für ein Alter: not_before und not_after eines Datumsfelds)"),
+                        name=".".join(operand.path), type=kind), "warning")
 
     types = {spec["name"]: spec.get("type") for _, _, spec in _fields(definition, broken)
              if isinstance(spec.get("name"), str)}
@@ -391,8 +528,11 @@ def semantic_problems(definition: Mapping[str, Any], file: str,
                             entry_names)
             for m, name in enumerate(rule.get("fields") or []):
                 if name not in fields:
-                    add(f"{base}/rules/{k}/fields/{m}",
-                        f'the rule names "{name}", which is not a field of {where}')
+                    add(f"{base}/rules/{k}/fields/{m}", Phrase(
+                        N_("die Regel nennt „%(name)s“; das ist kein Feld dieses Schritts")
+                        if where == "step" else
+                        N_("die Regel nennt „%(name)s“; das ist kein Feld dieses Formulars"),
+                        name=name))
 
     all_names = {spec["name"] for _, _, spec in _fields(definition, broken)
                  if isinstance(spec.get("name"), str)}
@@ -411,16 +551,17 @@ def semantic_problems(definition: Mapping[str, Any], file: str,
         step_id = step.get("id")
         if isinstance(step_id, str):
             if step_id in seen_steps:
-                add(sp + "/id", f'the step id "{step_id}" is already used at {seen_steps[step_id]}')
+                add(sp + "/id", Phrase(N_("die Schritt-ID „%(id)s“ ist schon bei %(where)s "
+                                          "vergeben"), id=step_id, where=seen_steps[step_id]))
             seen_steps.setdefault(step_id, sp + "/id")
             if step_id in all_names:
-                add(sp + "/id",
-                    f'the step id "{step_id}" is also a field name; use different names')
+                add(sp + "/id", Phrase(N_("die Schritt-ID „%(id)s“ ist auch ein Feldname; "
+                                          "verwenden Sie verschiedene Namen"), id=step_id))
         repeat = step.get("repeat")
         if step_ok:
             check_condition(sp + "/visible_if", step.get("visible_if"), earlier, set())
             if repeat and repeat.get("min", 0) > repeat["max"]:
-                add(sp + "/repeat", f"min ({repeat['min']}) is larger than max ({repeat['max']})")
+                add(sp + "/repeat", _larger("min", repeat["min"], "max", repeat["max"]))
         entry_names: set[str] = set()
         uploads_here: set[str] = set()  # file fields of this page
         for j, spec in fields_of.get(i, []):
@@ -435,17 +576,18 @@ def semantic_problems(definition: Mapping[str, Any], file: str,
                 shown_if = check_condition(f"{fp}/visible_if", spec.get("visible_if"), earlier,
                                            entry_names)
                 for upload in sorted(shown_if.names & uploads_here if shown_if else ()):
-                    add(fp + "/visible_if", f'the field "{name or j}" depends on the upload '
-                        f'"{upload}" of the same page, which a page cannot evaluate: the question '
-                        "is always shown there and its answer is discarded when it does not "
-                        "apply; ask it on a later step to show it only when it applies",
-                        "warning")
+                    add(fp + "/visible_if", Phrase(N_(
+                        "das Feld „%(name)s“ hängt vom Hochladen „%(upload)s“ auf derselben Seite "
+                        "ab, das eine Seite nicht auswerten kann: Die Frage wird dort immer "
+                        "gezeigt und ihre Antwort verworfen, wenn sie nicht zutrifft; fragen Sie "
+                        "sie in einem späteren Schritt, damit sie nur erscheint, wenn sie "
+                        "zutrifft"), name=str(name or j), upload=upload), "warning")
             if isinstance(name, str) and spec.get("type") == "file":
                 uploads_here.add(name)
             if isinstance(name, str):
                 if name in seen_fields:
-                    add(fp + "/name",
-                        f'the field name "{name}" is already used at {seen_fields[name]}')
+                    add(fp + "/name", Phrase(N_("der Feldname „%(name)s“ ist schon bei %(where)s "
+                                                "vergeben"), name=name, where=seen_fields[name]))
                 seen_fields.setdefault(name, fp + "/name")
                 if repeat:
                     entry_names.add(name)
@@ -455,28 +597,30 @@ def semantic_problems(definition: Mapping[str, Any], file: str,
                 problems.extend(_field_problems(spec, fp, file))
         if step_ok:
             own = {spec.get("name") for _, spec in fields_of.get(i, [])}
-            check_rules(sp, step.get("rules"), earlier, entry_names, own, "this step")
+            check_rules(sp, step.get("rules"), earlier, entry_names, own, "step")
         if repeat and isinstance(step_id, str):
             repeating.update({n: step_id for n in entry_names})
             # Its entries are one answer for later conditions: count(zeugen), sum(…), any(…).
             earlier.add(step_id)
 
     if "rules" not in broken.keys:
-        check_rules("", definition.get("rules"), earlier, set(), all_names, "this form")
+        check_rules("", definition.get("rules"), earlier, set(), all_names, "form")
 
     problems += _jurisdiction_problems(definition, broken, repeating, file)
 
     problems += _notification_problems(definition, broken, file)
     if languages_usable:
         problems += [
-            Problem(file, where,
-                    f"the text has no {default!r} version, the form's default language")
+            Problem(file, where, Phrase(N_("der Text hat keine Fassung in %(language)s, der "
+                                           "Standardsprache des Formulars"),
+                                        language=repr(default)))
             for where in _missing_texts(definition, default)
         ]
         for language in languages:
             if language != default:
                 problems += [
-                    Problem(file, where, f"missing translation for {language!r}", "warning")
+                    Problem(file, where, Phrase(N_("Übersetzung fehlt für %(language)s"),
+                                                language=repr(language)), "warning")
                     for where in _missing_texts(definition, language)
                 ]
     return problems
@@ -492,56 +636,60 @@ OPTIONAL_MARK = re.compile(
 def _field_problems(spec: Mapping[str, Any], fp: str, file: str) -> list[Problem]:
     problems = []
     if spec.get("type") == "computed":
-        problems += [Problem(file, f"{fp}/{key}", f'a computed value is worked out from the '
-                             f'answers, never asked: remove "{key}"')
+        problems += [Problem(file, f"{fp}/{key}", Phrase(N_(
+            "ein berechneter Wert ergibt sich aus den Antworten und wird nie gefragt: Entfernen "
+            "Sie „%(key)s“"), key=key))
                      for key in ("required", "required_if") if key in spec]
     if "pattern" in spec:
         try:
             re.compile(spec["pattern"])  # the data schema publishes it to other engines too
             compile_pattern(spec["pattern"])  # what matches citizens' answers
         except re.error as e:
-            problems.append(Problem(file, fp + "/pattern",
-                                    f"the pattern is not a valid regular expression: {e}"))
+            problems.append(Problem(file, fp + "/pattern", Phrase(N_(
+                "das Muster ist kein gültiger regulärer Ausdruck: %(reason)s"), reason=str(e))))
         except PatternError as e:
-            problems.append(Problem(file, fp + "/pattern", str(e)))
+            problems.append(Problem(file, fp + "/pattern", e.args[0]))
     for k, media_type in enumerate(spec.get("accept") or []):
         if media_type in ACTIVE_MEDIA_TYPES:
-            problems.append(Problem(
-                file, f"{fp}/accept/{k}",
-                f"{media_type!r} is an active format: a file of this type can carry scripts or "
-                "programs that run when a caseworker opens it, so it cannot be accepted; "
-                "ask for PDF or images instead"))
+            problems.append(Problem(file, f"{fp}/accept/{k}", Phrase(N_(
+                "%(type)s ist ein aktives Format: Eine Datei dieses Typs kann Skripte oder "
+                "Programme enthalten, die beim Öffnen in der Sachbearbeitung laufen; sie kann "
+                "daher nicht angenommen werden. Verlangen Sie stattdessen PDF oder Bilder"),
+                type=repr(media_type))))
     bounds = (("min", "max"), ("min_length", "max_length"), ("min_selected", "max_selected"))
     for low, high in bounds:
         if low in spec and high in spec and spec[low] > spec[high]:
-            problems.append(Problem(file, f"{fp}/{low}",
-                                    f"{low} ({spec[low]}) is larger than {high} ({spec[high]})"))
+            problems.append(Problem(file, f"{fp}/{low}", _larger(low, spec[low], high, spec[high])))
     if spec.get("not_in_future") and spec.get("not_in_past"):
-        problems.append(Problem(file, fp + "/not_in_past",
-                                "a date cannot be neither in the future nor in the past"))
+        problems.append(Problem(file, fp + "/not_in_past", Phrase(N_(
+            "ein Datum kann nicht zugleich weder in der Zukunft noch in der Vergangenheit "
+            "liegen"))))
     before, after = spec.get("not_before"), spec.get("not_after")
     if before and after and before[0].isdigit() and after[0].isdigit() and before > after:
-        problems.append(Problem(file, fp + "/not_before",
-                                f"not_before ({before}) is after not_after ({after})"))
+        problems.append(Problem(file, fp + "/not_before", Phrase(N_(
+            "not_before (%(before)s) liegt nach not_after (%(after)s)"), before=before,
+            after=after)))
     label = spec.get("label")
     if isinstance(label, Mapping) and any(
             isinstance(text, str) and OPTIONAL_MARK.search(text) for text in label.values()):
         problems.append(Problem(
-            file, fp + "/label",
-            "the label marks the question as optional itself; leave that out: the platform adds "
-            "\"(optional)\" in the citizen's language to every question that is not required",
+            file, fp + "/label", Phrase(N_(
+                "die Beschriftung kennzeichnet die Frage selbst als freiwillig; lassen Sie das "
+                "weg: Die Plattform schreibt „(optional)“ in der Sprache der Bürgerin oder des "
+                "Bürgers zu jeder Frage, die keine Pflicht ist")),
             severity="warning"))
     options = spec.get("options")
     if isinstance(options, list):
         if not options:
-            problems.append(Problem(file, fp + "/options", "the list of options is empty"))
+            problems.append(Problem(file, fp + "/options", Phrase(N_(
+                "die Liste der Auswahlmöglichkeiten ist leer"))))
         values: dict[str, int] = {}
         for k, option in enumerate(options):
             value = option["value"]
             if value in values:
-                problems.append(Problem(file, f"{fp}/options/{k}/value",
-                                        f'the option value "{value}" is already used '
-                                        f"by option {values[value]}"))
+                problems.append(Problem(file, f"{fp}/options/{k}/value", Phrase(N_(
+                    "der Wert „%(value)s“ hat schon Auswahlmöglichkeit %(other)s"),
+                    value=value, other=values[value])))
             values.setdefault(value, k)
     return problems
 
@@ -595,7 +743,8 @@ def check_definition(
         if forms_dir is None:
             forms_dir = Path(__file__).resolve().parents[2] / "forms"
     if not isinstance(document, dict):
-        return None, [Problem(file, "", "a form definition is a JSON object { … }")]
+        return None, [Problem(file, "", Phrase(N_("eine Formulardefinition ist ein JSON-Objekt "
+                                                  "{ … }")))]
     search_path = codelist_search_path(*(codelists or []), beside,
                                        forms_dir / "codelists" if forms_dir else None)
     problems = _schema_problems(document, file, "form.schema.json")

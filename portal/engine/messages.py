@@ -67,3 +67,42 @@ def fill(text: str, params: Mapping[str, object]) -> str:
 def translate(message: Message, language: str, **params: object) -> str:
     """`message` (German source) in `language`, with %(name)s parameters filled in."""
     return fill(wording(message, language, params), params)
+
+
+class Phrase(str):
+    """A sentence for a form designer that can be worded in any language the platform speaks.
+
+    It keeps its message id (German source, marked with `N_`) and its parameters, so the
+    designer shows it in the designer's language (`localise`). As a string it reads in
+    English: what `amtsweg forms check` prints, what logs and older callers see. A parameter
+    that is itself a Phrase (or anything with `localise`) is worded in the same language.
+    """
+
+    message_id: Message
+    params: dict[str, object]
+
+    def __new__(cls, message: Message, /, **params: object) -> Phrase:
+        phrase = super().__new__(cls, _worded(message, "en", params))
+        phrase.message_id, phrase.params = message, params
+        return phrase
+
+    def localise(self, language: str) -> str:
+        return _worded(self.message_id, language, self.params)
+
+    def __reduce__(self) -> tuple[object, ...]:  # pickles (and copies) as what it is
+        return (_phrase, (self.message_id, self.params))
+
+
+def _phrase(message: Message, params: dict[str, object]) -> Phrase:
+    return Phrase(message, **params)
+
+
+def _worded(message: Message, language: str, params: Mapping[str, object]) -> str:
+    localised = {key: value.localise(language) if hasattr(value, "localise") else value
+                 for key, value in params.items()}
+    return fill(wording(message, language, params), localised)
+
+
+def localise(message: object, language: str) -> str:
+    """`message` in `language` if it can be worded (a Phrase), else as it is."""
+    return message.localise(language) if isinstance(message, Phrase) else str(message)

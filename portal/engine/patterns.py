@@ -21,6 +21,8 @@ import re2
 from jsonschema import Draft202012Validator, ValidationError
 from jsonschema.validators import extend
 
+from .messages import N_, Phrase
+
 #: What RE2 cannot run, in the words of the definition guide (docs/form-definitions.md).
 UNSUPPORTED = (
     "backreferences (\\1, (?P=name)), lookahead and lookbehind ((?=…), (?!…), (?<=…), (?<!…)), "
@@ -50,10 +52,10 @@ def compile_pattern(source: str) -> Any:
         reason = error.args[0] if error.args else ""
         if isinstance(reason, bytes):
             reason = reason.decode("utf-8", "replace")
-        raise PatternError(
-            f"the pattern cannot be run by the linear-time engine (RE2): {reason}. "
-            f"Not supported: {UNSUPPORTED}"
-        ) from None
+        raise PatternError(Phrase(N_(
+            "das Muster kann von der Engine mit linearer Laufzeit (RE2) nicht ausgeführt werden: "
+            "%(reason)s. Nicht unterstützt: %(unsupported)s"), reason=reason,
+            unsupported=UNSUPPORTED)) from None
 
 
 def _pattern(validator: Any, pattern: str, instance: Any, schema: Mapping[str, Any]

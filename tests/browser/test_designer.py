@@ -160,9 +160,11 @@ def test_copy_add_a_conditional_field_preview_in_english_diff_and_publish(
     # A syntax error: shown with its line and column, the typed text still in the editor.
     broken = original.replace('"version": "1.1.0",', '"version": "1.1.0"', 1)
     _save(designer, broken)
-    line = _line_of(broken, '"reference_prefix"')
+    # Where the comma is missing: just after the value, not at the next line's key.
+    line = _line_of(broken, '"version": "1.1.0"')
     expect(designer.locator(".error-summary")).to_contain_text(f"Zeile {line}")
-    expect(designer.locator(".findings")).to_contain_text(f"Zeile {line}, Spalte 3")
+    column = len('  "version": "1.1.0"') + 1
+    expect(designer.locator(".findings")).to_contain_text(f"Zeile {line}, Spalte {column}")
     assert designer.input_value("#definition") == broken
     assert_accessible(designer, "editor with a syntax error")
     designer.locator(".findings a[data-line]").first.click()  # JavaScript selects that line
@@ -252,7 +254,7 @@ def test_malformed_definitions_are_shown_with_their_position_and_cannot_be_publi
     original = page.input_value("#definition")
     cases = {
         "JSON syntax": (original.replace('"version": "1.1.0",', '"version": "1.1.0"', 1),
-                        '"reference_prefix"', None),
+                        '"version": "1.1.0"', None),
         "schema": (original.replace('"retention_days": ', '"retention_days": "x", "_": ', 1),
                    '"retention_days"', "/retention_days"),
         "condition": (re.sub(r'"visible_if": "([a-z_]+)', r'"visible_if": "\1_gibt_es_nicht',

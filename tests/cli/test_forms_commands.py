@@ -86,8 +86,8 @@ def test_schema_violation_condition_and_duplicate_in_one_file(cli, tmp_path):
     result = cli("forms", "check", str(path))
     assert result.exit_code == 1
     lines = result.output.splitlines()
-    assert (f"{path} /steps/0/fields/0: unknown key 'lable': check the spelling or remove it"
-            in lines)
+    assert (f"{path} /steps/0/fields/0: unknown key 'lable': check the spelling or remove it; "
+            "did you mean 'label'?" in lines)
     assert (f'{path} /steps/0/fields/1/name: the field name "a" is already used at '
             "/steps/0/fields/0/name") in lines
     assert (f'{path} /steps/0/fields/1/visible_if: the condition names "b", which is not a field '

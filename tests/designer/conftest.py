@@ -117,8 +117,11 @@ def with_new_field(text: str) -> str:
     return json.dumps(document, indent=2, ensure_ascii=False)
 
 
-def publish(client: FlaskClient, draft_id: int):
+def publish(client: FlaskClient, draft_id: int, confirm_outdated: bool = False):
     page = client.get(f"/designer/drafts/{draft_id}/publish")
     revision = re.search(r'name="revision" value="(\d+)"', page.text)
     assert revision is not None, "no publish button on the page"
-    return client.post(f"/designer/drafts/{draft_id}/publish", data={"revision": revision.group(1)})
+    data = {"revision": revision.group(1)}
+    if confirm_outdated:  # publishing although translations are outdated
+        data["confirm_outdated"] = "1"
+    return client.post(f"/designer/drafts/{draft_id}/publish", data=data)

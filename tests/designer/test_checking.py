@@ -28,10 +28,11 @@ def test_a_json_syntax_error_has_its_line_and_column():
     checked = check_text(broken, FORMS)
     assert not checked.ok and checked.parsed is None
     (error,) = checked.errors
-    assert error.message.startswith("JSON-Syntaxfehler: Expecting ',' delimiter")
-    assert error.line == _line_of(broken, '"reference_prefix"')
-    assert error.column == 3
-    assert error.excerpt.strip() == '"reference_prefix": "OW",'
+    assert error.message == "JSON-Syntaxfehler: a comma is missing here"
+    # Where the comma belongs: just after the value, not at the next key a line below.
+    assert error.line == _line_of(broken, '"version": "1.0.0"')
+    assert error.column == len('  "version": "1.0.0"') + 1
+    assert error.excerpt.strip() == '"version": "1.0.0"'
 
 
 def test_a_schema_violation_has_its_pointer_and_line():

@@ -61,9 +61,12 @@ def test_the_text_is_stored_exactly_as_typed_even_when_it_is_broken(app, designe
     assert db.session.get(FormDraft, draft_id).text == broken  # CR LF is the browser's, not typed
     page = designer.get(f"/designer/drafts/{draft_id}")
     assert editor_text(designer, draft_id)[0] == broken
-    assert "JSON-Syntaxfehler: Expecting &#39;,&#39; delimiter" in page.text
-    line = broken[: broken.index('"reference_prefix"')].count("\n") + 1
-    assert f"Zeile {line}, Spalte 3" in page.text
+    assert "JSON-Syntaxfehler: hier fehlt ein Komma" in page.text
+    # The line that lacks the comma, just after its value (not the next line, where JSON
+    # notices it).
+    line = broken[: broken.index('"version": "1.1.0"')].count("\n") + 1
+    column = len('  "version": "1.1.0"') + 1
+    assert f"Zeile {line}, Spalte {column}" in page.text
     assert f'data-line="{line}"' in page.text
     # A broken draft cannot be previewed or published, but it is all still there.
     assert designer.get(f"/designer/drafts/{draft_id}/preview").status_code == 409
@@ -81,7 +84,13 @@ def test_a_schema_error_and_an_unknown_condition_name_show_line_and_pointer(app,
     assert "<code dir=\"ltr\">/steps/0/fields/1/type</code>" in page
     line = broken[: broken.index("arr ==")].count("\n") + 1
     assert f"Zeile {line}, Spalte 11" in page and "/steps/0/fields/2/visible_if" in page
-    assert "the condition names &#34;arr&#34;, which is not a field of this form" in page
+    # In the designer's language, with a suggestion, and where it is in the form's outline.
+    assert "die Bedingung nennt „arr“; das ist kein Feld dieses Formulars. Meinten Sie „art“?" \
+        in page
+    assert "&#39;radioknopf&#39; ist hier nicht erlaubt; meinten Sie &#39;radio&#39;? Möglich " \
+        "sind:" in page
+    assert "Schritt „Worum geht es?“, Frage „Aktenzeichen oder Fahndungsaufruf, falls bekannt“, " \
+        "Bedingung „sichtbar wenn“" in page
     save(designer, draft_id, broken.replace("radioknopf", "radio"), revision + 1)
     page = designer.get(f"/designer/drafts/{draft_id}").text
     assert "Der Entwurf kann so nicht veröffentlicht werden (Fehler: 1)" in page

@@ -16,7 +16,7 @@ from tests.conftest import POSTGRES_URL, _postgres_or_fail, make_app
 
 pytestmark = pytest.mark.both_databases
 
-DESIGNER_TABLES = {"staff_user", "form_draft", "preview_answers", "audit_entry"}
+DESIGNER_TABLES = {"staff_user", "form_draft", "preview_answers", "audit_entry", "text_status"}
 
 
 @pytest.fixture

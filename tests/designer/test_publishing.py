@@ -127,8 +127,9 @@ def test_the_same_version_published_twice_at_once_is_caught(app, designer, publi
     monkeypatch.setattr(publication, "newest_version", lambda form_id: None)
     text, revision = editor_text(designer, second)
     save(designer, second, text.replace("Woher wissen", "Wieso wissen"), int(revision))
+    # (The German label changed, its English did not: publishing it is confirmed.)
     raced = publisher.post(f"/designer/drafts/{second}/publish",
-                           data={"revision": str(revision + 1)})
+                           data={"revision": str(revision + 1), "confirm_outdated": "1"})
     assert raced.status_code == 422 and "Version 1.1.0 ist schon veröffentlicht" in raced.text
     assert db.session.get(FormDraft, second) is not None
     assert current_version("onlinewache").version == "1.1.0"
