@@ -31,6 +31,8 @@ ARS = re.compile(r"^[0-9]{12}$")
 POSTCODE = re.compile(r"^[0-9]{5}$")
 LEIKA = re.compile(r"^[0-9]{14}$")
 LEGAL_KEYS = ("imprint", "privacy", "accessibility", "contact")
+#: A logo: a file in authorities/logos/ (served at /authorities/<id>/logo) or an https address.
+LOGO = re.compile(r"^(https://\S+|[a-z0-9][a-z0-9._-]*\.(svg|png))$")
 #: What an authority may say for one service instead of (privacy_notice) or besides (notice,
 #: e.g. its emergency numbers) the shared form.
 SERVICE_TEXTS = ("privacy_notice", "notice")
@@ -60,7 +62,7 @@ def parse_authority(document: Any, where: str) -> dict[str, Any]:
     if not isinstance(document, dict):
         raise AuthorityError(f"{where}: an authority file is a JSON object")
     known = {"$comment", "id", "name", "address", "contacts", "ags", "ars", "legal", "logo",
-             "destination", "services"}
+             "destination", "services", "owns"}
     if unknown := sorted(set(document) - known):
         raise AuthorityError(f"{where}: unknown key(s) {', '.join(unknown)}")
     authority_id = document.get("id")
@@ -94,6 +96,14 @@ def parse_authority(document: Any, where: str) -> dict[str, Any]:
                                  f"only {', '.join(SERVICE_TEXTS)}")
         for key, value in texts.items():
             _language_map(value, f"{where} /services/{leika_key}/{key}")
+    owns = document.get("owns") or []
+    if not (isinstance(owns, list) and all(isinstance(f, str) and AUTHORITY_ID.match(f)
+                                           for f in owns)):
+        raise AuthorityError(f"{where} /owns: a list of form ids (\"onlinewache\")")
+    logo = document.get("logo")
+    if logo is not None and not (isinstance(logo, str) and LOGO.match(logo)):
+        raise AuthorityError(f"{where} /logo: an https:// address or a file name in "
+                             "authorities/logos/ (.svg or .png)")
     return {
         "id": authority_id,
         "name": _language_map(document.get("name"), f"{where} /name", required=True),
@@ -105,6 +115,7 @@ def parse_authority(document: Any, where: str) -> dict[str, Any]:
         "logo": document.get("logo"),
         "destination": document.get("destination"),
         "services": dict(services),
+        "owns": sorted(set(owns)),
     }
 
 
@@ -126,6 +137,7 @@ def load_authorities(folder: Path, create_destinations: bool = False
         parsed.append(parse_authority(document, str(path)))
     results = []
     with unit_of_work() as session:
+        _check_owners(parsed)
         for columns in parsed:
             row = session.get(Authority, columns["id"])
             if row is None:
@@ -142,6 +154,29 @@ def load_authorities(folder: Path, create_destinations: bool = False
             results.append((row, state))
     forget_cached()
     return results
+
+
+def _check_owners(parsed: list[dict[str, Any]]) -> None:
+    """A shipped form has at most one owner, among the files and the records not reloaded."""
+    loading = {columns["id"] for columns in parsed}
+    owners: dict[str, str] = {}
+    others = [(row.id, row.owns or []) for row in db.session.execute(select(Authority))
+              .scalars() if row.id not in loading]
+    for authority_id, owns in [(c["id"], c["owns"]) for c in parsed] + others:
+        for form_id in owns:
+            if form_id in owners:
+                raise AuthorityError(f"form {form_id!r} is owned by both {owners[form_id]!r} "
+                                     f"and {authority_id!r}: a shipped form has one owner")
+            owners[form_id] = authority_id
+
+
+def owner_of_shipped(form_id: str) -> str | None:
+    """The authority that maintains a shipped form (its file's `owns`), or None."""
+    for authority_id, owns in db.session.execute(
+            select(Authority.id, Authority.owns).order_by(Authority.id)):
+        if form_id in (owns or ()):
+            return authority_id
+    return None
 
 
 def _attach_destination(name: str, authority_id: str, create: bool) -> None:

@@ -19,6 +19,7 @@ from ..publishing import VersionConflict, _semver, publish
 from . import audit
 from .checking import Checked, check_text
 from .models import FormDraft, PreviewAnswers, StaffUser, utcnow
+from .rights import shared_refusal
 from .workspace import FORM_ID, may_use, newest_version, owner_of, shipped_version, versions_of
 
 VERSION = re.compile(r"^(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)$")
@@ -30,6 +31,9 @@ def check_draft(text: str, staff: StaffUser, forms_dir: Path) -> Checked:
     parsed = checked.parsed if isinstance(checked.parsed, dict) else {}
     form_id, version = parsed.get("id"), parsed.get("version")
     if not (isinstance(form_id, str) and FORM_ID.match(form_id)):
+        return checked
+    if (refusal := shared_refusal(form_id, staff.authority)) is not None:
+        checked.add("/id", refusal)
         return checked
     if not may_use(form_id, staff.authority):
         checked.add("/id", _("Die Formular-ID „%(id)s“ gehört einer anderen Behörde. Wählen Sie "
