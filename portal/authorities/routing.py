@@ -122,7 +122,9 @@ def responsible_of(submission: Any) -> Responsible | None:
     """The authority a submission went to (as it recorded it), for its pages."""
     if not submission.authority_id:
         return None
-    return Responsible(authority_record(submission.authority_id), submission.destination,
-                       submission.authority)
+    authority = authority_record(submission.authority_id)
+    if authority is not None:
+        authority = authority.for_service(submission.form_version.definition.get("leika_key"))
+    return Responsible(authority, submission.destination, submission.authority)
 
 

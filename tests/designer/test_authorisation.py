@@ -146,9 +146,9 @@ def test_shipped_forms_can_be_copied_by_anyone_signed_in(app, designer, other):
     assert "Neue Versionen veröffentlicht nur die Behörde, die es pflegt: Bezirksamt Mitte" \
         in refused.text
     # A shipped form nobody maintains here is nobody's to publish, not the first comer's.
-    page = designer.get(f"/designer/versions/{shipped('bauantrag').id}/copy")
-    assert 'value="bauantrag-bezirksamt-mitte"' in page.text
-    refused = designer.post(f"/designer/versions/{shipped('bauantrag').id}/copy",
-                            data={"form_id": "bauantrag"})
+    page = designer.get(f"/designer/versions/{shipped('wohngeld').id}/copy")
+    assert 'value="wohngeld-bezirksamt-mitte"' in page.text
+    refused = designer.post(f"/designer/versions/{shipped('wohngeld').id}/copy",
+                            data={"form_id": "wohngeld"})
     assert refused.status_code == 422 and "Keine Behörde pflegt es" in refused.text
-    assert copy_form(designer, "bauantrag", "bauantrag-mitte")
+    assert copy_form(designer, "wohngeld", "wohngeld-mitte")
