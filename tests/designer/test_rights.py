@@ -107,6 +107,15 @@ def test_the_live_version_is_marked_and_retiring_comes_last(app, designer, publi
     assert "button--warning" not in page
 
 
+def test_another_authority_neither_retires_a_shared_form_nor_sees_a_way_to(
+        app, other_publisher):
+    page = other_publisher.get("/designer/forms/onlinewache")
+    assert page.status_code == 200 and "/retire" not in page.text
+    assert other_publisher.get("/designer/forms/onlinewache/retire").status_code == 404
+    assert other_publisher.post("/designer/forms/onlinewache/retire").status_code == 404
+    assert current_version("onlinewache").status == "published"
+
+
 def test_an_administrator_overrides_contacts_and_emergency_text_for_a_shared_service(app):
     admin = _signed_in(app, "ada@polizei-rostock.example", "administrator",
                        "polizei-mv-rostock")
