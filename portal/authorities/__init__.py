@@ -136,16 +136,17 @@ def load_authorities(folder: Path, create_destinations: bool = False
     handover.clients.configure_destination); with `create_destinations` one not
     configured yet is created, pull only.
     """
-    parsed = []
+    parsed, paths = [], []
     for path in sorted(folder.glob("*.json")):
         try:
             document = json.loads(path.read_text(encoding="utf-8"))
         except (OSError, ValueError) as error:
             raise AuthorityError(f"{path}: cannot be read as JSON ({error})") from None
         parsed.append(parse_authority(document, str(path)))
+        paths.append(str(path))
     results = []
     with unit_of_work() as session:
-        _check_owners(parsed)
+        _check_owners(parsed, paths)
         for columns in parsed:
             row = session.get(Authority, columns["id"])
             if row is None:
@@ -164,17 +165,19 @@ def load_authorities(folder: Path, create_destinations: bool = False
     return results
 
 
-def _check_owners(parsed: list[dict[str, Any]]) -> None:
+def _check_owners(parsed: list[dict[str, Any]], paths: list[str]) -> None:
     """A shipped form has at most one owner, among the files and the records not reloaded."""
     loading = {columns["id"] for columns in parsed}
     owners: dict[str, str] = {}
-    others = [(row.id, row.owns or []) for row in db.session.execute(select(Authority))
-              .scalars() if row.id not in loading]
-    for authority_id, owns in [(c["id"], c["owns"]) for c in parsed] + others:
+    others = [(row.id, row.owns or [], "the database") for row in
+              db.session.execute(select(Authority)).scalars() if row.id not in loading]
+    files = [(c["id"], c["owns"], path) for c, path in zip(parsed, paths, strict=True)]
+    for authority_id, owns, where in others + files:  # a conflict names the file
         for form_id in owns:
             if form_id in owners:
-                raise AuthorityError(f"form {form_id!r} is owned by both {owners[form_id]!r} "
-                                     f"and {authority_id!r}: a shipped form has one owner")
+                first, second = sorted((owners[form_id], authority_id))
+                raise AuthorityError(f"{where} /owns: form {form_id!r} is owned by both "
+                                     f"{first!r} and {second!r}: a shipped form has one owner")
             owners[form_id] = authority_id
 
 
