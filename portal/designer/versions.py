@@ -26,7 +26,9 @@ from .structure import outline
 @bp.get("/forms/<form_id>")
 def form_page(form_id: str) -> str:
     authority = g.staff.authority
-    versions = [v for v in workspace.versions_of(form_id) if workspace.visible(v, authority)]
+    shared = workspace.is_shared(form_id)
+    versions = [v for v in workspace.versions_of(form_id)
+                if workspace.visible(v, authority, shared)]
     drafts = [e.drafts for e in workspace.own_forms(authority) if e.form_id == form_id]
     if not versions and not drafts:
         abort(404)

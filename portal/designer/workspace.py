@@ -78,10 +78,13 @@ def may_use(form_id: str, authority: str) -> bool:
     return owner == authority if is_shared(form_id) else owner in (None, authority)
 
 
-def visible(version: FormVersion, authority: str) -> bool:
+def visible(version: FormVersion, authority: str, shared: bool | None = None) -> bool:
     """Whether an authority's staff may see a version: their own, a shipped one, or one of a
-    shipped, shared form (published by the authority that maintains it, for everyone)."""
-    return version.authority in (None, authority) or is_shared(version.form_id)
+    shipped, shared form (published by the authority that maintains it, for everyone).
+    `shared`: whether the version's form is shared, if the caller knows already."""
+    if version.authority in (None, authority):
+        return True
+    return is_shared(version.form_id) if shared is None else shared
 
 
 def version_for(staff: StaffUser, version_id: int) -> FormVersion | None:
@@ -146,7 +149,8 @@ def own_forms(authority: str) -> list[FormEntry]:
     for form_id in owned:
         entries.setdefault(form_id, FormEntry(form_id))
     for entry in entries.values():
-        entry.versions = [v for v in versions_of(entry.form_id) if visible(v, authority)]
+        shared = is_shared(entry.form_id)
+        entry.versions = [v for v in versions_of(entry.form_id) if visible(v, authority, shared)]
     return sorted(entries.values(), key=lambda e: e.form_id)
 
 
