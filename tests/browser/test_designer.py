@@ -260,10 +260,12 @@ def test_malformed_definitions_are_shown_with_their_position_and_cannot_be_publi
     page = _context_page(browser, request, java_script_enabled=False)
     _sign_in(page, server.url, PUBLISHER)
     page.get_by_role("link", name="Kopieren bauantrag 1.0.0").click()
+    # bauantrag is maintained by Rostock's building authority: Mitte copies it under an id of
+    # its own (bauantrag-bezirksamt-mitte, version 1.0.0).
     page.get_by_role("button", name="Entwurf anlegen").click()
     original = page.input_value("#definition")
     cases = {
-        "JSON syntax": (original.replace('"version": "1.1.0",', '"version": "1.1.0"', 1),
+        "JSON syntax": (re.sub(r'("version": "[0-9.]+"),', r"\1", original, count=1),
                         '"reference_prefix"', None),
         "schema": (original.replace('"retention_days": ', '"retention_days": "x", "_": ', 1),
                    '"retention_days"', "/retention_days"),
