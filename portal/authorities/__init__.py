@@ -9,6 +9,7 @@ loaded by `amtsweg authorities load` and by `make run`; a jurisdiction table
 from __future__ import annotations
 
 import csv
+import dataclasses
 import json
 import re
 import time
@@ -22,7 +23,7 @@ from sqlalchemy import delete, or_, select
 from ..engine.i18n import resolve
 from ..extensions import db, unit_of_work
 from ..handover.models import Destination
-from ..models import utcnow
+from ..models import FormVersion, utcnow
 from .models import Authority, Jurisdiction
 
 AUTHORITY_ID = re.compile(r"^[a-z][a-z0-9-]{1,62}$")
@@ -31,9 +32,14 @@ ARS = re.compile(r"^[0-9]{12}$")
 POSTCODE = re.compile(r"^[0-9]{5}$")
 LEIKA = re.compile(r"^[0-9]{14}$")
 LEGAL_KEYS = ("imprint", "privacy", "accessibility", "contact")
-#: What an authority may say for one service instead of (privacy_notice) or besides (notice,
-#: e.g. its emergency numbers) the shared form.
-SERVICE_TEXTS = ("privacy_notice", "notice")
+#: A logo: a file in authorities/logos/, served at /authorities/<id>/logo (the pages' Content
+#: Security Policy allows images from this site only).
+LOGO = re.compile(r"^[a-z0-9][a-z0-9_-]*(\.[a-z0-9_-]+)*\.(svg|png)$")
+#: What an authority may say for one service instead of (privacy_notice) or besides (notice: a
+#: word on its way of working; emergency: what to do in an emergency, shown first) the shared
+#: form. A service's `contacts` (phone, email, web, hours) replace the authority's for it.
+SERVICE_TEXTS = ("privacy_notice", "notice", "emergency")
+CONTACT_KEYS = ("phone", "email", "web")
 #: The columns of a jurisdiction table; `postcode` or `ags` (or both) must be given.
 CSV_COLUMNS = ("leika_key", "postcode", "ags", "municipality", "authority", "destination")
 
@@ -60,7 +66,7 @@ def parse_authority(document: Any, where: str) -> dict[str, Any]:
     if not isinstance(document, dict):
         raise AuthorityError(f"{where}: an authority file is a JSON object")
     known = {"$comment", "id", "name", "address", "contacts", "ags", "ars", "legal", "logo",
-             "destination", "services"}
+             "destination", "services", "owns"}
     if unknown := sorted(set(document) - known):
         raise AuthorityError(f"{where}: unknown key(s) {', '.join(unknown)}")
     authority_id = document.get("id")
@@ -89,11 +95,23 @@ def parse_authority(document: Any, where: str) -> dict[str, Any]:
         raise AuthorityError(f"{where} /services: an object keyed by LeiKa key")
     for leika_key, texts in services.items():
         if not LEIKA.match(leika_key) or not isinstance(texts, dict) \
-                or set(texts) - set(SERVICE_TEXTS):
+                or set(texts) - set(SERVICE_TEXTS) - {"contacts"}:
             raise AuthorityError(f"{where} /services/{leika_key}: a 14-digit LeiKa key with "
-                                 f"only {', '.join(SERVICE_TEXTS)}")
+                                 f"only {', '.join(SERVICE_TEXTS)}, contacts")
         for key, value in texts.items():
-            _language_map(value, f"{where} /services/{leika_key}/{key}")
+            if key != "contacts":
+                _language_map(value, f"{where} /services/{leika_key}/{key}")
+            elif not isinstance(value, dict) or set(value) - {*CONTACT_KEYS, "hours"}:
+                raise AuthorityError(f"{where} /services/{leika_key}/contacts: an object "
+                                     "(phone, email, web, hours)")
+    owns = document.get("owns") or []
+    if not (isinstance(owns, list) and all(isinstance(f, str) and AUTHORITY_ID.match(f)
+                                           for f in owns)):
+        raise AuthorityError(f"{where} /owns: a list of form ids (\"onlinewache\")")
+    logo = document.get("logo")
+    if logo is not None and not (isinstance(logo, str) and LOGO.match(logo)):
+        raise AuthorityError(f"{where} /logo: the name of a file in authorities/logos/ "
+                             "(.svg or .png)")
     return {
         "id": authority_id,
         "name": _language_map(document.get("name"), f"{where} /name", required=True),
@@ -105,6 +123,7 @@ def parse_authority(document: Any, where: str) -> dict[str, Any]:
         "logo": document.get("logo"),
         "destination": document.get("destination"),
         "services": dict(services),
+        "owns": sorted(set(owns)),
     }
 
 
@@ -117,15 +136,17 @@ def load_authorities(folder: Path, create_destinations: bool = False
     handover.clients.configure_destination); with `create_destinations` one not
     configured yet is created, pull only.
     """
-    parsed = []
+    parsed, paths = [], []
     for path in sorted(folder.glob("*.json")):
         try:
             document = json.loads(path.read_text(encoding="utf-8"))
         except (OSError, ValueError) as error:
             raise AuthorityError(f"{path}: cannot be read as JSON ({error})") from None
         parsed.append(parse_authority(document, str(path)))
+        paths.append(str(path))
     results = []
     with unit_of_work() as session:
+        _check_owners(parsed, paths)
         for columns in parsed:
             row = session.get(Authority, columns["id"])
             if row is None:
@@ -142,6 +163,31 @@ def load_authorities(folder: Path, create_destinations: bool = False
             results.append((row, state))
     forget_cached()
     return results
+
+
+def _check_owners(parsed: list[dict[str, Any]], paths: list[str]) -> None:
+    """A shipped form has at most one owner, among the files and the records not reloaded."""
+    loading = {columns["id"] for columns in parsed}
+    owners: dict[str, str] = {}
+    others = [(row.id, row.owns or [], "the database") for row in
+              db.session.execute(select(Authority)).scalars() if row.id not in loading]
+    files = [(c["id"], c["owns"], path) for c, path in zip(parsed, paths, strict=True)]
+    for authority_id, owns, where in others + files:  # a conflict names the file
+        for form_id in owns:
+            if form_id in owners:
+                first, second = sorted((owners[form_id], authority_id))
+                raise AuthorityError(f"{where} /owns: form {form_id!r} is owned by both "
+                                     f"{first!r} and {second!r}: a shipped form has one owner")
+            owners[form_id] = authority_id
+
+
+def owner_of_shipped(form_id: str) -> str | None:
+    """The authority that maintains a shipped form (its file's `owns`), or None."""
+    for authority_id, owns in db.session.execute(
+            select(Authority.id, Authority.owns).order_by(Authority.id)):
+        if form_id in (owns or ()):
+            return authority_id
+    return None
 
 
 def _attach_destination(name: str, authority_id: str, create: bool) -> None:
@@ -194,11 +240,33 @@ class AuthorityRecord:
         return cls(row.id, dict(row.name or {}), dict(row.address or {}),
                    {k: v for k, v in contacts.items() if v}, row.ags, row.ars,
                    {k: v for k, v in legal.items() if v}, row.logo, row.destination,
-                   dict(row.services or {}))
+                   service_overrides(row))
 
     def service_text(self, leika_key: str | None, key: str) -> dict | None:
-        """The authority's own text for one service (privacy_notice, notice), or None."""
+        """The authority's own text for one service (privacy_notice, notice, emergency)."""
         return (self.services.get(leika_key) or {}).get(key) if leika_key else None
+
+    def for_service(self, leika_key: str | None) -> AuthorityRecord:
+        """The authority as one service shows it: the service's own contacts over its own."""
+        own = (self.services.get(leika_key) or {}).get("contacts") if leika_key else None
+        if not own:
+            return self
+        contacts = {k: v for k, v in {**self.contacts, **own}.items() if v}
+        return dataclasses.replace(self, contacts=contacts)
+
+
+def service_overrides(row: Authority) -> dict[str, dict[str, Any]]:
+    """Per service, the file's overrides with the administrator's (designer) laid over them
+    key by key; an emptied text or contact removes the file's."""
+    merged: dict[str, dict[str, Any]] = {}
+    edited = (row.edited or {}).get("services") or {}
+    for leika_key in {*(row.services or {}), *edited}:
+        texts = {**((row.services or {}).get(leika_key) or {}),
+                 **(edited.get(leika_key) or {})}
+        if isinstance(texts.get("contacts"), dict):
+            texts["contacts"] = {k: v for k, v in texts["contacts"].items() if v}
+        merged[leika_key] = {k: v for k, v in texts.items() if v}
+    return merged
 
 
 CACHE_SECONDS = 60.0
@@ -374,3 +442,25 @@ def authorities_of(rows: Iterable[Jurisdiction]) -> dict[str, Authority]:
         return {}
     found = db.session.execute(select(Authority).where(Authority.id.in_(ids))).scalars()
     return {a.id: a for a in found}
+
+
+def services_offered(row: Authority) -> dict[str, str]:
+    """The services (LeiKa key -> the shipped form's German title) an authority offers: those
+    its jurisdiction rows, its file's overrides or a shipped form's fixed or chosen
+    authority name; for the overrides its administrator edits in the designer."""
+    keys = set(db.session.execute(select(Jurisdiction.leika_key).where(
+        Jurisdiction.authority_id == row.id).distinct()).scalars())
+    keys |= set(row.services or {}) | set((row.edited or {}).get("services") or {})
+    titles: dict[str, str] = {}
+    shipped = db.session.execute(select(FormVersion.definition).where(
+        FormVersion.authority.is_(None), FormVersion.status == "published")).scalars()
+    for definition in shipped:
+        leika_key = definition.get("leika_key")
+        if not isinstance(leika_key, str):
+            continue
+        titles.setdefault(leika_key, resolve(definition.get("title"), "de", "de"))
+        jurisdiction = definition.get("jurisdiction") or {}
+        if row.id == jurisdiction.get("authority") or row.id in (
+                jurisdiction.get("authorities") or ()):
+            keys.add(leika_key)
+    return {key: titles.get(key, key) for key in sorted(keys)}

@@ -41,6 +41,13 @@ class Authority(db.Model):
     #: What an administrator of the authority changed in the designer ({"contacts": {…},
     #: "legal": {…}}): laid over the file's values, never touched by `authorities load`.
     edited: Mapped[dict] = mapped_column(JSON, default=dict)
+    #: The shipped forms (form ids) this authority maintains for everyone (Einer für Alle): only
+    #: its publishers publish new versions of them; other authorities override their own texts.
+    owns: Mapped[list | None] = mapped_column(JSON, nullable=True, default=list)
+    #: Four eyes: "shipped" (a version of a shipped, shared form must be published by someone
+    #: other than its authors), "all" (every form of the authority) or "off".
+    four_eyes: Mapped[str] = mapped_column(String(8), default="shipped",
+                                           server_default="shipped")
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 

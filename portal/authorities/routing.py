@@ -9,6 +9,7 @@ holds it (engine.submission_data takes fields only).
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -85,6 +86,15 @@ class Responsible:
 
 
 def responsible(form: Form, answers: dict[str, Any] | None) -> Responsible | None:
+    """The authority and destination an application goes to, or None while not decided; the
+    authority as the form's service shows it (its own contacts for it, AuthorityRecord)."""
+    found = _responsible(form, answers)
+    if found is None or found.authority is None:
+        return found
+    return dataclasses.replace(found, authority=found.authority.for_service(form.leika_key))
+
+
+def _responsible(form: Form, answers: dict[str, Any] | None) -> Responsible | None:
     """The authority and destination an application goes to, or None while not decided.
 
     A form without a jurisdiction goes to its `destination`, and to the authority that
@@ -112,7 +122,9 @@ def responsible_of(submission: Any) -> Responsible | None:
     """The authority a submission went to (as it recorded it), for its pages."""
     if not submission.authority_id:
         return None
-    return Responsible(authority_record(submission.authority_id), submission.destination,
-                       submission.authority)
+    authority = authority_record(submission.authority_id)
+    if authority is not None:
+        authority = authority.for_service(submission.form_version.definition.get("leika_key"))
+    return Responsible(authority, submission.destination, submission.authority)
 
 

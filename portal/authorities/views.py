@@ -9,9 +9,20 @@ pages), and of that authority afterwards.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
-from flask import Blueprint, Flask, abort, current_app, g, redirect, render_template, url_for
+from flask import (
+    Blueprint,
+    Flask,
+    abort,
+    current_app,
+    g,
+    redirect,
+    render_template,
+    send_from_directory,
+    url_for,
+)
 from sqlalchemy.exc import SQLAlchemyError
 
 from ..engine.i18n import resolve
@@ -57,6 +68,23 @@ def legal_link(authority: Authority | AuthorityRecord, page: str) -> str | None:
     return url_for("authorities.page", authority_id=authority.id, page=page)
 
 
+@bp.get("/authorities/<authority_id>/logo")
+def logo(authority_id: str) -> Any:
+    """The authority's logo, from authorities/logos/ (its file's `logo`)."""
+    authority = authority_record(authority_id)
+    if authority is None or not authority.logo:
+        abort(404)
+    folder = Path(current_app.config["AUTHORITIES_DIR"]) / "logos"
+    return send_from_directory(folder, authority.logo, max_age=3600)
+
+
+def logo_url(authority: AuthorityRecord | None) -> str | None:
+    """Where an authority's logo is shown from, or None (it has none)."""
+    if authority is None or not authority.logo:
+        return None
+    return url_for("authorities.logo", authority_id=authority.id)
+
+
 @bp.get("/authorities/<authority_id>/<page>")
 def page(authority_id: str, page: str) -> Any:
     authority = authority_record(authority_id)
@@ -82,7 +110,7 @@ def init_app(app: Flask) -> None:
         return {"footer_authority": footer_authority, "legal_link": legal_link,
                 "authority_name": lambda a: name_of(a, current_language()),
                 "authority_address": lambda a: postal_address(a, current_language()),
-                "authority_hours": lambda a: legal_hours(a)}
+                "authority_hours": lambda a: legal_hours(a), "authority_logo": logo_url}
 
 
 def legal_hours(authority: Authority | AuthorityRecord) -> str:

@@ -20,6 +20,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from flask import abort, current_app, g, session
 from sqlalchemy import func, select
 
+from ..authorities.models import Authority
 from ..extensions import db
 from . import audit
 from .models import ROLES, StaffUser
@@ -84,6 +85,9 @@ def create_user(email: str, name: str, role: str, authority: str, password: str)
     authority = authority.strip()
     if not authority or len(authority) > 63:
         raise AccountError("the authority needs a name of 1 to 63 characters")
+    if db.session.get(Authority, authority) is None:
+        raise AccountError(f"there is no authority {authority!r}: write authorities/"
+                           f"{authority}.json and run `amtsweg authorities load` first")
     if len(password) < MIN_PASSWORD_LENGTH:
         raise AccountError(f"the password needs at least {MIN_PASSWORD_LENGTH} characters")
     if find_user(email) is not None:

@@ -22,8 +22,8 @@ users = click.Group("users", help="Staff accounts of the form designer.")
               help="designer: edit and preview; publisher: also publish and retire; "
                    "administrator: also change the authority's contacts and legal texts.")
 @click.option("--authority", required=True,
-              help="The id of the authority the person works for (authorities/); they see "
-                   "only its forms.")
+              help="The id of a loaded authority (amtsweg authorities list) the person works "
+                   "for; they see only its forms.")
 @click.option("--password-stdin", is_flag=True,
               help="Read the password from the first line of standard input instead of asking.")
 @with_appcontext
@@ -41,12 +41,6 @@ def users_create(email: str, name: str, role: str, authority: str, password_stdi
         raise click.ClickException(str(error)) from None
     db.session.commit()
     click.echo(f"created {user.email} ({user.role}) for {user.authority}")
-    from ..authorities import authority_named
-
-    if authority_named(user.authority) is None:
-        click.echo(f"warning: no authority {user.authority!r} is loaded (amtsweg authorities "
-                   "list); its legal pages and the Behörde page are missing until it is",
-                   err=True)
 
 
 @users.command("list")

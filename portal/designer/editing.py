@@ -13,6 +13,7 @@ from . import bp, workspace
 from .checking import MAX_TEXT_LENGTH, Checked, normalise, sort_key
 from .models import FormDraft
 from .publication import check_draft
+from .rights import shared_refusal
 from .structure import outline
 
 
@@ -66,6 +67,8 @@ def _form_id_errors(form_id: str) -> dict[str, str]:
         return {"form_id": _("Die Formular-ID besteht aus 2 bis 63 Kleinbuchstaben, Ziffern und "
                              "Bindestrichen und beginnt mit einem Buchstaben, zum Beispiel "
                              "hundesteuer-anmeldung.")}
+    if (refusal := shared_refusal(form_id, g.staff.authority)) is not None:
+        return {"form_id": refusal}
     if not workspace.may_use(form_id, g.staff.authority):
         return {"form_id": _("Diese Formular-ID gehört einer anderen Behörde. Wählen Sie eine "
                              "eigene.")}

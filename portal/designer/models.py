@@ -33,7 +33,8 @@ class StaffUser(db.Model):
     email: Mapped[str] = mapped_column(String(254), unique=True)
     name: Mapped[str] = mapped_column(String(200))
     role: Mapped[str] = mapped_column(String(16))
-    authority: Mapped[str] = mapped_column(String(63), index=True)
+    #: The authority the person works for (a record: portal.authorities.models.Authority).
+    authority: Mapped[str] = mapped_column(ForeignKey("authority.id"), index=True)
     password_hash: Mapped[str] = mapped_column(String(255))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     failed_logins: Mapped[int] = mapped_column(Integer, default=0)
@@ -104,3 +105,5 @@ class AuditEntry(db.Model):
     form_id: Mapped[str | None] = mapped_column(String(63), nullable=True)
     version: Mapped[str | None] = mapped_column(String(32), nullable=True)
     detail: Mapped[str] = mapped_column(Text, default="")
+    #: The draft the entry concerns (kept after the draft is published or deleted).
+    draft_id: Mapped[int | None] = mapped_column(Integer, nullable=True, index=True)

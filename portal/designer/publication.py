@@ -19,6 +19,7 @@ from ..publishing import VersionConflict, _semver, publish
 from . import audit
 from .checking import Checked, check_text
 from .models import FormDraft, PreviewAnswers, StaffUser, utcnow
+from .rights import four_eyes_refusal, shared_refusal
 from .workspace import FORM_ID, may_use, newest_version, owner_of, shipped_version, versions_of
 
 VERSION = re.compile(r"^(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)$")
@@ -30,6 +31,9 @@ def check_draft(text: str, staff: StaffUser, forms_dir: Path) -> Checked:
     parsed = checked.parsed if isinstance(checked.parsed, dict) else {}
     form_id, version = parsed.get("id"), parsed.get("version")
     if not (isinstance(form_id, str) and FORM_ID.match(form_id)):
+        return checked
+    if (refusal := shared_refusal(form_id, staff.authority)) is not None:
+        checked.add("/id", refusal)
         return checked
     if not may_use(form_id, staff.authority):
         checked.add("/id", _("Die Formular-ID „%(id)s“ gehört einer anderen Behörde. Wählen Sie "
@@ -85,12 +89,16 @@ def publish_draft(draft: FormDraft, staff: StaffUser,
     if not checked.ok:
         return None, checked
     document = checked.document
+    if (refusal := four_eyes_refusal(draft, document["id"], staff)) is not None:
+        checked.add("/id", refusal)
+        return None, checked
     try:
         version, new = publish(document, authority=staff.authority, published_by=staff.email)
         if not new:
             raise VersionConflict(document["version"])
         audit.record("published", form_id=version.form_id, version=version.version,
-                     detail=f"{version.content_hash} (draft {draft.id}, revision {draft.revision})")
+                     detail=f"{version.content_hash} (draft {draft.id}, revision {draft.revision})",
+                     draft_id=draft.id)
         db.session.execute(PreviewAnswers.__table__.delete().where(
             PreviewAnswers.form_draft_id == draft.id))
         db.session.delete(draft)

@@ -13,7 +13,7 @@ from werkzeug.wrappers import Response
 
 from ..engine import compile_form, data_schema
 from ..extensions import db
-from . import audit, bp, textpages, workspace
+from . import audit, bp, rights, textpages, workspace
 from .auth import publisher_only
 from .checking import Checked, sort_key
 from .diff import diff
@@ -26,12 +26,15 @@ from .structure import outline
 @bp.get("/forms/<form_id>")
 def form_page(form_id: str) -> str:
     authority = g.staff.authority
-    versions = [v for v in workspace.versions_of(form_id) if v.authority in (None, authority)]
+    shared = workspace.is_shared(form_id)
+    versions = [v for v in workspace.versions_of(form_id)
+                if workspace.visible(v, authority, shared)]
     drafts = [e.drafts for e in workspace.own_forms(authority) if e.form_id == form_id]
     if not versions and not drafts:
         abort(404)
     return render_template("designer/form.html", form_id=form_id, versions=versions,
                            drafts=drafts[0] if drafts else [],
+                           live=next((v for v in versions if v.status == "published"), None),
                            owned=workspace.owner_of(form_id) == authority)
 
 
@@ -45,9 +48,14 @@ def _render_changes(draft: FormDraft, status: int = 200, stale: bool = False,
     changes = None
     if previous is not None and checked.document is not None:
         changes = diff(previous.definition, checked.document)
+    form_id = checked.parsed.get("id") if isinstance(checked.parsed, dict) else None
+    form_id = form_id if isinstance(form_id, str) else draft.form_id
     return render_template(
         "designer/changes.html",
         draft=draft,
+        history=audit.draft_changes(draft.id),
+        four_eyes=rights.four_eyes_applies(form_id, g.staff.authority),
+        four_eyes_refusal=rights.four_eyes_refusal(draft, form_id, g.staff),
         checked=checked,
         errors=sorted(checked.errors, key=sort_key),
         previous=previous,
@@ -69,6 +77,11 @@ def publish(draft_id: int) -> Any:
     if request.form.get("revision") != str(draft.revision):
         # The publisher confirms what they saw; a newer text has to be looked at first.
         return _render_changes(draft, 409, stale=True)
+    if rights.four_eyes_refusal(draft, draft.form_id, g.staff) is not None:
+        audit.record("denied", form_id=draft.form_id, draft_id=draft.id,
+                     detail="four eyes: the publisher changed the draft")
+        db.session.commit()
+        return _render_changes(draft, 403)
     refuse, outdated = textpages.outdated_refusal(draft)
     if refuse:  # outdated translations, and the publisher has not confirmed publishing them
         return _render_changes(draft, 422)

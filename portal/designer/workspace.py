@@ -1,9 +1,11 @@
 """An authority's forms: who owns a form id, drafts made new, copied or imported, saved, discarded.
 
 A form id belongs to the authority that published a version of it, or else to
-the authority with the oldest draft of it. The shipped forms in forms/ belong
-to no authority: anyone signed in may copy them, and the first authority to
-take one on under its own id owns that id from then on.
+the authority with the oldest draft of it. A shipped form in forms/ is shared by
+every authority and belongs to the one whose authority file lists it in `owns`
+(or to none): only that authority publishes new versions of it; the others
+override their own texts, contacts and destination (designer/authority.py).
+Anyone signed in may copy a shipped form under an id of their own.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from pathlib import Path
 
 from sqlalchemy import select
 
+from ..authorities import owner_of_shipped
 from ..engine import check_definition, content_hash
 from ..extensions import db
 from ..models import FormVersion
@@ -38,8 +41,24 @@ class Conflict(Exception):
 # -- who may see what ------------------------------------------------------------------------
 
 
+def is_shared(form_id: str) -> bool:
+    """Whether the form id is one of the forms shipped with the platform (forms/)."""
+    return db.session.execute(
+        select(FormVersion.id).where(FormVersion.form_id == form_id,
+                                     FormVersion.authority.is_(None)).limit(1)
+    ).scalar_one_or_none() is not None
+
+
 def owner_of(form_id: str) -> str | None:
-    """The authority a form id belongs to, or None (shipped only, or not used yet)."""
+    """The authority a form id belongs to, or None (not used yet, or a shipped form no
+    authority maintains).
+
+    A shipped, shared form belongs to the authority whose file lists it in `owns`
+    (docs/authorities.md), whoever published versions of it; any other form id to
+    the authority that published a version of it, or else to the one with its oldest draft.
+    """
+    if is_shared(form_id):
+        return owner_of_shipped(form_id)
     published = db.session.execute(
         select(FormVersion.authority).where(FormVersion.form_id == form_id,
                                             FormVersion.authority.is_not(None)).limit(1)
@@ -53,13 +72,25 @@ def owner_of(form_id: str) -> str | None:
 
 
 def may_use(form_id: str, authority: str) -> bool:
-    return owner_of(form_id) in (None, authority)
+    """Whether the authority may make new versions of this form id: its own, or one nobody
+    uses yet; a shipped, shared one only if it maintains it (designer/rights.py)."""
+    owner = owner_of(form_id)
+    return owner == authority if is_shared(form_id) else owner in (None, authority)
+
+
+def visible(version: FormVersion, authority: str, shared: bool | None = None) -> bool:
+    """Whether an authority's staff may see a version: their own, a shipped one, or one of a
+    shipped, shared form (published by the authority that maintains it, for everyone).
+    `shared`: whether the version's form is shared, if the caller knows already."""
+    if version.authority in (None, authority):
+        return True
+    return is_shared(version.form_id) if shared is None else shared
 
 
 def version_for(staff: StaffUser, version_id: int) -> FormVersion | None:
-    """A version the person may see: their authority's, or a shipped one."""
+    """A version the person may see (`visible`), or None."""
     version = db.session.get(FormVersion, version_id)
-    if version is None or version.authority not in (None, staff.authority):
+    if version is None or not visible(version, staff.authority):
         return None
     return version
 
@@ -118,7 +149,8 @@ def own_forms(authority: str) -> list[FormEntry]:
     for form_id in owned:
         entries.setdefault(form_id, FormEntry(form_id))
     for entry in entries.values():
-        entry.versions = [v for v in versions_of(entry.form_id) if v.authority in (None, authority)]
+        shared = is_shared(entry.form_id)
+        entry.versions = [v for v in versions_of(entry.form_id) if visible(v, authority, shared)]
     return sorted(entries.values(), key=lambda e: e.form_id)
 
 
@@ -213,8 +245,9 @@ def create_draft(staff: StaffUser, form_id: str, text: str, action: str,
                       revision=1, created_by=staff.email, updated_by=staff.email,
                       created_at=utcnow(), updated_at=utcnow())
     db.session.add(draft)
+    db.session.flush()
     audit.record(action, form_id=form_id, version=based_on.version if based_on else None,
-                 detail=f"draft {_version_in(text) or '?'}")
+                 detail=f"draft {_version_in(text) or '?'}", draft_id=draft.id)
     db.session.commit()
     return draft
 
@@ -230,12 +263,13 @@ def save(draft: FormDraft, text: str, revision: int, staff: StaffUser) -> None:
     draft.updated_by = staff.email
     draft.updated_at = utcnow()
     audit.record("draft_saved", form_id=draft.form_id, version=_version_in(text),
-                 detail=f"revision {draft.revision}")
+                 detail=f"revision {draft.revision}", draft_id=draft.id)
     db.session.commit()
 
 
 def discard(draft: FormDraft) -> None:
-    audit.record("draft_deleted", form_id=draft.form_id, version=_version_in(draft.text))
+    audit.record("draft_deleted", form_id=draft.form_id, version=_version_in(draft.text),
+                 draft_id=draft.id)
     db.session.execute(PreviewAnswers.__table__.delete().where(
         PreviewAnswers.form_draft_id == draft.id))
     db.session.delete(draft)

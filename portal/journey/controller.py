@@ -167,16 +167,17 @@ class JourneyController:
             # An incomplete step keeps what was valid, so a closed tab loses as little as possible.
             own = result.values if complete else {**own_answers(step, journey.answers),
                                                   **result.values}
-            routed = self._route(step, own) if complete else None
-            if routed is not None and routed.kind in ("several", "none"):
-                complete = False  # the step is done once the authority is known
-            extra = {routing.KEY: routed.record} if routed is not None else None
+            # The authority is decided inside the write, from the answers it writes over: a
+            # window that changed a deciding answer meanwhile is taken into account.
+            decided: list[routing.Decision | None] = [None]
             try:
                 self._write_step(step, own, files, complete,
-                                 request.form.get("answers_seen") or None, extra)
+                                 request.form.get("answers_seen") or None,
+                                 decided if complete else None)
             except AnswersChanged as changed:
                 conflict = changed
                 self._write_step(step, None, files, False, None)  # the files are kept all the same
+            routed = decided[0]
         if conflict is not None:
             return self._render_step(step, shown, [], 409, seen=digest(conflict.stored),
                                      conflict=conflict)
@@ -194,15 +195,15 @@ class JourneyController:
     def _return_to(self) -> dict[str, str]:
         return {"return_to": "summary"} if request.values.get("return_to") == "summary" else {}
 
-    def _route(self, step: Step, own: dict[str, Any]) -> routing.Decision | None:
-        """Jurisdiction by postcode, when this step holds a field that decides it.
+    def _route(self, step: Step, answers: dict[str, Any]) -> routing.Decision | None:
+        """Jurisdiction by postcode, when this step holds a field that decides it, from
+        `answers` (the draft's answers with the step's written over them).
 
         A choice the citizen made among several municipalities of the same postcode stays
         as long as the postcode does.
         """
         if not routing.decides(self.form, {f.name for f in step.questions}):
             return None
-        answers = self.journey.with_step_answers(step, own)
         decision = routing.decide(self.form, answers)
         chosen = answers.get(routing.KEY)
         if decision.kind == "several" and isinstance(chosen, dict) \
@@ -215,12 +216,15 @@ class JourneyController:
 
     def _write_step(self, step: Step, own: dict[str, Any] | None, files: FileChanges,
                     complete: bool, seen: str | None,
-                    extra: dict[str, Any] | None = None) -> None:
+                    decided: list[routing.Decision | None] | None = None) -> None:
         """Write the step's answers (`own`; None: only its files) over what is stored now.
 
         The step's answers replace the stored ones only while those are what the page
         showed (`seen`); otherwise AnswersChanged. Other steps' answers are never touched.
-        `extra` sets (or, with None, removes) keys beside the fields: the routing decision.
+        With `decided` (a complete step), the routing decision is made from the answers
+        written, each time the change runs (again, on newer answers, after a race), kept
+        under routing.KEY and handed back in `decided[0]`; a step whose postcode leaves the
+        authority open ("several", "none") is not complete yet.
         """
         def change(stored: Any) -> tuple[dict[str, Any], list[str]]:
             progress = Journey(self.form, stored)
@@ -236,12 +240,17 @@ class JourneyController:
                                                         **files.apply(step, stored.answers)})
             if own is None:
                 return answers, list(stored.completed_steps or [])
-            for key, value in (extra or {}).items():
-                if value is None:
-                    answers.pop(key, None)
-                else:
-                    answers[key] = value
-            done = progress.completed_with(step) if complete else progress.completed_without(step)
+            finished = complete
+            if decided is not None:
+                decided[0] = routed = self._route(step, answers)
+                if routed is not None:
+                    if routed.record is None:
+                        answers.pop(routing.KEY, None)
+                    else:
+                        answers[routing.KEY] = routed.record
+                    # the step is done once the authority is known
+                    finished = complete and routed.kind not in ("several", "none")
+            done = progress.completed_with(step) if finished else progress.completed_without(step)
             return answers, done
 
         self.store.write(change, step.id)

@@ -67,7 +67,16 @@ def test_a_destination_configured_later_belongs_to_the_authority_that_names_it(a
     ({"legal": {"impressum": {"de": "x"}}}, "/legal: only imprint"),
     ({"services": {"123": {"notice": {"de": "x"}}}}, "/services/123: a 14-digit LeiKa key"),
     ({"services": {"99125001000000": {"fees": {"de": "x"}}}},
-     "/services/99125001000000: a 14-digit LeiKa key with only privacy_notice, notice"),
+     "/services/99125001000000: a 14-digit LeiKa key with only privacy_notice, notice, "
+     "emergency, contacts"),
+    ({"services": {"99125001000000": {"contacts": {"fax": "1"}}}},
+     "/services/99125001000000/contacts: an object (phone, email, web, hours)"),
+    ({"owns": "onlinewache"}, '/owns: a list of form ids'),
+    ({"logo": "https://example.org/wappen.png"}, "/logo: the name of a file in authorities/logos/"),
+    ({"logo": "../secret.svg"}, "/logo: the name of a file in authorities/logos/"),
+    # onlinewache is polizei-mv-rostock's (authorities/polizei-mv-rostock.json, loaded)
+    ({"owns": ["onlinewache"]}, "form 'onlinewache' is owned by both 'ordnungsamt-test' and "
+                                "'polizei-mv-rostock': a shipped form has one owner"),
 ])
 def test_a_bad_authority_file_is_refused_with_where_and_why(app, runner, tmp_path, change,
                                                              message):

@@ -221,3 +221,50 @@ def test_an_authority_adds_its_own_texts_to_the_shared_form(app):
     assert "Landesbeauftragte für Datenschutz und Informationsfreiheit" in summary
     assert "Datenschutzhinweise der zuständigen Stelle" not in \
         berlin.get("/forms/onlinewache/summary").text
+
+
+@pytest.mark.both_databases
+def test_the_authority_is_decided_from_the_answers_the_write_lands_on(app, client, monkeypatch):
+    """Two windows: window A sends the reporter's step (its address in Berlin) while window B
+    has just moved the crime scene to Rostock. A's request read the draft before B wrote; its
+    write is made again on B's answers, and so is the decision: Rostock, not the stale Berlin."""
+    import dataclasses
+
+    from portal import drafts
+
+    form = compiled(current_version("onlinewache"))
+    Walker(client, form, postcode="10117").walk()
+    assert "Polizei Berlin" in client.get("/forms/onlinewache/summary").text
+    page = client.get("/forms/onlinewache/steps/anzeigeerstatter?return_to=summary")
+    data = Walker(client, form, postcode="10117").step_data(form.step("anzeigeerstatter"),
+                                                              page.text)
+    data["return_to"] = "summary"
+
+    real_write, raced = drafts.write, []
+
+    def window_b_first(draft, change, current, ttl_days):
+        if current == "anzeigeerstatter" and not raced:
+            raced.append(draft.version)
+
+            def moved(stored):  # what window B's step "tatort" wrote
+                answers = dict(stored.answers)
+                answers["tatort_anschrift"] = {**answers["tatort_anschrift"],
+                                               "postcode": "18055", "city": "Rostock"}
+                answers["@authority"] = {"id": "polizei-mv-rostock", "ags": "13003000",
+                                         "municipality": "Rostock", "postcode": "18055",
+                                         "destination": None}
+                return answers, list(stored.completed_steps)
+
+            real_write(dataclasses.replace(draft), moved, "tatort", ttl_days)
+        return real_write(draft, change, current, ttl_days)
+
+    monkeypatch.setattr(drafts, "write", window_b_first)
+    response = client.post("/forms/onlinewache/steps/anzeigeerstatter", data=data)
+    assert response.status_code == 303 and raced
+
+    db.session.rollback()  # what the request committed
+    stored = find_draft(_draft_id(client))
+    assert stored.answers["tatort_anschrift"]["postcode"] == "18055"
+    assert stored.answers["@authority"]["id"] == "polizei-mv-rostock"
+    summary = client.get("/forms/onlinewache/summary").text
+    assert "Polizeipräsidium Rostock" in summary and "Polizei Berlin" not in summary

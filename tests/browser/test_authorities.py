@@ -39,7 +39,18 @@ def _pulled(server: LiveServer, token: str) -> set[str]:
 
 
 def _report(page: Page, server: LiveServer, postcode: str, authority: tuple[str, ...]) -> str:
-    reference = walk(page, server.url, "onlinewache", postcode=postcode)
+    shown: list[str] = []
+
+    def once_known(page: Page, label: str) -> None:
+        """The first step that shows the authority's emergency text (Rostock's file has one)
+        and logo: checked with axe; the logo's text is the authority's name."""
+        if not shown and label.startswith("step") and page.locator("#authority-emergency").count():
+            assert page.locator("img.authority-logo").get_attribute("alt") == authority[0]
+            assert_accessible(page, f"{label} with the authority's emergency text and logo")
+            shown.append(label)
+
+    reference = walk(page, server.url, "onlinewache", postcode=postcode, on_page=once_known)
+    assert bool(shown) == (authority == ROSTOCK)
     # The confirmation page names the authority with its address; so does every footer link.
     contact = page.locator("#responsible-authority").inner_text()
     assert all(part in contact for part in authority), contact

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
 import sqlite3
 import subprocess
 import time
@@ -25,6 +26,7 @@ from .conftest import AMTSWEG, ROOT, STARTUP_TIMEOUT, LiveServer, _answers, _fre
 PASSWORD = "correct horse battery staple"
 DESIGNER = "dora.designer@mitte.example"
 PUBLISHER = "paul.publisher@mitte.example"
+ADMIN = "ada.admin@polizei-rostock.example"
 NEW_FIELD = {
     "name": "hinweis_quelle", "type": "text", "visible_if": "art == 'hinweis'",
     "label": {"de": "Woher wissen Sie davon?", "en": "How do you know about it?"},
@@ -39,13 +41,23 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
     env = {**os.environ, "DATABASE_URL": database_url,
            "AMTSWEG_INSTANCE_PATH": str(tmp / "instance"), "AMTSWEG_SECRET_KEY": "test",
            "AMTSWEG_INSECURE_COOKIES": "1", "PYTHONUNBUFFERED": "1",
-           "AMTSWEG_RATELIMIT_ENABLED": "0"}
+           "AMTSWEG_RATELIMIT_ENABLED": "0", "AMTSWEG_AUTHORITIES_DIR": str(tmp / "authorities")}
+    # The shipped authorities, and Mitte, which maintains onlinewache on this installation
+    # (so its publisher may publish a new version of it; docs/authorities.md).
+    shutil.copytree(ROOT / "authorities", tmp / "authorities")
+    rostock = tmp / "authorities" / "polizei-mv-rostock.json"
+    rostock.write_text(json.dumps({**json.loads(rostock.read_text()), "owns": []}))
+    (tmp / "authorities" / "bezirksamt-mitte.json").write_text(json.dumps({
+        "id": "bezirksamt-mitte", "name": {"de": "Bezirksamt Mitte"}, "owns": ["onlinewache"],
+        "address": {"street": "Amtsweg 1", "postcode": "10115", "city": "Berlin"}}))
     commands = [(["db", "upgrade"], None), (["authorities", "load"], None),
                 (["jurisdictions", "import", "authorities/jurisdictions.csv"], None),
                 (["forms", "load"], None)]
-    for email, role in ((DESIGNER, "designer"), (PUBLISHER, "publisher")):
+    for email, role, authority in ((DESIGNER, "designer", "bezirksamt-mitte"),
+                                   (PUBLISHER, "publisher", "bezirksamt-mitte"),
+                                   (ADMIN, "administrator", "polizei-mv-rostock")):
         commands.append((["users", "create", "--email", email, "--name", email.split("@")[0],
-                          "--role", role, "--authority", "bezirksamt-mitte", "--password-stdin"],
+                          "--role", role, "--authority", authority, "--password-stdin"],
                          PASSWORD + "\n"))
     for command, stdin in commands:
         done = subprocess.run([str(AMTSWEG), *command], cwd=ROOT, env=env, input=stdin,  # noqa: S603
@@ -250,11 +262,14 @@ def test_malformed_definitions_are_shown_with_their_position_and_cannot_be_publi
     page = _context_page(browser, request, java_script_enabled=False)
     _sign_in(page, server.url, PUBLISHER)
     page.get_by_role("link", name="Kopieren bauantrag 1.0.0").click()
+    # bauantrag is maintained by Rostock's building authority: Mitte copies it under an id of
+    # its own (bauantrag-bezirksamt-mitte, version 1.0.0).
     page.get_by_role("button", name="Entwurf anlegen").click()
     original = page.input_value("#definition")
     cases = {
-        "JSON syntax": (original.replace('"version": "1.1.0",', '"version": "1.1.0"', 1),
-                        '"version": "1.1.0"', None),
+        # The line that lacks its comma is the one the message names.
+        "JSON syntax": (re.sub(r'("version": "[0-9.]+"),', r"\1", original, count=1),
+                        '"version": "', None),
         "schema": (original.replace('"retention_days": ', '"retention_days": "x", "_": ', 1),
                    '"retention_days"', "/retention_days"),
         "condition": (re.sub(r'"visible_if": "([a-z_]+)', r'"visible_if": "\1_gibt_es_nicht',
@@ -386,3 +401,31 @@ def test_the_editor_is_no_keyboard_trap(
     page.keyboard.press("Escape")  # and off again: the keyboard can always get out
     page.keyboard.press("Tab")
     assert page.evaluate("document.activeElement.id") == "tab-indents"
+
+
+def test_four_eyes_and_the_authoritys_own_texts_are_accessible(
+    server: LiveServer, browser: Browser, request: pytest.FixtureRequest
+) -> None:
+    base = server.url
+    # A publisher's own change to a shared form: the publication page says why not them.
+    page = _context_page(browser, request)
+    _sign_in(page, base, PUBLISHER)
+    page.get_by_role("link", name="Kopieren onlinewache 1.0.0").click()
+    page.get_by_role("button", name="Entwurf anlegen").click()
+    page.goto(f"{page.url}/publish")
+    expect(page.locator("main")).to_contain_text("Vier-Augen-Prinzip: Sie haben diesen Entwurf")
+    expect(page.locator("#who-changed")).to_be_visible()
+    assert_accessible(page, "publication under four eyes")
+
+    # The administrator's page: contacts and emergency text for the shared onlinewache.
+    admin = _context_page(browser, request)
+    _sign_in(admin, base, ADMIN, "/designer/authority")
+    assert_accessible(admin, "authority with its services")
+    admin.fill("#service-99125001000000-contacts-web", "http://polizei.example")
+    admin.get_by_role("button", name="Speichern").click()
+    expect(admin.locator(".error-summary")).to_be_visible()
+    assert_accessible(admin, "authority with an error")
+    admin.fill("#service-99125001000000-contacts-web", "https://polizei.example")
+    admin.get_by_role("radio", name="Für alle Formulare Ihrer Behörde").check()
+    admin.get_by_role("button", name="Speichern").click()
+    expect(admin.locator(".notice")).to_contain_text("gespeichert")

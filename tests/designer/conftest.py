@@ -12,6 +12,8 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
+from portal.authorities import forget_cached
+from portal.authorities.models import Authority
 from portal.designer.auth import create_user
 from portal.extensions import db
 from portal.models import FormVersion
@@ -30,9 +32,36 @@ def app(database_url: str, tmp_path_factory: pytest.TempPathFactory,
         yield application
 
 
+def add_authority(authority_id: str, owns: tuple[str, ...] = ()) -> Authority:
+    """An authority record (accounts need one), maintaining the shipped forms `owns`: they are
+    taken from the shipped authority that owns them in authorities/ (as an operator would)."""
+    for row in db.session.execute(select(Authority)).scalars():
+        if set(row.owns or ()) & set(owns):
+            row.owns = [f for f in row.owns if f not in owns]
+    row = db.session.get(Authority, authority_id)
+    if row is None:
+        place = authority_id.rsplit("-", 1)[-1].title()
+        row = Authority(id=authority_id, name={"de": f"Bezirksamt {place}"},
+                        address={"street": "Amtsweg 1", "postcode": "10115", "city": "Berlin"},
+                        contacts={}, legal={}, services={}, edited={}, owns=[])
+        db.session.add(row)
+    row.owns = sorted(set(row.owns or ()) | set(owns))
+    db.session.flush()
+    forget_cached()
+    return row
+
+
+#: The shipped forms the tests' Mitte maintains (so its publisher may publish new versions).
+MITTE_OWNS = ("onlinewache", "hilfe-zum-lebensunterhalt")
+
+
 @pytest.fixture
 def accounts(app: Flask) -> dict[str, str]:
-    """role name -> e-mail: a designer and a publisher of Mitte, a designer of Nord."""
+    """role name -> e-mail: a designer and a publisher of Mitte, a designer of Nord.
+
+    Mitte maintains onlinewache and hilfe-zum-lebensunterhalt (MITTE_OWNS); Nord uses them."""
+    add_authority(MITTE, MITTE_OWNS)
+    add_authority(NORD)
     people = {
         "designer": ("dora.designer@mitte.example", "designer", MITTE),
         "publisher": ("paul.publisher@mitte.example", "publisher", MITTE),

@@ -103,7 +103,7 @@ def test_forms_in_the_designer_need_the_csrf_token(database_url, tmp_path):
     app = make_app(database_url, tmp_path / "csrf", WTF_CSRF_ENABLED=True,
                    DESIGNER_ARGON2_PROFILE="CHEAPEST")
     with app.app_context():
-        create_user("c@amt.example", "C", "designer", "x", PASSWORD)
+        create_user("c@amt.example", "C", "designer", "polizei-berlin", PASSWORD)
         db.session.commit()
         client = app.test_client()
         response = client.post("/designer/login", data={"email": "c@amt.example",
@@ -120,28 +120,35 @@ def test_forms_in_the_designer_need_the_csrf_token(database_url, tmp_path):
 
 
 def test_the_first_account_comes_from_the_command_line(app, runner):
+    unknown = runner.invoke(args=["users", "create", "--email", "Anna@Amt.example", "--name",
+                                  "Anna", "--role", "publisher", "--authority", "landratsamt",
+                                  "--password-stdin"], input="a long enough password\n")
+    assert unknown.exit_code == 1
+    assert "there is no authority 'landratsamt': write authorities/landratsamt.json and run " \
+           "`amtsweg authorities load` first" in unknown.output
+    assert find_user("anna@amt.example") is None
     result = runner.invoke(args=["users", "create", "--email", "Anna@Amt.example", "--name", "Anna",
-                                 "--role", "publisher", "--authority", "landratsamt",
+                                 "--role", "publisher", "--authority", "bauaufsicht-rostock",
                                  "--password-stdin"], input="a long enough password\n")
     assert result.exit_code == 0, result.output
-    assert "created anna@amt.example (publisher) for landratsamt" in result.output
-    assert "warning: no authority 'landratsamt' is loaded" in result.output
+    assert "created anna@amt.example (publisher) for bauaufsicht-rostock" in result.output
     assert find_user("anna@amt.example").password_hash.startswith("$argon2id$")
     listing = runner.invoke(args=["users", "list"])
-    assert "anna@amt.example\tAnna\tpublisher\tlandratsamt\tactive" in listing.output
+    assert "anna@amt.example\tAnna\tpublisher\tbauaufsicht-rostock\tactive" in listing.output
     again = runner.invoke(args=["users", "create", "--email", "anna@amt.example", "--name", "A",
-                                "--role", "designer", "--authority", "x", "--password-stdin"],
+                                "--role", "designer", "--authority", "polizei-berlin",
+                                "--password-stdin"],
                           input="a long enough password\n")
     assert again.exit_code == 1 and "already an account" in again.output
     short = runner.invoke(args=["users", "create", "--email", "b@amt.example", "--name", "B",
-                                "--role", "designer", "--authority", "x", "--password-stdin"],
-                          input="short\n")
+                                "--role", "designer", "--authority", "polizei-berlin",
+                                "--password-stdin"], input="short\n")
     assert short.exit_code == 1 and "at least 12 characters" in short.output
 
 
 def test_the_command_line_asks_for_the_password_twice(app, runner):
     result = runner.invoke(args=["users", "create", "--email", "c@amt.example", "--name", "C",
-                                 "--role", "designer", "--authority", "x"],
+                                 "--role", "designer", "--authority", "polizei-berlin"],
                            input="a long enough password\na long enough password\n")
     assert result.exit_code == 0, result.output
     assert "a long enough password" not in result.output

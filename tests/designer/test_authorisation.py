@@ -136,7 +136,20 @@ def test_another_authority_cannot_see_published_versions_or_take_over_the_form(
 
 
 def test_shipped_forms_can_be_copied_by_anyone_signed_in(app, designer, other):
-    assert copy_form(designer, "bauantrag") and copy_form(other, "hilfe-zum-lebensunterhalt")
-    # The first authority to take up a shipped id owns it; the other gets a suggestion of its own.
-    page = other.get(f"/designer/versions/{shipped('bauantrag').id}/copy")
-    assert 'value="bauantrag-bezirksamt-nord"' in page.text
+    # Mitte maintains onlinewache: its copy keeps the id (a new version of the shared form).
+    assert copy_form(designer, "onlinewache") and copy_form(other, "onlinewache", "wache-nord")
+    # Anyone else is offered an id of their own, and told why the shared id is not theirs.
+    page = other.get(f"/designer/versions/{shipped('onlinewache').id}/copy")
+    assert 'value="onlinewache-bezirksamt-nord"' in page.text
+    refused = other.post(f"/designer/versions/{shipped('onlinewache').id}/copy",
+                         data={"form_id": "onlinewache"})
+    assert refused.status_code == 422
+    assert "Neue Versionen veröffentlicht nur die Behörde, die es pflegt: Bezirksamt Mitte" \
+        in refused.text
+    # A shipped form nobody maintains here is nobody's to publish, not the first comer's.
+    page = designer.get(f"/designer/versions/{shipped('wohngeld').id}/copy")
+    assert 'value="wohngeld-bezirksamt-mitte"' in page.text
+    refused = designer.post(f"/designer/versions/{shipped('wohngeld').id}/copy",
+                            data={"form_id": "wohngeld"})
+    assert refused.status_code == 422 and "Keine Behörde pflegt es" in refused.text
+    assert copy_form(designer, "wohngeld", "wohngeld-mitte")

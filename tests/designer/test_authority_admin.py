@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import select
 
 from portal.authorities import load_authorities
 from portal.authorities.models import Authority
-from portal.designer.auth import create_user
+from portal.designer.auth import AccountError, create_user
 from portal.designer.models import AuditEntry
 from portal.extensions import db
 from tests.conftest import ROOT
@@ -69,6 +70,7 @@ def test_only_the_administrator_of_the_authority_changes_it(app, client):
     assert berlin.post("/designer/authority", data=_form()).status_code == 303
     assert db.session.get(Authority, "polizei-mv-rostock").edited == {}
     assert "+49 381 4916-0" in client.get("/authorities/polizei-berlin/contact").text
-    # An authority without a record has no page (404, as everything of another authority).
-    nobody = _staff(app, "x@nirgendwo.example", "administrator", "bezirksamt-nirgendwo")
-    assert nobody.get("/designer/authority").status_code == 404
+    # An account belongs to an authority record: none is created for an authority without one.
+    with pytest.raises(AccountError, match="there is no authority 'bezirksamt-nirgendwo'"):
+        create_user("x@nirgendwo.example", "X", "administrator", "bezirksamt-nirgendwo",
+                    PASSWORD)

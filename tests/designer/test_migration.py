@@ -60,3 +60,30 @@ def test_the_migration_matches_the_models_and_can_be_undone(empty_database, tmp_
         assert set(inspector.get_table_names()) >= DESIGNER_TABLES
         db.session.remove()
         db.engine.dispose()
+
+
+def test_accounts_of_an_authority_without_a_record_get_a_placeholder(empty_database, tmp_path,
+                                                                     capsys):
+    """0011 makes an account's authority a foreign key; an authority only named by accounts
+    gets a placeholder record, and the migration says which ones to load."""
+    app = make_app(empty_database, tmp_path / "instance")
+    with app.app_context():
+        downgrade(revision="0009")
+        with db.engine.begin() as conn:
+            conn.execute(sa.text(
+                "INSERT INTO staff_user (email, name, role, authority, password_hash, active, "
+                "failed_logins, session_nonce, created_at) VALUES ('a@amt.example', 'A', "
+                "'designer', 'amt-ohne-datei', 'x', true, 0, 'n', CURRENT_TIMESTAMP)"))
+        upgrade()
+        assert "amt-ohne-datei" in capsys.readouterr().out
+        with db.engine.connect() as conn:
+            name = conn.execute(sa.text(
+                "SELECT name FROM authority WHERE id = 'amt-ohne-datei'")).scalar_one()
+            assert "amt-ohne-datei" in str(name)
+            assert conn.execute(sa.text("SELECT authority FROM staff_user")).scalar_one() \
+                == "amt-ohne-datei"
+        foreign = sa.inspect(db.engine).get_foreign_keys("staff_user")
+        assert [(f["constrained_columns"], f["referred_table"]) for f in foreign] \
+            == [(["authority"], "authority")]
+        db.session.remove()
+        db.engine.dispose()

@@ -81,7 +81,7 @@ def test_a_malformed_definition_cannot_be_published(app, designer, publisher):
     for broken in (text[:-3],  # a JSON syntax error
                    text.replace('"retention_days": 90', '"retention_days": "90"'),  # schema
                    text.replace("\"art == 'hinweis'\"", "\"arr == 'hinweis'\"", 1)):  # condition
-        save(publisher, draft_id, broken, revision)
+        save(designer, draft_id, broken, revision)  # not the publisher: four eyes
         revision += 1
         page = publisher.get(f"/designer/drafts/{draft_id}/publish")
         assert "Der Entwurf kann so nicht veröffentlicht werden" in page.text
