@@ -33,4 +33,4 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(bp)
 
 
-from . import account, authority, editing, models, preview, versions  # noqa: E402,F401 - routes, tables
+from . import account, authority, builder, editing, models, preview, versions  # noqa: E402,F401 - routes, tables
