@@ -56,6 +56,12 @@ def _revision() -> int:
         return -1
 
 
+def _page_revision(loaded: Loaded) -> int:
+    """The revision a page saves against: the one it was first opened with, kept when it
+    comes back with an error, so that a save in between is noticed."""
+    return _revision() if request.form.get("revision") else loaded.draft.revision
+
+
 def _numeric_names(document: Mapping[str, Any]) -> frozenset[str]:
     return frozenset(f["name"] for s in edit.steps_of(document) for f in edit.fields_of(s)
                      if isinstance(f.get("name"), str) and f.get("type") in edit.NUMERIC_TYPES)
@@ -236,8 +242,7 @@ def _question_page(loaded: Loaded, s: int, f: int | None, kind: str, values: Map
         kind_label=edit.type_label(kind), settings=settings, values=values, errors=errors,
         others=others, earlier=earlier, comparisons=edit.COMPARISONS,
         enum_labels=edit.ENUM_LABELS, codelists=_codelists(), language=loaded.language,
-        new_step=new_step, revision=_revision() if request.method == "POST"
-        else loaded.draft.revision,
+        new_step=new_step, revision=_page_revision(loaded),
         spec=None if f is None else edit.field_at(loaded.document, s, f),
     ), status
 
@@ -440,7 +445,7 @@ def _step_page(loaded: Loaded, s: int, values: Mapping[str, str], errors: Mappin
         values=values, errors=errors, others=others, comparisons=edit.COMPARISONS,
         earlier=edit.earlier_questions(loaded.document, s, 0, loaded.language),
         enum_labels=edit.ENUM_LABELS, codelists=[], language=loaded.language,
-        revision=_revision() if request.method == "POST" else loaded.draft.revision,
+        revision=_page_revision(loaded),
         step=edit.step_at(loaded.document, s), kind_label="", new_step=None,
         json_of=lambda v: json.dumps(v, ensure_ascii=False),
     ), status

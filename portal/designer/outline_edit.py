@@ -40,7 +40,7 @@ _LAST = ("short_label", "visible_if", "required_if")
 #: What each key is called on a question or step page, in plain German (the designer's
 #: catalogue translates them). A key of a new type without an entry shows its own name.
 SETTING_LABELS: dict[str, str] = {
-    "label": N_("Frage"),
+    "label": N_("Text der Frage"),
     "text": N_("Text"),
     "hint": N_("Hinweistext unter der Frage"),
     "name": N_("Technischer Name"),
