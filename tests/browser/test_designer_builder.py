@@ -18,6 +18,7 @@ import sqlite3
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
+from portal.designer.outline_edit import settings_for
 from portal.engine import compile_form
 
 from .axe import assert_accessible
@@ -192,3 +193,49 @@ def test_a_step_with_two_questions_built_without_json_and_published(
     definition = _published(server, "1.1.0")
     assert definition["steps"][9]["fields"][1]["visible_if"] == "codiert == 'ja'"
     _complete_as_citizen(_context_page(browser, request), base, definition)
+
+
+def test_every_kind_of_question_has_an_accessible_page_without_javascript(
+    server: LiveServer, browser: Browser, request: pytest.FixtureRequest  # noqa: F811
+) -> None:
+    """Without JavaScript the structured editor is all forms and links: every kind of
+    question's page, the condition on it, and a move, in German and in Arabic (right to left)."""
+    page = _context_page(browser, request, java_script_enabled=False)
+    _sign_in(page, server.url, DESIGNER)
+    page.get_by_role("link", name="Kopieren hilfe-zum-lebensunterhalt 1.0.0").click()
+    page.get_by_role("button", name="Entwurf anlegen").click()
+    page.get_by_role("link", name="Fragen und Schritte bearbeiten (ohne JSON)").click()
+    builder = page.url
+    assert_accessible(page, "outline of a long form, no JavaScript")
+    page.goto(f"{builder}/steps/0/questions/new")
+    kinds = page.locator("input[name='type']").evaluate_all("all => all.map(i => i.value)")
+    assert {"text", "radio", "checkboxes", "file", "date", "computed", "country"} <= set(kinds)
+    # One of each different page: the kinds whose settings are drawn alike share one.
+    drawn: dict[frozenset[str], str] = {}
+    for kind in kinds:
+        drawn.setdefault(frozenset(s.kind for s in settings_for(kind)), kind)
+    for kind in drawn.values():
+        page.goto(f"{builder}/steps/0/questions/new")
+        page.locator(f"#type-{kind}").check()
+        page.get_by_role("button", name="Weiter").click()
+        expect(page.locator("h1")).to_have_text("Frage hinzufügen")
+        assert_accessible(page, f"new question of type {kind}, no JavaScript")
+    # An empty page sent: the messages are on the page, nothing is saved.
+    page.goto(f"{builder}/steps/0/questions/new")
+    page.locator("#type-radio").check()
+    page.get_by_role("button", name="Weiter").click()
+    page.get_by_role("button", name="Speichern", exact=True).click()
+    expect(page.locator(".error-summary")).to_contain_text("Antwortmöglichkeit")
+    assert_accessible(page, "question with errors, no JavaScript")
+    page.get_by_role("button", name="Weitere Antwortmöglichkeiten").click()
+    expect(page.locator("#options-7-label")).to_be_visible()
+    # A move, by button, in Arabic.
+    page.goto(builder)
+    page.locator(".language-switch a[lang='ar']").click()
+    assert page.locator("html").get_attribute("dir") == "rtl"
+    first = page.locator("#step-0 .builder__field").first.locator(".builder__label").inner_text()
+    page.locator("#step-0 button[value='down:0:0']").click()
+    expect(page.locator("#step-0 .builder__field").nth(1)).to_contain_text(first)
+    assert_accessible(page, "outline in Arabic, no JavaScript")
+    page.goto(f"{builder}/steps/0")
+    assert_accessible(page, "step page in Arabic, no JavaScript")

@@ -238,3 +238,52 @@ def test_simple_conditions_become_choices_and_back(text, simple):
     if simple:
         numeric = simple[1] == ">"
         assert edit.parse_simple(edit.build_condition(*simple, numeric=numeric)) == simple
+
+
+def test_more_rows_for_options_keep_what_was_typed_and_save_nothing(app, designer):
+    draft_id = copy_form(designer)
+    before = _document(draft_id)
+    url = f"/designer/drafts/{draft_id}/builder/steps/0/questions/new"
+    page = designer.post(url, data={"stage": "choose", "type": "radio"})
+    assert page.status_code == 200 and 'id="options-4-label"' in page.text
+    # Enter in a text box sends the first button of the form: that must be "Speichern".
+    assert page.text.index('value="save"') < page.text.index('value="more"')
+    values = _question_values(designer, url + "?type=radio")  # the same page, opened anew
+    values.update({"type": "radio", "stage": "settings", "action": "more",
+                   "s-label": "Haben Sie ein Fahrrad?", "options-0-label": "Ja"})
+    response = designer.post(url, data={**values, "revision": _revision(page.text)})
+    assert response.status_code == 200
+    assert 'id="options-7-label"' in response.text
+    assert 'value="Haben Sie ein Fahrrad?"' in response.text and 'value="Ja"' in response.text
+    assert _document(draft_id) == before
+
+
+def test_a_step_page_changes_the_heading_and_builds_its_condition(app, designer):
+    draft_id = copy_form(designer)
+    document = _document(draft_id)
+    url = f"/designer/drafts/{draft_id}/builder/steps/1"
+    values = _question_values(designer, url)
+    assert values["s-title"] == document["steps"][1]["title"]["de"]
+    values.update({"s-title": "Was ist passiert?", "s-visible_if-mode": "choice",
+                   "s-visible_if-question": "art", "s-visible_if-op": "!=",
+                   "s-visible_if-value": "hinweis"})
+    assert designer.post(url, data=values).status_code == 303
+    step = _document(draft_id)["steps"][1]
+    assert step["title"] == {**document["steps"][1]["title"], "de": "Was ist passiert?"}
+    assert step["visible_if"] == "art != 'hinweis'"
+    assert step["fields"] == document["steps"][1]["fields"]
+
+
+def test_options_from_a_shared_codelist(app, designer):
+    draft_id = copy_form(designer)
+    url = f"/designer/drafts/{draft_id}/builder/steps/0/questions/new"
+    page = designer.post(url, data={"stage": "choose", "type": "select"})
+    assert "codelists/delikte.json" in page.text
+    response = designer.post(url, data={
+        "stage": "settings", "type": "select", "revision": _revision(page.text),
+        "s-label": "Welche Tat?", "options-source": "codelist",
+        "options-codelist": "codelists/delikte.json", "options-count": "0"})
+    assert response.status_code == 303
+    added = _document(draft_id)["steps"][0]["fields"][-1]
+    assert added == {"type": "select", "name": "welche_tat", "label": {"de": "Welche Tat?"},
+                     "options": "codelists/delikte.json"}
