@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from flask import abort, flash, g, redirect, render_template, request, url_for
@@ -27,26 +28,37 @@ from .models import FormDraft
 from .publication import check_draft
 
 
-@dataclass
 class Loaded:
-    draft: FormDraft
-    document: dict[str, Any]
-    checked: Checked
-    language: str
+    """A draft and its parsed document; the check (a tenth of a second or more for a long
+    form) is run when something needs it, not for every page that only shows settings."""
+
+    def __init__(self, draft: FormDraft, document: dict[str, Any]) -> None:
+        self.draft = draft
+        self.document = document
+        language = document.get("default_language")
+        self.language = language if isinstance(language, str) else "de"
+
+    @cached_property
+    def checked(self) -> Checked:
+        return check_draft(self.draft.text, g.staff, forms_dir())
 
 
 def _load(draft_id: int) -> Loaded | Any:
     """The draft and its document; a draft that is not JSON goes to the JSON view."""
     draft = draft_or_404(draft_id)
-    checked = check_draft(draft.text, g.staff, forms_dir())
-    document = checked.parsed
+    try:
+        document = json.loads(draft.text, parse_constant=_no_constant)
+    except (ValueError, RecursionError):
+        document = None
     if not isinstance(document, dict) or not isinstance(document.get("steps"), list):
         flash(_("Der Entwurf ist kein gültiges JSON. Korrigieren Sie ihn zuerst in der "
                 "JSON-Ansicht."), "warning")
         return redirect(url_for("designer.edit", draft_id=draft.id), code=303)
-    language = document.get("default_language")
-    language = language if isinstance(language, str) else "de"
-    return Loaded(draft, document, checked, language)
+    return Loaded(draft, document)
+
+
+def _no_constant(name: str) -> None:
+    raise ValueError(f"{name} is not JSON")
 
 
 def _revision() -> int:
@@ -80,15 +92,21 @@ class Outcome:
         return not self.blocking
 
 
-def _check(before: Checked, document: dict[str, Any], pointer: str | None) -> Outcome:
+def _check(before: Checked, document: dict[str, Any], pointer: str | None,
+           keys: frozenset[str] | None = None) -> Outcome:
     """The new document's errors that keep it from being saved: any error at `pointer` (the
-    edited step or field), and elsewhere an error that was not there before the change."""
+    edited step or field; for the form's own page, "" with its `keys`), and elsewhere an
+    error that was not there before the change."""
     checked = check_draft(edit.dump(document), g.staff, forms_dir())
     old = {f.message for f in before.errors}
     outcome = Outcome(checked)
     for finding in checked.errors:
         where = finding.pointer or ""
-        if pointer is not None and (where == pointer or where.startswith(pointer + "/")):
+        if keys is not None:
+            inside = where.split("/")[1] in keys if where.count("/") >= 1 else False
+        else:
+            inside = pointer is not None and (where == pointer or where.startswith(pointer + "/"))
+        if inside and pointer is not None:
             key = where[len(pointer):].strip("/").split("/")[0] or "_"
             outcome.at.setdefault(key, finding.message)
             outcome.blocking.append(finding)
@@ -448,4 +466,42 @@ def _step_page(loaded: Loaded, s: int, values: Mapping[str, str], errors: Mappin
         revision=_page_revision(loaded),
         step=edit.step_at(loaded.document, s), kind_label="", new_step=None,
         json_of=lambda v: json.dumps(v, ensure_ascii=False),
+    ), status
+
+
+# -- the form's own settings ----------------------------------------------------------------
+
+
+@bp.route("/drafts/<int:draft_id>/builder/form", methods=["GET", "POST"])
+def builder_form(draft_id: int) -> Any:
+    loaded = _load(draft_id)
+    if not isinstance(loaded, Loaded):
+        return loaded
+    settings = edit.form_settings()
+    if request.method == "GET":
+        return _form_page(loaded, edit.form_values(loaded.document, settings, loaded.language),
+                          {})
+    values = request.form
+    changed, problems = edit.apply_values(loaded.document, settings, values, loaded.language)
+    errors = _messages(problems)
+    others: list[str] = []
+    if not errors:
+        outcome = _check(loaded.checked, changed, "", frozenset(s.key for s in settings))
+        errors = dict(outcome.at)
+        others = list(dict.fromkeys(f.message for f in outcome.blocking
+                                    if f.message not in errors.values()))
+    if errors or others:
+        return _form_page(loaded, values, errors, others, 422)
+    if changed != loaded.document and _save(loaded, changed):
+        flash(_("Die Einstellungen des Formulars sind gespeichert."), "success")
+    return _to_outline(loaded)
+
+
+def _form_page(loaded: Loaded, values: Mapping[str, str], errors: Mapping[str, str],
+               others: list[str] = (), status: int = 200) -> Any:
+    return render_template(
+        "designer/builder/form.html", draft=loaded.draft, settings=edit.form_settings(),
+        values=values, errors=errors, others=others, comparisons=edit.COMPARISONS, earlier=[],
+        enum_labels=edit.ENUM_LABELS, codelists=[], language=loaded.language,
+        revision=_page_revision(loaded), new_step=None,
     ), status

@@ -32,7 +32,7 @@ NAME = re.compile(r"^[a-z][a-z0-9_]{0,62}$")
 OPTION_VALUE = re.compile(r"^[a-z0-9][a-z0-9_-]{0,62}$")
 
 #: Texts shown in a box of several lines rather than a one-line input.
-LONG_TEXTS = frozenset({"hint", "text", "description"})
+LONG_TEXTS = frozenset({"hint", "text", "description", "privacy_notice"})
 #: The order of the common settings on a question page; the type's own come after `required`.
 _FIRST = ("label", "text", "hint", "name", "required")
 _LAST = ("short_label", "visible_if", "required_if")
@@ -84,6 +84,25 @@ SETTING_LABELS: dict[str, str] = {
     "section": N_("Abschnitt"),
 }
 
+#: The form's own settings on its page, in this order, with what they are called there. The
+#: id, the languages, where applications go by jurisdiction, notifications, repeating texts
+#: (you_will_need) and rules stay in the JSON view.
+FORM_LABELS: dict[str, str] = {
+    "title": N_("Name der Leistung"),
+    "description": N_("Beschreibung auf der Startseite"),
+    "privacy_notice": N_("Datenschutzhinweis auf der Startseite"),
+    "topic": N_("Thema im Katalog"),
+    "submission_noun": N_("Was Bürgerinnen und Bürger senden"),
+    "estimated_minutes": N_("Ungefähre Dauer in Minuten"),
+    "version": N_("Version (zum Beispiel 1.1.0)"),
+    "reference_prefix": N_("Kürzel der Vorgangsnummer (2 bis 4 Großbuchstaben)"),
+    "retention_days": N_("Aufbewahrung in Tagen nach der Eingangsbestätigung"),
+    "idle_minutes": N_("Auf gemeinsam genutzten Computern schließen nach so vielen Minuten "
+                       "ohne Eingabe"),
+    "destination": N_("Empfänger der Anträge"),
+    "leika_key": N_("LeiKa-Schlüssel (14 Ziffern)"),
+}
+
 #: Field types as a designer knows them; a registered type without an entry shows its id.
 TYPE_LABELS: dict[str, str] = {
     "text": N_("Text, eine Zeile"),
@@ -123,6 +142,10 @@ ENUM_LABELS: dict[str, str] = {
     "money": N_("Geldbetrag"),
     "decimal": N_("Dezimalzahl"),
     "number": N_("ganze Zahl"),
+    "antrag": N_("einen Antrag"),
+    "anzeige": N_("eine Anzeige"),
+    "meldung": N_("eine Meldung"),
+    "hinweis": N_("einen Hinweis"),
 }
 
 #: The comparisons of the condition builder, as (operator, German wording).
@@ -150,10 +173,11 @@ class Setting:
     kind: str
     required: bool = False
     choices: tuple[str, ...] = ()
+    caption: str = ""  # where a key means something else on this page (a form's "title")
 
     @property
     def label(self) -> str:
-        return SETTING_LABELS.get(self.key, self.key)
+        return self.caption or SETTING_LABELS.get(self.key, self.key)
 
 
 class SettingError(ValueError):
@@ -253,6 +277,17 @@ def step_settings() -> tuple[Setting, ...]:
     for key in ("title", "description", "section", "id", "visible_if"):
         kind_of, choices = _kind(key, step["properties"][key])
         result.append(Setting(key, kind_of, key in step.get("required", []), choices))
+    return tuple(result)
+
+
+@cache
+def form_settings() -> tuple[Setting, ...]:
+    """The settings of the form's own page, read from the top of the definition schema."""
+    schema = _schema()
+    result = []
+    for key, caption in FORM_LABELS.items():
+        kind_of, choices = _kind(key, schema["properties"][key])
+        result.append(Setting(key, kind_of, key in schema.get("required", []), choices, caption))
     return tuple(result)
 
 

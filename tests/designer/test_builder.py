@@ -287,3 +287,38 @@ def test_options_from_a_shared_codelist(app, designer):
     added = _document(draft_id)["steps"][0]["fields"][-1]
     assert added == {"type": "select", "name": "welche_tat", "label": {"de": "Welche Tat?"},
                      "options": "codelists/delikte.json"}
+
+
+def test_every_question_page_of_a_shipped_form_sent_unchanged_changes_nothing(app, designer):
+    """Through the pages as a browser sends them: every setting is shown as it is written."""
+    draft_id = copy_form(designer)
+    document = _document(draft_id)
+    for s, step in enumerate(document["steps"]):
+        for f in range(len(step["fields"])):
+            url = f"/designer/drafts/{draft_id}/builder/steps/{s}/questions/{f}"
+            response = designer.post(url, data=_question_values(designer, url))
+            assert response.status_code == 303, (s, f, response.text[-3000:])
+        url = f"/designer/drafts/{draft_id}/builder/steps/{s}"
+        assert designer.post(url, data=_question_values(designer, url)).status_code == 303
+    assert _document(draft_id) == document
+
+
+def test_the_form_page_changes_the_name_and_keeps_the_other_languages(app, designer):
+    draft_id = copy_form(designer)
+    document = _document(draft_id)
+    url = f"/designer/drafts/{draft_id}/builder/form"
+    values = _question_values(designer, url)
+    assert values["s-version"] == "1.1.0" and values["s-retention_days"] == "90"
+    values.update({"s-title": "Anzeige bei der Polizei erstatten", "s-retention_days": "neunzig"})
+    response = designer.post(url, data=values)
+    assert response.status_code == 422 and 'id="s-retention_days-error"' in response.text
+    assert 'value="Anzeige bei der Polizei erstatten"' in response.text
+    values.update({"s-retention_days": "90", "s-version": "1.0.0"})
+    response = designer.post(url, data=values)  # a version that is already published
+    assert response.status_code == 422 and 'id="s-version-error"' in response.text
+    values["s-version"] = "1.1.0"
+    assert designer.post(url, data=values).status_code == 303
+    changed = _document(draft_id)
+    assert changed["title"] == {**document["title"], "de": "Anzeige bei der Polizei erstatten"}
+    assert {k: v for k, v in changed.items() if k != "title"} == \
+        {k: v for k, v in document.items() if k != "title"}
