@@ -154,7 +154,7 @@ def _render_outline(loaded: Loaded, refused: list[Finding] | None = None,
         by_pointer.setdefault(key, []).append(finding.message)
     return render_template(
         "designer/builder/outline.html", draft=loaded.draft, document=loaded.document,
-        steps=edit.steps_of(loaded.document), language=loaded.language,
+        steps=loaded.document["steps"], language=loaded.language,
         errors_at=by_pointer, error_count=len(loaded.checked.errors), refused=refused or [],
         type_label=edit.type_label, text_of=_text_of,
     ), status

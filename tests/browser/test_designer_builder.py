@@ -239,3 +239,5 @@ def test_every_kind_of_question_has_an_accessible_page_without_javascript(
     assert_accessible(page, "outline in Arabic, no JavaScript")
     page.goto(f"{builder}/steps/0")
     assert_accessible(page, "step page in Arabic, no JavaScript")
+    page.goto(f"{builder}/form")
+    assert_accessible(page, "the form's settings in Arabic, no JavaScript")

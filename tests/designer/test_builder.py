@@ -322,3 +322,20 @@ def test_the_form_page_changes_the_name_and_keeps_the_other_languages(app, desig
     assert changed["title"] == {**document["title"], "de": "Anzeige bei der Polizei erstatten"}
     assert {k: v for k, v in changed.items() if k != "title"} == \
         {k: v for k, v in document.items() if k != "title"}
+
+
+def test_a_draft_that_is_not_json_goes_to_the_json_view(app, designer):
+    draft_id = copy_form(designer)
+    text, revision = editor_text(designer, draft_id)
+    save(designer, draft_id, text.replace('"version": "1.1.0",', '"version": "1.1.0"', 1), revision)
+    response = designer.get(f"/designer/drafts/{draft_id}/builder", follow_redirects=True)
+    assert "Korrigieren Sie ihn zuerst in der JSON-Ansicht" in response.text
+    assert 'id="definition"' in response.text
+    # JSON with a step that is not an object: the rest can still be edited.
+    document = json.loads(text)
+    document["steps"].insert(1, "kaputt")
+    save(designer, draft_id, json.dumps(document), editor_text(designer, draft_id)[1])
+    page = designer.get(f"/designer/drafts/{draft_id}/builder")
+    assert page.status_code == 200
+    assert "Schritt 2 ist kein JSON-Objekt" in page.text
+    assert "/builder/steps/2/questions/0" in page.text  # the step after it keeps its place
