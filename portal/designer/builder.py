@@ -103,9 +103,9 @@ def _check(before: Checked, document: dict[str, Any], pointer: str | None,
     for finding in checked.errors:
         where = finding.pointer or ""
         if keys is not None:
-            inside = where.split("/")[1] in keys if where.count("/") >= 1 else False
+            inside = where.count("/") >= 1 and where.split("/")[1] in keys
         else:
-            inside = pointer is not None and (where == pointer or where.startswith(pointer + "/"))
+            inside = pointer is not None and _under(where, pointer)
         if inside and pointer is not None:
             key = where[len(pointer):].strip("/").split("/")[0] or "_"
             outcome.at.setdefault(key, finding.message)
@@ -284,9 +284,13 @@ def _check_question(loaded: Loaded, spec: dict[str, Any], document: dict[str, An
     outcome = _check(loaded.checked, document, pointer)
     for key, message in outcome.at.items():
         errors.setdefault(key, message)
-    others = [f.message for f in outcome.blocking
-              if not (f.pointer or "").startswith(pointer)]
+    others = [f.message for f in outcome.blocking if not _under(f.pointer, pointer)]
     return errors, list(dict.fromkeys(others))
+
+
+def _under(where: str | None, pointer: str) -> bool:
+    where = where or ""
+    return where == pointer or where.startswith(pointer + "/")
 
 
 def _new_spec(kind: str, document: Mapping[str, Any], values: MultiDict) -> dict[str, Any]:
@@ -445,8 +449,7 @@ def builder_step(draft_id: int, s: int) -> Any:
     if not errors:
         outcome = _check(loaded.checked, document, pointer)
         errors = {k: v for k, v in outcome.at.items() if k in {x.key for x in settings}}
-        others = [f.message for f in outcome.blocking
-                  if not (f.pointer or "").startswith(pointer + "/") and f.pointer != pointer]
+        others = [f.message for f in outcome.blocking if not _under(f.pointer, pointer)]
         others += [v for k, v in outcome.at.items() if k not in errors]
         others = list(dict.fromkeys(others))
     if errors or others:
