@@ -82,6 +82,7 @@ SETTING_LABELS: dict[str, str] = {
     "id": N_("Technischer Name des Schritts"),
     "title": N_("Überschrift der Seite"),
     "section": N_("Abschnitt"),
+    "repeat": N_("Mehrere Einträge"),
 }
 
 #: The form's own settings on its page, in this order, with what they are called there. The
@@ -209,6 +210,8 @@ def _kind(key: str, prop: Mapping[str, Any]) -> tuple[str, tuple[str, ...]]:
         return "name", ()
     if ref == "options":
         return "options", ()
+    if ref == "repeat":
+        return "repeat", ()
     if ref in ("dateRule",):
         return "string", ()
     if "enum" in prop:
@@ -271,10 +274,11 @@ def settings_for(kind: str) -> tuple[Setting, ...]:
 
 @cache
 def step_settings() -> tuple[Setting, ...]:
-    """The settings of a step page: its texts, its id, its condition; repeat and rules aside."""
+    """The settings of a step page: its texts, its id, its condition, whether it repeats;
+    its rules stay in the JSON view."""
     step = _schema()["$defs"]["step"]
     result = []
-    for key in ("title", "description", "section", "id", "visible_if"):
+    for key in ("title", "description", "section", "id", "visible_if", "repeat"):
         kind_of, choices = _kind(key, step["properties"][key])
         result.append(Setting(key, kind_of, key in step.get("required", []), choices))
     return tuple(result)
@@ -325,12 +329,41 @@ def form_values(spec: Mapping[str, Any], settings: tuple[Setting, ...], language
             values[name] = "\n".join(str(v) for v in current) if isinstance(current, list) else ""
         elif s.kind == "options":
             values.update(_option_values(current, language))
+        elif s.kind == "repeat":
+            values.update(_repeat_values(current, language))
         elif s.kind == "advanced":
             continue
         else:
             values[name] = "" if current is None or isinstance(current, Mapping | list) \
                 else _plain(current)
     return values
+
+
+def _repeat_values(repeat: Any, language: str) -> dict[str, str]:
+    repeat = repeat if isinstance(repeat, Mapping) else None
+    label = repeat.get("item_label") if repeat else None
+    return {"repeat-on": "1" if repeat else "",
+            "repeat-min": _plain(repeat.get("min", "")) if repeat else "",
+            "repeat-max": _plain(repeat.get("max", "")) if repeat else "",
+            "repeat-item_label": label.get(language, "") if isinstance(label, Mapping) else ""}
+
+
+def _repeat_from(values: Mapping[str, str], current: Any, language: str) -> Any:
+    if not values.get("repeat-on"):
+        return None
+    result = dict(current) if isinstance(current, Mapping) else {}
+    for key in ("min", "max"):
+        number = _int("repeat", values.get(f"repeat-{key}", ""))
+        if number is None:
+            raise SettingError("repeat", N_("Geben Sie an, wie viele Einträge mindestens und "
+                                            "höchstens möglich sind."))
+        result[key] = number
+    label = set_text(result.get("item_label"), language, values.get("repeat-item_label", ""))
+    if label is None:
+        result.pop("item_label", None)
+    else:
+        result["item_label"] = label
+    return result
 
 
 def _plain(value: Any) -> str:
@@ -399,6 +432,8 @@ def apply_values(spec: Mapping[str, Any], settings: tuple[Setting, ...], values:
                 continue
             if s.kind == "options":
                 new = _options_from(values, spec.get("options"), language)
+            elif s.kind == "repeat":
+                new = _repeat_from(values, spec.get(s.key), language)
             elif s.kind in ("text", "longtext"):
                 new = set_text(spec.get(s.key), language, values.get(name, ""))
             elif s.kind == "bool":

@@ -339,3 +339,28 @@ def test_a_draft_that_is_not_json_goes_to_the_json_view(app, designer):
     assert page.status_code == 200
     assert "Schritt 2 ist kein JSON-Objekt" in page.text
     assert "/builder/steps/2/questions/0" in page.text  # the step after it keeps its place
+
+
+def test_a_step_can_be_made_repeating_on_its_page(app, designer):
+    created = designer.post("/designer/forms/new", data={"form_id": "hund-anmelden",
+                                                         "title": "Hund anmelden"})
+    draft_id = int(created.headers["Location"].rsplit("/", 1)[1])
+    url = f"/designer/drafts/{draft_id}/builder/steps/0"
+    values = _question_values(designer, url)
+    assert "repeat-on" not in values
+    values.update({"repeat-on": "1", "repeat-min": "1", "repeat-max": "",
+                   "repeat-item_label": "Hund"})
+    response = designer.post(url, data=values)
+    assert response.status_code == 422 and 'id="s-repeat-error"' in response.text
+    assert 'value="Hund"' in response.text
+    values["repeat-max"] = "99"  # more than the engine allows: its check, next to the setting
+    response = designer.post(url, data=values)
+    assert response.status_code == 422 and 'id="s-repeat-error"' in response.text
+    values["repeat-max"] = "5"
+    assert designer.post(url, data=values).status_code == 303
+    step = _document(draft_id)["steps"][0]
+    assert step["repeat"] == {"min": 1, "max": 5, "item_label": {"de": "Hund"}}
+    values = _question_values(designer, url)
+    del values["repeat-on"]
+    assert designer.post(url, data=values).status_code == 303
+    assert "repeat" not in _document(draft_id)["steps"][0]
