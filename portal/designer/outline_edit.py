@@ -435,6 +435,9 @@ def apply_values(spec: Mapping[str, Any], settings: tuple[Setting, ...], values:
             elif s.kind == "repeat":
                 new = _repeat_from(values, spec.get(s.key), language)
             elif s.kind in ("text", "longtext"):
+                if s.key in spec and not isinstance(spec[s.key], Mapping) \
+                        and not values.get(name, "").strip():
+                    continue  # not a language map (the JSON view shows why): left as it is
                 new = set_text(spec.get(s.key), language, values.get(name, ""))
             elif s.kind == "bool":
                 # An unticked box leaves the key out unless the definition said false itself.

@@ -364,3 +364,20 @@ def test_a_step_can_be_made_repeating_on_its_page(app, designer):
     del values["repeat-on"]
     assert designer.post(url, data=values).status_code == 303
     assert "repeat" not in _document(draft_id)["steps"][0]
+
+
+def test_a_page_never_drops_what_it_cannot_show():
+    """A broken setting (not a language map, a value no choice has) is kept or refused, not
+    silently removed; a key the page does not show is kept as it is."""
+    spec = {"name": "x", "type": "file", "label": "kein Sprachobjekt",
+            "pdf_active_content": "verbrennen",
+            "error_messages": {"required": {"de": "Laden Sie den Nachweis hoch."}}}
+    settings = edit.settings_for("file")
+    values = edit.form_values(spec, settings, "de")
+    changed, errors = edit.apply_values(spec, settings, {**values, "s-pdf_active_content": ""},
+                                        "de")
+    assert changed["label"] == "kein Sprachobjekt"
+    assert changed["error_messages"] == spec["error_messages"]
+    assert errors == []
+    _changed, errors = edit.apply_values(spec, settings, values, "de")
+    assert [e.key for e in errors] == ["pdf_active_content"]
