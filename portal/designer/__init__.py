@@ -33,4 +33,5 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(bp)
 
 
-from . import account, authority, editing, help, models, preview, textpages, texts, versions  # noqa: E402,F401 - routes, tables  # noqa: E402,F401 - routes, tables
+from . import account, authority, builder, editing, help, models, preview  # noqa: E402,F401,I001
+from . import textpages, texts, versions  # noqa: E402,F401 - routes, tables

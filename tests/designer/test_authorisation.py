@@ -34,7 +34,7 @@ def test_an_anonymous_visitor_reaches_nothing(app, client, designer):
     version_id = shipped("onlinewache").id
     values = {"draft_id": draft_id, "version_id": version_id, "form_id": "onlinewache",
               "step_id": "anliegen", "entry": "1", "number": 1, "name": "editor.png",
-              "page": "formulardefinition"}
+              "page": "formulardefinition", "s": 0, "f": 0}
     urls = _designer_urls(app, values)
     assert len(urls) > 25
     for method, url in urls:
