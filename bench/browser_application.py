@@ -1,0 +1,186 @@
+"""Server CPU per complete application made in a real browser (Chromium), SQLite and PostgreSQL.
+
+A citizen in headless Chromium (Playwright, Debian's /usr/bin/chromium) makes
+a complete onlinewache application on gunicorn with the project's settings:
+start page, every step (one entry in each repeating step), two phone photos
+(JPEG with EXIF and GPS, 1600 × 1200) on the step that takes evidence, check
+answers, submit, confirmation, and the receipt downloaded. Every application
+is a new browser context: an empty cache and no cookie, as a new citizen has.
+The measure is the CPU time (user + system, from /proc) of the gunicorn
+workers from the start page to the downloaded receipt; the median of
+BENCH_BROWSER_APPLICATIONS applications (default 5) is reported, with what the
+browser asked for. Without Chromium or Playwright the section says so.
+"""
+
+from __future__ import annotations
+
+import os
+import statistics
+from collections import Counter
+from collections.abc import Callable
+from contextlib import AbstractContextManager
+from io import BytesIO
+
+from bench import report
+from bench.server import (
+    Server,
+    app_env,
+    cpu_seconds,
+    gunicorn_settings,
+    postgres_database,
+    prepare_database,
+    sqlite_database,
+)
+
+FORM_ID = "onlinewache"
+APPLICATIONS = int(os.environ.get("BENCH_BROWSER_APPLICATIONS", "5"))
+TARGET_MS = 60.0
+PHOTO_SIZE = (1600, 1200)
+
+
+def phone_photo(seed: int) -> bytes:
+    """A JPEG as a phone takes it: detail in every pixel, EXIF with GPS and a camera serial."""
+    import piexif
+    from PIL import Image
+
+    image = Image.effect_noise((PHOTO_SIZE[0] // 8, PHOTO_SIZE[1] // 8), 40 + seed).convert("RGB")
+    image = image.resize(PHOTO_SIZE)  # smooth detail: a photo's size, not noise's
+    exif = piexif.dump({
+        "0th": {piexif.ImageIFD.Make: b"Fairphone", piexif.ImageIFD.Model: b"FP4",
+                piexif.ImageIFD.Orientation: 1},
+        "Exif": {piexif.ExifIFD.DateTimeOriginal: b"2026:12:01 12:00:00",
+                 piexif.ExifIFD.BodySerialNumber: b"FP4-SN-0042"},
+        "GPS": {piexif.GPSIFD.GPSLatitudeRef: b"N",
+                piexif.GPSIFD.GPSLatitude: ((52, 1), (30, 1), (5436, 100))},
+    })
+    out = BytesIO()
+    image.save(out, "JPEG", exif=exif, quality=90)
+    return out.getvalue()
+
+
+def _kind(request) -> str:  # noqa: ANN001 - a Playwright request
+    path = request.url.split("?", 1)[0]
+    if "/static/" in path or path.endswith("favicon.ico"):
+        return "static"
+    if path.endswith("/receipt"):
+        return "receipt"
+    return f"page {request.method}"
+
+
+def application(browser, base: str, photos: list[bytes]) -> tuple[str, Counter]:  # noqa: ANN001
+    """One complete application in a fresh context; the reference and what was requested."""
+    from tests.browser.citizen import fill_step, press_continue, shipped_form, step_of
+
+    form = shipped_form(FORM_ID)
+    context = browser.new_context(accept_downloads=True, locale="de-DE")
+    asked: Counter = Counter()
+    try:
+        page = context.new_page()
+        page.on("request", lambda request: asked.update([_kind(request)]))
+        page.goto(f"{base}/forms/{FORM_ID}/")
+        page.locator("main form[action$='/start'] button").click()
+        for _ in range(60):
+            url = page.url
+            if url.endswith("/summary"):
+                page.locator("main form[action$='/submit'] button").click()
+                reference = page.locator("#reference").inner_text()
+                with page.expect_download() as download:
+                    page.locator("a[href$='/receipt']").first.click()
+                assert download.value.path().read_bytes().startswith(b"%PDF")
+                return reference, asked
+            step = step_of(form, url)
+            assert step is not None, f"unexpected page {url}"
+            if step.repeat is not None and "/entries/" not in url:
+                page.locator("main button.button[name='action'][value='continue']").first.click()
+                continue
+            fill_step(page, step)
+            for field in step.questions:
+                if field.type == "file" and page.locator(f"#{field.name}-upload").count():
+                    page.set_input_files(f"#{field.name}-upload", files=[
+                        {"name": f"foto-{n + 1}.jpg", "mimeType": "image/jpeg", "buffer": photo}
+                        for n, photo in enumerate(photos)])
+            press_continue(page)
+            errors = page.locator(".error-summary")
+            assert errors.count() == 0 or page.url != url, errors.inner_text()
+        raise AssertionError("the application did not reach the confirmation")
+    finally:
+        context.close()
+
+
+def measure(database: str, opened: Callable[[], AbstractContextManager],
+            browser) -> dict:  # noqa: ANN001
+    photos = [phone_photo(1), phone_photo(2)]
+    with opened() as (url, instance):
+        env = app_env(url, instance)
+        prepare_database(env)
+        with Server(env=env) as server:
+            application(browser, server.base_url, photos)  # warm-up: every worker's first pages
+            runs = []
+            for number in range(APPLICATIONS):
+                workers = server.worker_pids()
+                before = cpu_seconds(workers)
+                reference, asked = application(browser, server.base_url, photos)
+                used = (cpu_seconds(workers) - before) * 1000
+                runs.append((used, asked))
+                print(f"  {database} application {number + 1} ({reference}): {used:.0f} ms "
+                      f"worker CPU, {sum(asked.values())} requests {dict(asked)}", flush=True)
+    return {"database": database, "runs": runs, "photos": [len(p) for p in photos]}
+
+
+def main() -> None:
+    settings = gunicorn_settings()
+    heading = "## CPU per complete application in a browser (onlinewache, Chromium)"
+    try:
+        from playwright.sync_api import sync_playwright
+
+        from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS
+    except ImportError as missing:
+        report.write_section("browser-application", f"{heading}\n\n{report.now()} · not "
+                             f"measured: {missing} (install the dev extra: `make install`)")
+        return
+    if not CHROMIUM.exists():
+        report.write_section("browser-application", f"{heading}\n\n{report.now()} · not "
+                             f"measured: {CHROMIUM} is missing (Debian's chromium package)")
+        return
+    loadavg = report.conditions()
+    results = []
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True,
+                                             args=CHROMIUM_ARGS)
+        try:
+            for database, opened in (("SQLite", sqlite_database),
+                                     ("PostgreSQL", postgres_database)):
+                results.append(measure(database, opened, browser))
+        finally:
+            browser.close()
+    rows = []
+    for result in results:
+        cpu = [used for used, _ in result["runs"]]
+        median = statistics.median(cpu)
+        asked = result["runs"][0][1]
+        kinds = ", ".join(f"{k} {v}" for k, v in sorted(asked.items()))
+        rows.append([result["database"], f"**{median:.0f}**",
+                     " · ".join(f"{value:.0f}" for value in cpu),
+                     f"{sum(asked.values())} ({kinds})",
+                     f"{median / max(1, sum(asked.values())):.2f}",
+                     f"{'met' if median <= TARGET_MS else 'missed'} (≤ {TARGET_MS:.0f} ms)"])
+    photos = " and ".join(f"{size / 1024:.0f} KB" for size in results[0]["photos"])
+    report.write_section("browser-application", "\n\n".join([
+        heading,
+        f"{report.now()} · `{report.command()}` · Chromium (Playwright), one new browser context "
+        f"per application · gunicorn {settings['workers']} workers × {settings['threads']} "
+        f"threads ({settings['worker_class']}), preload · load avg · CPU busy before: {loadavg}",
+        report.table(["database", "worker CPU ms per application (median)",
+                      f"each of {APPLICATIONS} applications, ms", "requests the browser made",
+                      "ms per request", "target"], rows),
+        "Each application: start page, start, every step with valid answers (one entry in each "
+        f"repeating step), two JPEG photos ({photos}, {PHOTO_SIZE[0]} × {PHOTO_SIZE[1]}, EXIF "
+        "with GPS) uploaded on the step that takes evidence, check answers, submit, "
+        "confirmation, receipt downloaded. Worker CPU is what the gunicorn workers used "
+        "(user + system, from /proc) from the first request to the downloaded receipt, "
+        "the database server's own CPU not included. A warm-up application runs first.",
+    ]))
+
+
+if __name__ == "__main__":
+    main()
