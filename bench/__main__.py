@@ -20,7 +20,7 @@ from bench import load, report
 
 HERE = Path(__file__).resolve().parent
 #: No module may run longer than this; a stuck one is stopped and the run goes on.
-MODULE_TIMEOUT = float(os.environ.get("BENCH_MODULE_TIMEOUT", "900"))
+MODULE_TIMEOUT = float(os.environ.get("BENCH_MODULE_TIMEOUT", "1800"))
 
 
 def bench_modules() -> list[str]:
