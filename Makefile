@@ -92,7 +92,7 @@ bench: install db
 		(apt-get update -qq && apt-get install -y -qq wrk >/dev/null) || true
 	@[ -x /usr/bin/chromium ] || [ "$$(id -u)" != 0 ] || \
 		(apt-get update -qq && apt-get install -y -qq chromium >/dev/null) || true
-	$(BIN)/python -m bench $(BENCH)
+	BENCH_COMMAND="make bench$(if $(BENCH), BENCH=\"$(BENCH)\")" $(BIN)/python -m bench $(BENCH)
 
 # docs/screenshots/: every shipped form at 1280 and 320 px, as citizens see it.
 screenshots: install

@@ -76,6 +76,8 @@ def main(argv: list[str]) -> int:
     if unknown:
         print(f"unknown bench modules: {', '.join(unknown)}; available: {', '.join(available)}")
         return 2
+    # Every module's section names the command that ran it (bench/report.py).
+    os.environ.setdefault("BENCH_COMMAND", " ".join(["python -m bench", *argv]))
     write_machine(wanted)
     failed = []
     for name in wanted:
