@@ -8,8 +8,10 @@ answers, submit, confirmation, and the receipt downloaded. Every application
 is a new browser context: an empty cache and no cookie, as a new citizen has.
 The measure is the CPU time (user + system, from /proc) of the gunicorn
 workers from the start page to the downloaded receipt; the median of
-BENCH_BROWSER_APPLICATIONS applications (default 5) is reported, with what the
-browser asked for. Without Chromium or Playwright the section says so.
+BENCH_BROWSER_APPLICATIONS applications (default 5, after BENCH_BROWSER_WARMUP,
+default 4) is reported, with the requests the server answered (from gunicorn's
+access log) and the baseline's CPU per request measured in the same run.
+Without Chromium or Playwright the section says so.
 """
 
 from __future__ import annotations
@@ -42,9 +44,9 @@ from bench.server import (
 
 FORM_ID = "onlinewache"
 APPLICATIONS = int(os.environ.get("BENCH_BROWSER_APPLICATIONS", "5"))
-#: Applications made before measuring: each of the workers (4 on 2 cores) has then served
-#: every kind of page once (its statement cache, skeletons and limits are warm), as in a
-#: portal that has been running for a while.
+#: Applications made before measuring (imports, statement caches, limits and the skeletons
+#: of the pages a worker served are then warm). With 4 workers a worker may still not have
+#: served a given page; more warm-up comes closer to a portal that has run for hours.
 WARMUP = int(os.environ.get("BENCH_BROWSER_WARMUP", "4"))
 TARGET_MS = 60.0
 #: The baseline's worker CPU per request on the machine the issue measured on (ms).
@@ -247,8 +249,10 @@ def main() -> None:
         "with GPS) uploaded on the step that takes evidence, check answers, submit, "
         "confirmation, receipt downloaded. Worker CPU is what the gunicorn workers used "
         "(user + system, from /proc) from the first request to the downloaded receipt, "
-        f"the database server's own CPU not included. {WARMUP} applications run first, so "
-        "that every worker has served each kind of page (a portal that has been running).",
+        f"the database server's own CPU not included. {WARMUP} applications run first, as a "
+        "warm-up (imports, statement caches, the skeletons of the pages each worker served); "
+        "a worker that has not yet served a page still builds its skeleton in the "
+        "measurement, as a freshly started portal does.",
         "The baseline (the minimal Flask app under the same gunicorn settings, wrk) cost "
         f"{baseline:.3f} ms of worker CPU per request in this run (before and after the "
         f"browser: {' and '.join(f'{b:.3f}' for b in baselines)} ms). The application divided "
