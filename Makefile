@@ -83,11 +83,16 @@ lint: install
 	$(BIN)/ruff check portal tests
 
 # The load generator is Debian's wrk; without it (not root, no apt) bench/load.py falls back
-# to its Python client and says so in docs/benchmarks.md.
+# to its Python client and says so in docs/benchmarks.md. The complete application in a
+# browser (bench/browser_application.py) needs Debian's chromium; without it its section
+# says so. BENCH names modules to run only those: make bench BENCH="wizard browser_application"
+BENCH ?=
 bench: install db
 	@command -v wrk >/dev/null || [ "$$(id -u)" != 0 ] || \
 		(apt-get update -qq && apt-get install -y -qq wrk >/dev/null) || true
-	$(BIN)/python -m bench
+	@[ -x /usr/bin/chromium ] || [ "$$(id -u)" != 0 ] || \
+		(apt-get update -qq && apt-get install -y -qq chromium >/dev/null) || true
+	BENCH_COMMAND="make bench$(if $(BENCH), BENCH=\"$(BENCH)\")" $(BIN)/python -m bench $(BENCH)
 
 # docs/screenshots/: every shipped form at 1280 and 320 px, as citizens see it;
 # docs/screenshots/designer/: the designer's pages for its help (docs/designer.md).

@@ -12,6 +12,7 @@ FORWARDED_ALLOW_IPS     proxies trusted for X-Forwarded-Proto (default 127.0.0.1
 """
 
 import os
+from contextlib import suppress
 
 cores = os.cpu_count() or 1
 
@@ -76,3 +77,22 @@ def when_ready(server):  # noqa: ANN001 - gunicorn's hook signature
         return
     for name in environment.list_templates():
         environment.get_template(name)
+    preload_on_first_use()
+
+
+def preload_on_first_use():
+    """Load in the master what requests would otherwise load in every worker on first use.
+
+    py-spy on a browser's complete application (docs/benchmarks.md) found a tenth of
+    the workers' CPU in imports: Pillow's image plugins (the first photo a worker
+    checks) and the receipt's fonts (the first submit). Loaded here, every worker
+    inherits them, also after each max_requests recycling.
+    """
+    from PIL import Image
+
+    Image.init()
+    from portal.receipt.fonts import FILES, FontMissing, load_face
+
+    for style in FILES:
+        with suppress(FontMissing):  # the receipt says so when it is made; serving goes on
+            load_face(style)

@@ -20,7 +20,7 @@ from bench import load, report
 
 HERE = Path(__file__).resolve().parent
 #: No module may run longer than this; a stuck one is stopped and the run goes on.
-MODULE_TIMEOUT = float(os.environ.get("BENCH_MODULE_TIMEOUT", "900"))
+MODULE_TIMEOUT = float(os.environ.get("BENCH_MODULE_TIMEOUT", "1800"))
 
 
 def bench_modules() -> list[str]:
@@ -76,6 +76,8 @@ def main(argv: list[str]) -> int:
     if unknown:
         print(f"unknown bench modules: {', '.join(unknown)}; available: {', '.join(available)}")
         return 2
+    # Every module's section names the command that ran it (bench/report.py).
+    os.environ.setdefault("BENCH_COMMAND", " ".join(["python -m bench", *argv]))
     write_machine(wanted)
     failed = []
     for name in wanted:

@@ -92,8 +92,14 @@ def machine() -> dict[str, str]:
 
 
 def command() -> str:
-    return "python -m bench " + " ".join(shlex.quote(a) for a in sys.argv[1:]) if sys.argv[1:] \
-        else "make bench"
+    """The command that ran this measurement: `make bench` (the Makefile says so through
+    BENCH_COMMAND), `python -m bench NAME…` (bench/__main__.py), or the module itself."""
+    if given := os.environ.get("BENCH_COMMAND"):
+        return given
+    main = Path(sys.argv[0])
+    if main.parent == ROOT / "bench" and main.stem != "__main__":
+        return " ".join(["python -m bench." + main.stem, *map(shlex.quote, sys.argv[1:])])
+    return " ".join(["python -m bench", *map(shlex.quote, sys.argv[1:])])
 
 
 def now() -> str:

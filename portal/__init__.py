@@ -50,7 +50,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     migrate.init_app(app, db, directory=MIGRATIONS_DIR)
     csrf.init_app(app)
 
-    from . import errors, health, languages, limits, models, security  # noqa: F401 - models: tables
+    from . import assets, errors, health, languages, limits, models, security  # noqa: F401
     from . import logging as structured_logging
     from .api import bp as api
     from .authorities import models as authority_models  # noqa: F401 - tables
@@ -62,6 +62,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     from .wizard import bp as wizard
 
     structured_logging.init_app(app)
+    assets.init_app(app)
     languages.init_app(app)
     security.init_app(app)
     errors.init_app(app)

@@ -113,7 +113,7 @@ def find_draft(draft_id: str | None) -> StoredDraft | None:
     return _live(_read(_BY_ID, draft_id=draft_id))
 
 
-def start_draft(version: FormVersion, language: str, ttl_days: int) -> StoredDraft:
+def start_draft(version: FormVersion | VersionKey, language: str, ttl_days: int) -> StoredDraft:
     """A new, empty draft of `version`; its random id goes into the citizen's cookie only."""
     draft = StoredDraft(
         id=secrets.token_urlsafe(32),

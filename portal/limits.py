@@ -102,7 +102,21 @@ def init_app(app: Flask) -> Limiter:
     # Retry-After is kept only where it means something, on a refusal.
     app.after_request(_retry_after_only_when_refused)
     limiter.init_app(app)
+    # Flask-Limiter's hook works out the view's name and resolves every limit before it
+    # asks the request filter: a twentieth of a step page's CPU. The requests no limit
+    # applies to skip the hook altogether; the others go through it as before.
+    hooks = app.before_request_funcs.setdefault(None, [])
+    for index, hook in enumerate(hooks):
+        if hook == limiter._check_request_limit:  # noqa: SLF001 - the hook init_app added
+            hooks[index] = _when_limited(hook)
     return limiter
+
+
+def _when_limited(check: Callable[[], None]) -> Callable[[], None]:
+    def check_when_limited() -> None:
+        if not _unlimited():
+            check()
+    return check_when_limited
 
 
 #: The statuses whose Retry-After a client should obey (RFC 9110 §10.2.3).

@@ -32,12 +32,19 @@ from typing import Any
 
 from flask import current_app, render_template
 from flask_wtf.csrf import generate_csrf
+from jinja2.utils import htmlsafe_json_dumps
 from markupsafe import Markup, escape
 
+from ..authorities.views import footer_authority
 from ..engine import Field, Step
+from ..languages import current_language
 from .forms import error_messages
 from .progress import Journey
 
+#: Parts rendered anew on each request whose markup depends only on the form, the language
+#: and the authority the footer names (portal.authorities.views.footer_authority): the
+#: responsible authority and the footer's legal links. Their skeletons are kept.
+SHARED = frozenset({"legal_links.html:links", "legal_links.html:responsible"})
 #: Skeletons kept per process (the shipped forms in all their languages need 83, 2 MB).
 CACHE_SIZE = 1024
 
@@ -102,6 +109,13 @@ class PageState:
     def csrf(self) -> str:
         return generate_csrf()
 
+    def reveal_answers(self) -> str:
+        """The earlier answers this page's conditions read, as JSON for amtsweg.js (the
+        template global `reveal_answers`, written as the `tojson` filter writes it)."""
+        answers = current_app.jinja_env.globals["reveal_answers"](self.context["step"],
+                                                                 self.context["journey"])
+        return htmlsafe_json_dumps(answers, dumps=current_app.json.dumps)
+
     def back(self) -> str:
         return escape(self.back_url)
 
@@ -150,6 +164,9 @@ class _Recorder:
         return Markup(f"\x00{self.nonce}:{len(self.calls) - 1}\x00")  # noqa: S704
 
 
+_MARKER = re.compile("\x00([0-9a-f]{8}):(\\d+)\x00")
+
+
 class Skeleton:
     """A rendered page with its slots: text, slots and the tests that keep or skip a block."""
 
@@ -158,13 +175,19 @@ class Skeleton:
         # `end` is the index after the block a test keeps or skips.
         ops: list = []
         opened: list[int] = []
-        pieces = re.split(f"\x00{recorder.nonce}:(\\d+)\x00", text)
-        for index, piece in enumerate(pieces):
-            if index % 2 == 0:
-                if piece:
-                    ops.append(piece)
+        # One pattern for every nonce (compiled once): a marker of another recording (a
+        # part rendered inside this one) stays text.
+        pieces = _MARKER.split(text)
+        for index in range(0, len(pieces), 3):
+            if pieces[index]:
+                ops.append(pieces[index])
+            if index + 1 == len(pieces):
+                break
+            nonce, number = pieces[index + 1], pieces[index + 2]
+            if nonce != recorder.nonce:
+                ops.append(f"\x00{nonce}:{number}\x00")
                 continue
-            kind, args = recorder.calls[int(piece)]
+            kind, args = recorder.calls[int(number)]
             if kind in ("when", "unless"):
                 test = f"test_{args[0]}"
                 if not hasattr(PageState, test):
@@ -240,6 +263,12 @@ def _render_live(macro: str, args: tuple, state: PageState) -> str:
     """A part of the page made anew on each request: a macro of macros.html, or of the
     template a name like "fields/file.html:uploads" gives (a field type's own)."""
     template, _, name = macro.rpartition(":")
+    key = None
+    if macro in SHARED:
+        # The same for everyone on this form in this language with this authority: kept.
+        form = state.context.get("form")
+        key = ("live", macro, args, current_language(),
+               getattr(form, "content_hash", None), footer_authority())
 
     def render(slot: _Recorder) -> str:
         context = {**state.context, "slot": slot, "messages": state.messages, "parts": state.parts,
@@ -248,7 +277,7 @@ def _render_live(macro: str, args: tuple, state: PageState) -> str:
         module = current_app.jinja_env.get_template(template or "macros.html").make_module(context)
         return str(getattr(module, name)(*args))
 
-    return skeleton(render).fill(state, _render_live)
+    return skeleton(render, key).fill(state, _render_live)
 
 
 def shown_fields(step: Step, context: Mapping[str, Any]) -> list[Field]:

@@ -21,15 +21,17 @@ from werkzeug.wrappers import Response
 
 from .. import drafts
 from ..authorities.routing import responsible
+from ..authorities.views import footer_authority
 from ..drafts import StoredDraft
 from ..engine.errors import Invalid
 from ..engine.types.text import Email as EmailField
 from ..extensions import db, unit_of_work
 from ..journey import Detour, JourneyController
+from ..journey.pages import PageState, render_page
 from ..languages import current_language
 from ..mailbox import notify
 from ..models import FormVersion
-from ..publishing import compiled, current_version, published_forms
+from ..publishing import compiled, current, published_forms
 from . import bp, idle
 from .answers import CITIZEN, DraftAnswers
 
@@ -65,7 +67,7 @@ def load_form(endpoint: str | None, values: dict[str, Any] | None) -> None:
         if endpoint not in ("wizard.start_page", "wizard.resume", "wizard.start"):
             raise Detour(redirect(url_for("wizard.start_page", form_id=form_id), code=303))
     g.draft = None
-    version = current_version(form_id)
+    version = current(form_id)
     if version is None and endpoint == "wizard.resume":
         # A retired form starts nothing new, but a saved draft can still be resumed and finished.
         version = db.session.execute(select(FormVersion).filter_by(form_id=form_id)
@@ -108,8 +110,16 @@ def catalogue() -> str:
 def start_page(form_id: str) -> str:
     submitted = g.draft is not None and g.draft.submitted_at is not None
     g.responsible = responsible(g.form, g.draft.answers if g.draft is not None else None)
+    closed = idle.what_was_kept(g.form)
+    if g.draft is None and closed is None:
+        # A first visit: the same page for everyone in this language but for the CSRF token
+        # (one per session), so it is rendered once (portal.journey.pages) and filled in.
+        key = ("wizard/start.html", g.form.content_hash, current_language(), request.path,
+               footer_authority())
+        return render_page("wizard/start.html", PageState(), key, form=g.form, draft=None,
+                           submitted=False, closed=None)
     return render_template("wizard/start.html", form=g.form, draft=g.draft, submitted=submitted,
-                           closed=idle.what_was_kept(g.form))
+                           closed=closed)
 
 
 @bp.post("/forms/<form_id>/keep-open")
@@ -136,7 +146,7 @@ def leave(form_id: str) -> Any:
 
 @bp.post("/forms/<form_id>/start")
 def start(form_id: str) -> Response:
-    version = current_version(form_id)
+    version = current(form_id)
     if version is None:  # retired while a draft of it was open in this browser
         abort(404)
     draft = drafts.start_draft(version, current_language(), current_app.config["DRAFT_TTL_DAYS"])

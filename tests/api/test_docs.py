@@ -30,4 +30,4 @@ def test_every_page_has_an_icon(client):
     assert icon.status_code == 200 and icon.data[:4] == b"\x00\x00\x01\x00"  # an ICO file
     svg = client.get("/static/favicon.svg")
     assert svg.status_code == 200 and b"<svg" in svg.data
-    assert 'rel="icon" href="/static/favicon.svg"' in client.get("/").get_data(as_text=True)
+    assert 'rel="icon" href="/static/favicon.svg?v=' in client.get("/").get_data(as_text=True)

@@ -242,3 +242,30 @@ def test_the_draft_gone_page_speaks_the_citizens_language(app, client, monkeypat
     page = client.post("/forms/onlinewache/steps/tat", data={"action": "continue"})
     assert page.status_code == 410
     assert '<html lang="uk"' in page.text and "Ваші дані видалено" in page.text
+
+
+def test_a_first_visit_start_page_is_shared_but_each_visitor_gets_a_token_of_their_own(
+        database_url, tmp_path):
+    """The start page is rendered once (portal.journey.pages); the CSRF token stays per session."""
+    from tests.conftest import make_app
+
+    app = make_app(database_url, tmp_path / "instance", WTF_CSRF_ENABLED=True)
+    # No application context around the requests: each request has its own, as in a server
+    # (one kept open would keep `g`, and with it the first request's token).
+    first, second = app.test_client(), app.test_client()
+    pages = [client.get("/forms/onlinewache/").text for client in (first, second, first)]
+    tokens = [re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+              for page in pages]
+    assert all(page.count(token) == 2 for page, token in zip(pages, tokens, strict=True))
+    # Apart from the token, the same page for everyone.
+    assert len({page.replace(token, "") for page, token in zip(pages, tokens,
+                                                               strict=True)}) == 1
+    assert tokens[0] != tokens[1]
+    # Each token works in its own session only.
+    assert second.post("/forms/onlinewache/start",
+                       data={"csrf_token": tokens[0]}).status_code == 400
+    assert first.post("/forms/onlinewache/start",
+                      data={"csrf_token": tokens[2]}).status_code == 303
+    # With a draft, the page is the citizen's own: it offers to continue.
+    assert "Weiter, wo Sie aufgehört haben" in first.get("/forms/onlinewache/").text
+    assert "Weiter, wo Sie aufgehört haben" not in second.get("/forms/onlinewache/").text
