@@ -141,6 +141,11 @@ def defaults(instance_path: Path) -> dict:
         "DRAIN_MAX_BYTES": int(os.environ.get("AMTSWEG_DRAIN_MAX_MB", "200")) * 1024 * 1024,
         "MAX_UPLOAD_TOTAL_MB": int(os.environ.get("AMTSWEG_MAX_UPLOAD_TOTAL_MB", "100")),
         "UPLOAD_DIR": os.environ.get("AMTSWEG_UPLOAD_DIR") or None,
+        # Uploads in S3-compatible object storage instead of UPLOAD_DIR, for several web nodes:
+        # s3://BUCKET[/PREFIX]?endpoint=URL, credentials from AWS_* (docs/uploads.md).
+        "STORAGE_URL": os.environ.get("AMTSWEG_STORAGE_URL") or None,
+        # At start-up, make sure the bucket answers (off: AMTSWEG_STORAGE_CHECK=0).
+        "STORAGE_CHECK": os.environ.get("AMTSWEG_STORAGE_CHECK", "1") != "0",
         # Pictures with more pixels are refused unopened (decompression bombs, docs/uploads.md).
         "MAX_IMAGE_PIXELS": int(os.environ.get("AMTSWEG_MAX_IMAGE_PIXELS", "50000000")),
         # Virus scanning (docs/uploads.md): a clamd socket or a command; off when neither is set.
