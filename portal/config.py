@@ -97,6 +97,7 @@ def derive(config: dict, instance_path: Path) -> None:
     secret key is generated (and written to instance/) only when none was given."""
     if not config.get("SECRET_KEY"):
         config["SECRET_KEY"] = secret_key(instance_path)
+        config["SECRET_KEY_GENERATED"] = True
     if "HSTS" not in config:
         # Strict-Transport-Security wherever cookies are Secure, i.e. everywhere but `make run`.
         hsts = os.environ.get("AMTSWEG_HSTS", HSTS_DEFAULT)
