@@ -84,10 +84,16 @@ lint: install
 
 # The load generator is Debian's wrk; without it (not root, no apt) bench/load.py falls back
 # to its Python client and says so in docs/benchmarks.md.
+# The soak (bench/soak.py): SOAK_MINUTES of complete applications at SOAK_CITIZENS at once on
+# PostgreSQL; `make bench SOAK_MINUTES=1` for a short trial, `python -m bench soak` alone.
+SOAK_MINUTES  ?= 10
+SOAK_CITIZENS ?= 32
 bench: install db
 	@command -v wrk >/dev/null || [ "$$(id -u)" != 0 ] || \
 		(apt-get update -qq && apt-get install -y -qq wrk >/dev/null) || true
-	$(BIN)/python -m bench
+	SOAK_MINUTES=$(SOAK_MINUTES) SOAK_CITIZENS=$(SOAK_CITIZENS) \
+		BENCH_MODULE_TIMEOUT=$$(( $(SOAK_MINUTES) * 60 + 600 > 900 ? $(SOAK_MINUTES) * 60 + 600 : 900 )) \
+		$(BIN)/python -m bench
 
 # docs/screenshots/: every shipped form at 1280 and 320 px, as citizens see it.
 screenshots: install
