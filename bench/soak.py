@@ -30,11 +30,13 @@ import statistics
 import threading
 import time
 from collections import Counter
-from contextlib import ExitStack
+from contextlib import ExitStack, suppress
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import aiohttp
 import sqlalchemy as sa
+from sqlalchemy.pool import NullPool
 
 from bench import report
 from bench.citizen import Unexpected, new_session, shipped_form
@@ -68,6 +70,9 @@ class Soak:
     worker_cpu: float = 0.0
     postgres_cpu: float | None = None
     client_cpu: float = 0.0
+    #: workers the master replaced during the run, and gunicorn's WORKER TIMEOUTs
+    replaced: list[int] = field(default_factory=list)
+    timeouts: int = 0
 
     @property
     def references(self) -> list[str]:
@@ -79,30 +84,58 @@ class Soak:
         return sum(1 for finished, *_ in self.finished if begin <= finished < end)
 
 
-def postgres_backends(database_url: str) -> list[int]:
-    """The PIDs of the PostgreSQL backends connected to this database (same machine)."""
-    engine = sa.create_engine(database_url)
-    try:
-        with engine.connect() as conn:
-            return [row[0] for row in conn.execute(sa.text(
-                "SELECT pid FROM pg_stat_activity WHERE datname = current_database() "
-                "AND pid <> pg_backend_pid()"))]
-    except sa.exc.SQLAlchemyError:
-        return []
-    finally:
-        engine.dispose()
+def _stat(pid: int) -> list[str]:
+    return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+
+
+def workers_cpu(server: Server) -> float:
+    """CPU seconds of every web worker so far, those already replaced included: the live
+    workers' utime + stime and the master's cutime + cstime (its reaped children)."""
+    assert server.process is not None
+    ticks = 0
+    with suppress(OSError, ValueError, IndexError):
+        fields = _stat(server.process.pid)
+        ticks += int(fields[13]) + int(fields[14])
+    return ticks / os.sysconf("SC_CLK_TCK") + cpu_seconds(server.worker_pids())
 
 
 class MemorySampler(threading.Thread):
-    def __init__(self, server: Server, soak: Soak, began: float) -> None:
+    """Every SAMPLE_EVERY seconds: the workers' RSS, and the CPU of the PostgreSQL backends
+    serving this database (each backend's last reading counts, also after it ended)."""
+
+    def __init__(self, server: Server, soak: Soak, began: float, database_url: str) -> None:
         super().__init__(daemon=True)
         self.server, self.soak, self.began = server, soak, began
         self.done = threading.Event()
+        self.engine = sa.create_engine(database_url, poolclass=NullPool)
+        self.backend_cpu: dict[int, float] = {}
+        self.backend_base: dict[int, float] | None = None
 
     def sample(self) -> None:
         pids = self.server.worker_pids()
         self.soak.memory.append((time.monotonic() - self.began,
                                  {pid: rss_mb(pid) for pid in pids}))
+        try:
+            with self.engine.connect() as conn:
+                backends = [row[0] for row in conn.execute(sa.text(
+                    "SELECT pid FROM pg_stat_activity WHERE datname = current_database() "
+                    "AND pid <> pg_backend_pid()"))]
+        except sa.exc.SQLAlchemyError:
+            return
+        for pid in backends:
+            with suppress(OSError, ValueError, IndexError):
+                fields = _stat(pid)
+                self.backend_cpu[pid] = (int(fields[11]) + int(fields[12])) / os.sysconf(
+                    "SC_CLK_TCK")
+
+    def start_window(self) -> None:
+        self.sample()
+        self.backend_base = dict(self.backend_cpu)
+
+    def postgres_cpu(self) -> float | None:
+        if self.backend_base is None:
+            return None
+        return sum(cpu - self.backend_base.get(pid, 0.0) for pid, cpu in self.backend_cpu.items())
 
     def run(self) -> None:
         while not self.done.wait(SAMPLE_EVERY):
@@ -112,14 +145,16 @@ class MemorySampler(threading.Thread):
         self.done.set()
         self.join()
         self.sample()
+        self.engine.dispose()
 
 
-async def citizens(soak: Soak, base_url: str, began: float, stop_at: float) -> None:
+async def citizens(soak: Soak, base_url: str, began: float, stop_at: float,
+                   timeout: float) -> None:
     form = shipped_form(FORM_ID)
     files = photos()
 
     async def citizen() -> None:
-        async with new_session(2) as session:
+        async with new_session(2, timeout) as session:
             while time.monotonic() < stop_at:
                 session.cookie_jar.clear()
                 person = Traveller(session, [base_url], form, files=files)
@@ -142,7 +177,7 @@ async def citizens(soak: Soak, base_url: str, began: float, stop_at: float) -> N
     await asyncio.gather(*(citizen() for _ in range(soak.citizens)))
 
 
-def run(soak: Soak, storage: str) -> tuple[dict, str, float]:
+def run(soak: Soak, storage: str, timeout: float) -> tuple[dict, str, float]:
     with ExitStack() as stack:
         url, instance = stack.enter_context(postgres_database())
         extra = {"AMTSWEG_MAX_REQUESTS": "0", "AMTSWEG_ACCESS_LOG": "off"}
@@ -157,7 +192,7 @@ def run(soak: Soak, storage: str) -> tuple[dict, str, float]:
         began = time.monotonic()
         stop_at = began + soak.minutes * 60
         soak.window = (began + soak.warmup, stop_at)
-        sampler = MemorySampler(server, soak, began)
+        sampler = MemorySampler(server, soak, began, url)
         sampler.start()
         workers = server.worker_pids()
         cpu_client = resource.getrusage(resource.RUSAGE_SELF)
@@ -165,27 +200,23 @@ def run(soak: Soak, storage: str) -> tuple[dict, str, float]:
 
         def mark_window() -> None:
             time.sleep(soak.warmup)
-            marks["workers"] = cpu_seconds(workers)
-            soak_backends[:] = postgres_backends(url)
-            marks["postgres"] = cpu_seconds(soak_backends)
+            marks["workers"] = workers_cpu(server)
+            sampler.start_window()
 
-        soak_backends: list[int] = []
         marker = threading.Thread(target=mark_window, daemon=True)
         marker.start()
-        asyncio.run(citizens(soak, server.base_url, began, stop_at))
+        asyncio.run(citizens(soak, server.base_url, began, stop_at, timeout))
         marker.join()
         ended = time.monotonic()
-        soak.worker_cpu = cpu_seconds(workers) - marks["workers"]
-        if soak_backends:
-            soak.postgres_cpu = cpu_seconds(soak_backends) - marks["postgres"]
+        soak.worker_cpu = workers_cpu(server) - marks["workers"]
         sampler.stop()
+        soak.postgres_cpu = sampler.postgres_cpu()
         used = resource.getrusage(resource.RUSAGE_SELF)
         soak.client_cpu = (used.ru_utime + used.ru_stime - cpu_client.ru_utime
                            - cpu_client.ru_stime) / (ended - began)
-        lost = sorted(set(workers) - set(server.worker_pids()))
-        if lost:
-            soak.errors[f"workers replaced ({len(lost)})"] += 1
+        soak.replaced = sorted(set(workers) - set(server.worker_pids()))
         server.stop()
+        soak.timeouts = server.log(tail=10_000_000).count("WORKER TIMEOUT")
         stored = check(url, soak.references)
         # CPU was measured from the end of the warm-up until the last application finished.
         window_seconds = ended - soak.window[0]
@@ -215,14 +246,16 @@ def main() -> None:
                         default=int(os.environ.get("SOAK_CITIZENS", "32")))
     parser.add_argument("--storage", choices=["local", "s3"],
                         default=os.environ.get("SOAK_STORAGE", "local"))
+    parser.add_argument("--timeout", type=float, default=120.0,
+                        help="seconds a citizen's browser waits for one page (default 120)")
     args = parser.parse_args()
     warmup = min(60.0, args.minutes * 60 * 0.1)
     soak = Soak(args.minutes, args.citizens, warmup)
-    stored, conditions, window_seconds = run(soak, args.storage)
+    stored, conditions, window_seconds = run(soak, args.storage, args.timeout)
 
     grown = growth(soak)
     worst = max((g for *_, g in grown.values()), default=0.0)
-    errors = sum(soak.errors.values())
+    errors = sum(soak.errors.values()) + soak.timeouts
     confirmed = len(soak.references)
     complete = (stored["stored"] == confirmed and not stored["incomplete"]
                 and stored["receipt"] == confirmed and stored["outbox"] == confirmed)
@@ -240,7 +273,8 @@ def main() -> None:
     result_rows = [
         ["verdict", "**passed**" if passed else "**FAILED**"],
         ["duration · citizens at once", f"{args.minutes:g} min · {args.citizens} "
-                                        f"(warm-up {warmup:.0f} s)"],
+                                        f"(warm-up {warmup:.0f} s; a page may take "
+                                        f"{args.timeout:.0f} s, as a browser waits)"],
         ["uploads stored in", "SeaweedFS (S3)" if args.storage == "s3" else "local disk"],
         ["complete applications (confirmed)", str(confirmed)],
         ["applications per second (after warm-up)", f"{soak.in_window / window_seconds:.2f}"],
@@ -249,7 +283,9 @@ def main() -> None:
             f"{statistics.median(durations):.1f} s / "
             f"{statistics.quantiles(durations, n=100)[98]:.1f} s") if len(durations) > 1
             else "-"],
-        ["errors", str(errors) + (f" {dict(soak.errors)}" if errors else "")],
+        ["errors (failed applications; gunicorn WORKER TIMEOUTs)",
+         f"{sum(soak.errors.values())}" + (f" {dict(soak.errors)}" if soak.errors else "")
+         + f"; {soak.timeouts} (workers replaced: {len(soak.replaced)})"],
         ["stored (submission, receipt, outbox row)",
          f"{stored['stored']} / {stored['receipt']} / {stored['outbox']} of {confirmed}; "
          f"{len(stored['incomplete'])} incomplete"],
