@@ -184,8 +184,17 @@ def parse_url(url: str) -> dict[str, str | None]:
     }
 
 
+_loader: Any = None
+
+
 def make_client(endpoint: str | None, region: str | None, addressing: str) -> Any:
+    """An S3 client of its own (its own connections, the credentials as the environment
+    says now), sharing one loader of botocore's service models per process tree: loaded
+    once in the gunicorn master by the start-up check, inherited by every worker instead
+    of being loaded again in each."""
+    global _loader
     import boto3
+    import botocore.session
     from botocore.config import Config
 
     config = Config(
@@ -197,8 +206,14 @@ def make_client(endpoint: str | None, region: str | None, addressing: str) -> An
         response_checksum_validation="when_required",
     )
     region = region or os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION")
-    return boto3.session.Session().client("s3", endpoint_url=endpoint,
-                                          region_name=region or "us-east-1", config=config)
+    core = botocore.session.get_session()
+    if _loader is None:
+        _loader = core.get_component("data_loader")
+    else:
+        core.register_component("data_loader", _loader)
+    session = boto3.session.Session(botocore_session=core)
+    return session.client("s3", endpoint_url=endpoint, region_name=region or "us-east-1",
+                           config=config)
 
 
 class S3Storage:
@@ -236,6 +251,7 @@ class S3Storage:
         """Raise StorageUnavailable with the reason unless the bucket answers to these
         credentials (the start-up check)."""
         exceptions = _botocore()
+        self._transfer()  # imported here, in the master, rather than in every worker
         try:
             self.client.head_bucket(Bucket=self.bucket)
         except exceptions.ClientError as error:
