@@ -86,13 +86,19 @@ lint: install
 # to its Python client and says so in docs/benchmarks.md. The complete application in a
 # browser (bench/browser_application.py) needs Debian's chromium; without it its section
 # says so. BENCH names modules to run only those: make bench BENCH="wizard browser_application"
+# The soak (bench/soak.py): SOAK_MINUTES of complete applications at SOAK_CITIZENS at once on
+# PostgreSQL; `make bench BENCH=soak SOAK_MINUTES=1` for a short trial.
 BENCH ?=
+SOAK_MINUTES  ?= 10
+SOAK_CITIZENS ?= 32
 bench: install db
 	@command -v wrk >/dev/null || [ "$$(id -u)" != 0 ] || \
 		(apt-get update -qq && apt-get install -y -qq wrk >/dev/null) || true
 	@[ -x /usr/bin/chromium ] || [ "$$(id -u)" != 0 ] || \
 		(apt-get update -qq && apt-get install -y -qq chromium >/dev/null) || true
-	BENCH_COMMAND="make bench$(if $(BENCH), BENCH=\"$(BENCH)\")" $(BIN)/python -m bench $(BENCH)
+	SOAK_MINUTES=$(SOAK_MINUTES) SOAK_CITIZENS=$(SOAK_CITIZENS) \
+		BENCH_MODULE_TIMEOUT=$$(( $(SOAK_MINUTES) * 60 + 600 > 900 ? $(SOAK_MINUTES) * 60 + 600 : 900 )) \
+		BENCH_COMMAND="make bench$(if $(BENCH), BENCH=\"$(BENCH)\")" $(BIN)/python -m bench $(BENCH)
 
 # docs/screenshots/: every shipped form at 1280 and 320 px, as citizens see it;
 # docs/screenshots/designer/: the designer's pages for its help (docs/designer.md).

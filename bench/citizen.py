@@ -50,12 +50,13 @@ class Page:
     text: str
 
 
-def new_session(connections: int = 100) -> aiohttp.ClientSession:
-    """A client session with a cookie jar that accepts cookies from 127.0.0.1."""
+def new_session(connections: int = 100, timeout: float = 30) -> aiohttp.ClientSession:
+    """A client session with a cookie jar that accepts cookies from 127.0.0.1; a request
+    taking longer than `timeout` seconds fails."""
     return aiohttp.ClientSession(
         connector=aiohttp.TCPConnector(limit=connections),
         cookie_jar=aiohttp.CookieJar(unsafe=True),
-        timeout=aiohttp.ClientTimeout(total=30),
+        timeout=aiohttp.ClientTimeout(total=timeout),
     )
 
 

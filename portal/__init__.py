@@ -63,6 +63,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 
     structured_logging.init_app(app)
     assets.init_app(app)
+    _warn_about_a_node_local_secret(app)
     languages.init_app(app)
     security.init_app(app)
     errors.init_app(app)
@@ -79,6 +80,18 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     # Browsers ask for /favicon.ico whatever the page links; pages link the SVG.
     app.add_url_rule("/favicon.ico", "favicon", _favicon)
     return app
+
+
+def _warn_about_a_node_local_secret(app: Flask) -> None:
+    """A secret generated into instance/ is this node's alone: with a shared database there
+    may be other nodes, and a citizen whose next request reaches one of them would find
+    the session cookie (draft, CSRF token) refused. Say so once at start-up."""
+    if (app.config.get("SECRET_KEY_GENERATED")
+            and not app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite")):
+        app.logger.warning(
+            "AMTSWEG_SECRET_KEY is not set: this node signs session cookies with a key of its "
+            "own (instance/secret_key). With more than one web node, set AMTSWEG_SECRET_KEY to "
+            "the same value on every node (docs/operations.md).")
 
 
 def _favicon() -> Any:

@@ -97,6 +97,7 @@ def derive(config: dict, instance_path: Path) -> None:
     secret key is generated (and written to instance/) only when none was given."""
     if not config.get("SECRET_KEY"):
         config["SECRET_KEY"] = secret_key(instance_path)
+        config["SECRET_KEY_GENERATED"] = True
     if "HSTS" not in config:
         # Strict-Transport-Security wherever cookies are Secure, i.e. everywhere but `make run`.
         hsts = os.environ.get("AMTSWEG_HSTS", HSTS_DEFAULT)
@@ -141,6 +142,11 @@ def defaults(instance_path: Path) -> dict:
         "DRAIN_MAX_BYTES": int(os.environ.get("AMTSWEG_DRAIN_MAX_MB", "200")) * 1024 * 1024,
         "MAX_UPLOAD_TOTAL_MB": int(os.environ.get("AMTSWEG_MAX_UPLOAD_TOTAL_MB", "100")),
         "UPLOAD_DIR": os.environ.get("AMTSWEG_UPLOAD_DIR") or None,
+        # Uploads in S3-compatible object storage instead of UPLOAD_DIR, for several web nodes:
+        # s3://BUCKET[/PREFIX]?endpoint=URL, credentials from AWS_* (docs/uploads.md).
+        "STORAGE_URL": os.environ.get("AMTSWEG_STORAGE_URL") or None,
+        # At start-up, make sure the bucket answers (off: AMTSWEG_STORAGE_CHECK=0).
+        "STORAGE_CHECK": os.environ.get("AMTSWEG_STORAGE_CHECK", "1") != "0",
         # Pictures with more pixels are refused unopened (decompression bombs, docs/uploads.md).
         "MAX_IMAGE_PIXELS": int(os.environ.get("AMTSWEG_MAX_IMAGE_PIXELS", "50000000")),
         # Virus scanning (docs/uploads.md): a clamd socket or a command; off when neither is set.

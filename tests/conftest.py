@@ -246,3 +246,16 @@ def client(app: Flask):
 @pytest.fixture
 def runner(app: Flask):
     return app.test_cli_runner()
+
+
+@pytest.fixture(scope="session")
+def seaweed() -> Iterator[object]:
+    """A real S3-compatible server (SeaweedFS, tests/seaweed.py) for this test run, with its
+    credentials in the standard AWS_* variables as an operator would set them."""
+    from tests.seaweed import SeaweedS3
+
+    with SeaweedS3() as server, pytest.MonkeyPatch.context() as patch:
+        for name, value in server.env().items():
+            if name.startswith("AWS_"):
+                patch.setenv(name, value)
+        yield server

@@ -26,7 +26,7 @@ from ..engine.types.files import File
 from ..extensions import db
 from ..mailbox.models import MessageFile
 from ..models import Attachment, Draft
-from . import checks, metadata, pdfs, scan
+from . import checks, metadata, objects, pdfs, scan
 from .checks import Rejected
 from .storage import LocalStorage, Storage, TooLarge
 
@@ -37,6 +37,9 @@ _PENDING = "amtsweg.uploads.delete_after_commit"
 
 
 def storage() -> Storage:
+    """The configured backend: object storage for STORAGE_URL=s3://..., else the local disk."""
+    if url := current_app.config.get("STORAGE_URL"):
+        return objects.storage_for(url)
     root = current_app.config.get("UPLOAD_DIR") or Path(current_app.instance_path) / "uploads"
     return LocalStorage(Path(root))
 
@@ -223,7 +226,7 @@ def delete_orphans(min_age: float = ORPHAN_MIN_AGE) -> int:
     unreferenced = [key for key in store.keys(min_age=min_age) if key not in known]
     for key in unreferenced:
         store.delete(key)
-    if isinstance(store, LocalStorage):
+    if isinstance(store, LocalStorage | objects.S3Storage):
         store.purge_partials(max(min_age, ORPHAN_MIN_AGE))
     return len(gone) + len(unreferenced)
 

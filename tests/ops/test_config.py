@@ -64,3 +64,20 @@ def test_the_forms_folder_is_a_setting(tmp_path: Path, monkeypatch):
     monkeypatch.setenv("AMTSWEG_FORMS_DIR", str(tmp_path / "elsewhere"))
     app = create_app({"SECRET_KEY": "x", "INSTANCE_PATH": str(tmp_path)})
     assert app.config["FORMS_DIR"] == str(tmp_path / "elsewhere")
+
+
+def test_a_node_local_secret_with_a_shared_database_is_warned_about(tmp_path: Path, monkeypatch,
+                                                                       caplog):
+    """Two nodes with keys of their own would refuse each other's session cookies."""
+    monkeypatch.delenv("AMTSWEG_SECRET_KEY", raising=False)
+    shared = "postgresql+psycopg://u@127.0.0.1:1/db"
+    with caplog.at_level("WARNING"):
+        create_app({"INSTANCE_PATH": str(tmp_path / "a"), "SQLALCHEMY_DATABASE_URI": shared})
+    assert "AMTSWEG_SECRET_KEY is not set" in caplog.text
+    caplog.clear()
+    with caplog.at_level("WARNING"):
+        create_app({"INSTANCE_PATH": str(tmp_path / "b"), "SQLALCHEMY_DATABASE_URI": shared,
+                    "SECRET_KEY": "the same on every node"})
+        create_app({"INSTANCE_PATH": str(tmp_path / "c"),
+                    "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'x.sqlite3'}"})
+    assert "AMTSWEG_SECRET_KEY" not in caplog.text
