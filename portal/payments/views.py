@@ -1,0 +1,104 @@
+"""Payment routes outside the citizen's journey: providers' callbacks and the test provider's
+page; and the template helpers that show fees (`money`, `fee_overview`, `fee_lines`)."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from babel.numbers import format_currency
+from flask import Blueprint, Flask, abort, g, redirect, render_template, request
+
+from ..engine.fees import is_fixed, lowest_total, total
+from ..extensions import csrf, db
+from ..languages import current_language
+from . import ForgedCallback, PaymentError, service
+from .models import TestPayment
+
+log = logging.getLogger(__name__)
+
+bp = Blueprint("payments", __name__)
+
+
+# -- providers' notifications -------------------------------------------------------------
+
+
+@bp.post("/payments/<payment_id>/callback")
+@csrf.exempt  # a provider's server posts here; its signature is checked instead
+def callback(payment_id: str) -> Any:
+    payment = service.find(payment_id)
+    if payment is None:
+        abort(404)
+    try:
+        service.callback(payment, request.form.to_dict(), dict(request.headers))
+    except ForgedCallback as error:
+        log.warning("payment callback refused for %s: %s", payment.reference, error)
+        return {"status": "refused"}, 400
+    except PaymentError as error:  # the provider could not be asked: it retries later
+        log.warning("payment callback for %s not settled: %s", payment.reference, error)
+        return {"status": "retry later"}, 503
+    return {"status": "ok"}, 200
+
+
+# -- the test provider's page ---------------------------------------------------------------
+
+
+@bp.route("/test-payment/<payment_id>", methods=["GET", "POST"])
+def test_page(payment_id: str) -> Any:
+    from .test_provider import OUTCOMES, finish
+
+    row = db.session.get(TestPayment, payment_id)
+    if row is None:
+        abort(404)
+    if request.method == "POST":
+        outcome = request.form.get("outcome", "")
+        if outcome not in OUTCOMES:
+            abort(400)
+        finish(payment_id, outcome)
+        return redirect(row.return_url, code=303)
+    return render_template("payments/test_page.html", payment=row)
+
+
+# -- showing fees ---------------------------------------------------------------------------------
+
+
+def money(cents: int | None, language: str | None = None) -> str:
+    """Euro cents as the citizen's locale writes an amount: 1.200,00 € / €1,200.00."""
+    locale = {"de": "de_DE", "en": "en_GB", "uk": "uk_UA", "tr": "tr_TR", "ar": "ar_EG"}.get(
+        language or current_language(), "de_DE")
+    return format_currency((cents or 0) / 100, "EUR", locale=locale)
+
+
+def fee_overview(form: Any) -> dict[str, Any] | None:
+    """What the start page says about the cost: every item, and the lowest total."""
+    if not form.fees:
+        return None
+    responsible = g.get("responsible")
+    authority = responsible.authority if responsible is not None else None
+    overrides = service.overrides_of(form, authority)
+    items = [{"label": fee.label, "amount": fee.amount_for(overrides),
+              "conditional": fee.condition is not None}
+             for fee in form.fees if fee.amount_for(overrides) > 0]
+    if not items:
+        return None
+    return {"items": items, "lowest": lowest_total(form.fees, overrides),
+            "fixed": is_fixed(form.fees), "by_authority": authority is None}
+
+
+def fee_lines(form: Any, answers: Any) -> dict[str, Any] | None:
+    """What the summary lists: the items these answers make apply, and their total."""
+    lines = service.fee_lines(form, answers or {})
+    if not lines:
+        return None
+    return {"lines": lines, "total": total(lines)}
+
+
+def init_app(app: Flask) -> None:
+    from . import models  # noqa: F401 - the tables
+    from .providers import load_built_in
+
+    load_built_in()
+    app.register_blueprint(bp)
+    app.add_template_filter(money, "money")
+    app.add_template_global(fee_overview, "fee_overview")
+    app.add_template_global(fee_lines, "fee_lines")
