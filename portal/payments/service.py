@@ -359,3 +359,40 @@ def payment_of(submission_id: str) -> Payment | None:
 
 def label(line: Mapping[str, Any], language: str) -> str:
     return resolve(line.get("label"), language, "de")
+
+
+# -- configuration --------------------------------------------------------------------------------
+
+
+def authorities_serving(form: Form) -> list[AuthorityRecord | None]:
+    """Every authority that can receive this form's applications (None: no authority)."""
+    from ..authorities import destination_owner, rows_for
+
+    by = form.jurisdiction.get("by")
+    if by == "fixed":
+        ids = [form.jurisdiction.get("authority")]
+    elif by == "choice":
+        ids = list(form.jurisdiction.get("authorities") or [])
+    elif by == "postcode":
+        ids = sorted({row.authority_id for row in rows_for(form.leika_key or "",
+                                                           everywhere=True)})
+    else:  # no jurisdiction: the destination's authority, or none
+        return [authority_record(destination_owner(form.destination))]
+    # An authority named that does not exist serves nothing (routing finds no one there).
+    return [record for record in map(authority_record, ids) if record is not None]
+
+
+def configuration_problems(forms: list[Form]) -> list[str]:
+    """Why a fee-bearing form could not be paid for somewhere: an authority without a provider
+    (and the test provider off), an unknown provider, a missing secret. Empty when all is well."""
+    problems = []
+    for form in forms:
+        if not form.fees:
+            continue
+        for authority in authorities_serving(form):
+            who = authority.id if authority is not None else f"destination {form.destination}"
+            try:
+                provider_for(settings_for(authority))
+            except PaymentError as error:
+                problems.append(f"{form.id}: charges a fee, but {who} cannot take it: {error}")
+    return problems
