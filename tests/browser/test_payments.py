@@ -37,6 +37,12 @@ def test_a_building_permit_is_paid_after_a_cancelled_try_and_pulled_with_its_pay
 
     def pay(p: Page) -> None:
         assert "kein echtes Geld" in p.locator("#test-marker").inner_text()
+        # Back without deciding: the return alone sends nothing, the payment is still open.
+        p.locator("#test-leave").click()
+        assert p.locator("#payment-outcome").get_attribute("data-outcome") == "open"
+        assert_accessible(p, "bauantrag: payment not confirmed yet")
+        p.locator("#try-again").click()
+        assert "/test-payment/" in p.url
         # Cancel with the keyboard: the provider's buttons are reachable with Tab.
         target = p.locator("#test-cancel")
         for _ in range(60):
