@@ -58,7 +58,7 @@ def test_the_start_page_says_what_it_costs_and_the_summary_lists_the_fee(app, cl
     assert "Baugenehmigungsgebühr, Gebäudeklasse 1 oder 2" in lines
     assert "Gebäudeklasse 5" not in lines
     assert re.search(r'id="fee-total">300,00\xa0€<', summary)
-    assert "Zahlungspflichtig senden" in summary
+    assert "Als Nächstes bezahlen Sie 300,00\xa0€ online." in summary
 
 
 def test_english_amounts_are_written_the_english_way(app, client):
@@ -100,7 +100,7 @@ def test_a_cancelled_or_failed_payment_keeps_the_draft_and_can_be_tried_again(
     [attempt] = _payments()
     assert attempt.status == {"cancel": "cancelled", "fail": "failed"}[outcome]
     # The answers are all still there: the summary opens, complete.
-    assert "Zahlungspflichtig senden" in client.get("/forms/bauantrag/summary").text
+    assert 'id="fee-total"' in client.get("/forms/bauantrag/summary").text
     # Save and continue later gives a resume code.
     saved = client.post("/forms/bauantrag/payment/save")
     assert saved.status_code == 303 and saved.headers["Location"].endswith("/saved")
