@@ -80,10 +80,14 @@ def settings_for(authority: AuthorityRecord | None) -> ProviderSettings:
     """The authority's payment settings; the test provider where none are set and the
     configuration allows it (PAYMENT_TEST_PROVIDER, on for `make run`); NotConfigured else."""
     authority_id = authority.id if authority is not None else "default"
+    test_allowed = bool(current_app.config.get("PAYMENT_TEST_PROVIDER"))
     if authority is not None and authority.payment:
+        if authority.payment["provider"] == "test" and not test_allowed:
+            raise NotConfigured(f"authority {authority_id!r} names the test provider, which "
+                                "is switched off here (AMTSWEG_PAYMENT_TEST_PROVIDER)")
         return ProviderSettings(authority_id, authority.payment["provider"],
                                 authority.payment.get("options") or {})
-    if current_app.config.get("PAYMENT_TEST_PROVIDER"):
+    if test_allowed:
         return ProviderSettings(authority_id, "test")
     raise NotConfigured(f"authority {authority_id!r} has no payment provider configured "
                         '("payment" in its file, docs/payments.md)')

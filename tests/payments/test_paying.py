@@ -200,8 +200,6 @@ def fake_provider(app):
     SignedFake.ledger.clear()
 
     def configure(**options):
-        with db.session.begin_nested():
-            pass
         db.session.execute(update(Authority).where(Authority.id == "bauaufsicht-berlin-mitte")
                            .values(payment={"provider": "signed-fake", "options": options}))
         db.session.commit()
@@ -342,3 +340,22 @@ def test_a_form_without_a_fee_is_sent_at_once(app, client):
     assert "payment" not in build_envelope(_submissions()[0])["metadata"]
 
 
+
+
+def test_where_the_test_provider_is_off_its_page_is_gone_and_no_authority_can_name_it(
+        app, client, runner):
+    _summary(client)
+    provider_page = _to_provider(client)
+    app.config["PAYMENT_TEST_PROVIDER"] = False
+    assert client.get(provider_page).status_code == 404
+    assert client.post(provider_page, data={"outcome": "pay"}).status_code == 404
+    db.session.execute(update(Authority).where(Authority.id == "bauaufsicht-berlin-mitte")
+                       .values(payment={"provider": "test", "options": {}}))
+    db.session.commit()
+    forget_cached()
+    try:
+        result = runner.invoke(args=["payments", "check"])
+        assert result.exit_code == 1 and "names the test provider, which is switched off" \
+            in result.output
+    finally:
+        forget_cached()
