@@ -158,7 +158,7 @@ def test_copy_add_a_conditional_field_preview_in_english_diff_and_publish(
     assert '"version": "1.1.0"' in original
 
     # A syntax error: shown with its line and column, the typed text still in the editor.
-    broken = original.replace('"version": "1.1.0",', '"version": "1.1.0"', 1)
+    broken = original.replace('"version": "1.2.0",', '"version": "1.2.0"', 1)
     _save(designer, broken)
     line = _line_of(broken, '"reference_prefix"')
     expect(designer.locator(".error-summary")).to_contain_text(f"Zeile {line}")
@@ -251,7 +251,7 @@ def test_malformed_definitions_are_shown_with_their_position_and_cannot_be_publi
     page.get_by_role("button", name="Entwurf anlegen").click()
     original = page.input_value("#definition")
     cases = {
-        "JSON syntax": (original.replace('"version": "1.1.0",', '"version": "1.1.0"', 1),
+        "JSON syntax": (original.replace('"version": "1.2.0",', '"version": "1.2.0"', 1),
                         '"reference_prefix"', None),
         "schema": (original.replace('"retention_days": ', '"retention_days": "x", "_": ', 1),
                    '"retention_days"', "/retention_days"),
