@@ -359,3 +359,44 @@ def test_where_the_test_provider_is_off_its_page_is_gone_and_no_authority_can_na
             in result.output
     finally:
         forget_cached()
+
+
+def test_paying_twice_in_two_tabs_sends_once_and_notes_the_second_payment(app, client,
+                                                                          runner):
+    _summary(client)
+    first_page, second_page = _to_provider(client), _to_provider(client)  # two tabs
+    client.post(first_page, data={"outcome": "pay"})
+    client.post(second_page, data={"outcome": "pay"})
+    first, second = _payments()
+    assert client.get(_return_url(first)).status_code == 303
+    again = client.get(_return_url(second))
+    assert again.status_code == 200 and "mit einer anderen Zahlung gesendet" in again.text
+    [submission] = _submissions()
+    first, second = _payments()
+    assert first.submission_id == submission.id and second.submission_id is None
+    assert second.status == "paid" and "refund" in second.note
+    assert f"{second.reference}: NOTE" in runner.invoke(args=["payments", "reconcile"]).output
+
+
+def test_answers_made_incomplete_while_paying_wait_for_the_citizen_and_are_not_paid_again(
+        app, client):
+    _summary(client)
+    provider_page = _to_provider(client)
+    client.post(provider_page, data={"outcome": "pay"})
+    [attempt] = _payments()
+    # Another window removes a required answer meanwhile.
+    draft = drafts.find_draft(attempt.draft_id)
+    answers = dict(draft.answers)
+    answers.pop("gebaeudeklasse")
+    drafts.save(draft, answers, draft.completed_steps, None, 30)
+    page = client.get(_return_url(attempt))
+    assert page.status_code == 200 and "noch nicht vollständig" in page.text
+    assert not _submissions()
+    # The answer is given again; sending uses the payment made, no second one.
+    drafts.save(draft, {**answers, "gebaeudeklasse": "1"}, draft.completed_steps, None, 30)
+    response = client.post("/forms/bauantrag/submit")
+    assert response.status_code == 303 and response.headers["Location"].endswith(
+        "/confirmation")
+    [submission] = _submissions()
+    [payment] = _payments()
+    assert payment.submission_id == submission.id
