@@ -302,6 +302,25 @@ def callback(payment: Payment, form: Mapping[str, str],
     return settle(payment, state)
 
 
+def notification(authority_id: str, form: Mapping[str, str],
+                 headers: Mapping[str, str]) -> Settled | None:
+    """A notification sent to the authority's one address: verified by the authority's
+    provider, then settled on the attempt it names (None: no such attempt here)."""
+    authority = authority_record(authority_id)
+    if authority is None:
+        return None
+    settings = settings_for(authority)
+    state = provider_for(settings).verify_callback(form, headers)
+    payment = db.session.execute(select(Payment).where(
+        Payment.authority_id == authority_id, Payment.provider == settings.provider,
+        Payment.provider_payment_id == state.provider_payment_id)).scalar_one_or_none()
+    if payment is None:
+        return None
+    if state.reference is not None and state.reference != payment.reference:
+        raise ForgedCallback("the notification names another reference")
+    return settle(payment, state)
+
+
 # -- reconciling --------------------------------------------------------------------------------
 
 

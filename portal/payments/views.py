@@ -23,19 +23,43 @@ bp = Blueprint("payments", __name__)
 # -- providers' notifications -------------------------------------------------------------
 
 
+def _fields() -> dict[str, str]:
+    """What a provider posted: the form's fields; for another body (JSON webhooks, signed
+    over the raw bytes) one field, `body`, with the request body as text."""
+    if request.form:
+        return request.form.to_dict()
+    return {"body": request.get_data(as_text=True)}
+
+
 @bp.post("/payments/<payment_id>/callback")
 @csrf.exempt  # a provider's server posts here; its signature is checked instead
 def callback(payment_id: str) -> Any:
+    """A notification about one attempt (the callback URL given in its PaymentRequest)."""
     payment = service.find(payment_id)
     if payment is None:
         abort(404)
+    return _settled(payment.reference,
+                    lambda: service.callback(payment, _fields(), dict(request.headers)))
+
+
+@bp.post("/payments/notify/<authority_id>")
+@csrf.exempt
+def notify(authority_id: str) -> Any:
+    """A notification to one address for all of an authority's payments (a provider whose
+    webhooks are configured per account): the provider's verified state names the payment."""
+    return _settled(authority_id, lambda: service.notification(authority_id, _fields(),
+                                                               dict(request.headers)))
+
+
+def _settled(what: str, settle: Any) -> Any:
     try:
-        service.callback(payment, request.form.to_dict(), dict(request.headers))
+        if settle() is None:
+            abort(404)
     except ForgedCallback as error:
-        log.warning("payment callback refused for %s: %s", payment.reference, error)
+        log.warning("payment callback refused for %s: %s", what, error)
         return {"status": "refused"}, 400
     except PaymentError as error:  # the provider could not be asked: it retries later
-        log.warning("payment callback for %s not settled: %s", payment.reference, error)
+        log.warning("payment callback for %s not settled: %s", what, error)
         return {"status": "retry later"}, 503
     return {"status": "ok"}, 200
 

@@ -19,6 +19,7 @@ from urllib.parse import urlsplit
 from flask import g, redirect, render_template, request, url_for
 
 from ..engine.fees import FeeLine, total
+from ..extensions import csrf
 from ..languages import current_language
 from ..payments import PaymentError, service
 from ..security import CSP
@@ -89,6 +90,15 @@ def payment_return(form_id: str, payment_id: str) -> Any:
         kind = "incomplete" if result.incomplete else "duplicate"
         return _outcome(kind, attempt)
     return _outcome(attempt.status, attempt)
+
+
+@bp.post("/forms/<form_id>/payment/<payment_id>/return")
+@csrf.exempt  # a provider that sends the citizen back with a form post; nothing changes here
+def payment_return_post(form_id: str, payment_id: str) -> Any:
+    """Back with a form post: the same page by GET (the session cookie, SameSite=Lax, is
+    not sent with another site's POST, but is with the GET it is redirected to)."""
+    return redirect(url_for("wizard.payment_return", form_id=form_id, payment_id=payment_id),
+                    code=303)
 
 
 @bp.post("/forms/<form_id>/payment/save")

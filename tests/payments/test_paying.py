@@ -400,3 +400,41 @@ def test_answers_made_incomplete_while_paying_wait_for_the_citizen_and_are_not_p
     [submission] = _submissions()
     [payment] = _payments()
     assert payment.submission_id == submission.id
+
+
+def test_one_notification_address_per_authority_and_a_return_by_form_post(app, client,
+                                                                          fake_provider):
+    fake_provider()
+    _summary(client)
+    client.post("/forms/bauantrag/submit")
+    [attempt] = _payments()
+    SignedFake.ledger[attempt.provider_payment_id] = "paid"
+    fields = {"id": attempt.provider_payment_id, "status": "paid"}
+    address = "/payments/notify/bauaufsicht-berlin-mitte"
+    forged = app.test_client().post(address, data=fields, headers={"X-Signature": "0" * 64})
+    assert forged.status_code == 400 and not _submissions()
+    unknown = app.test_client().post(address, data={"id": "fake-nobody", "status": "paid"},
+                                     headers=_sign("fake-nobody", "paid"))
+    assert unknown.status_code == 404
+    signed = app.test_client().post(address, data=fields,
+                                    headers=_sign(attempt.provider_payment_id, "paid"))
+    assert signed.status_code == 200 and len(_submissions()) == 1
+    # The provider sends the citizen back with a form post (no CSRF token, no cookie needed):
+    back = client.post(_return_url(attempt), data={"anything": "x"})
+    assert back.status_code == 303 and back.headers["Location"].endswith(_return_url(attempt))
+    assert client.get(_return_url(attempt)).headers["Location"].endswith("/confirmation")
+
+
+def test_providers_post_without_a_csrf_token_the_citizens_pages_keep_it(app, client):
+    _summary(client)
+    provider_page = _to_provider(client)
+    client.post(provider_page, data={"outcome": "pay"})
+    [attempt] = _payments()
+    app.config["WTF_CSRF_ENABLED"] = True
+    fields = callback_fields(attempt.provider_payment_id)
+    assert app.test_client().post(f"/payments/{attempt.id}/callback",
+                                  data=fields).status_code == 200
+    assert client.post(_return_url(attempt)).status_code == 303
+    # The test provider's buttons and "send" are the citizen's own forms: a token is needed.
+    assert client.post(provider_page, data={"outcome": "fail"}).status_code == 400
+    assert client.post("/forms/bauantrag/payment/save").status_code == 400
