@@ -438,3 +438,16 @@ def test_providers_post_without_a_csrf_token_the_citizens_pages_keep_it(app, cli
     # The test provider's buttons and "send" are the citizen's own forms: a token is needed.
     assert client.post(provider_page, data={"outcome": "fail"}).status_code == 400
     assert client.post("/forms/bauantrag/payment/save").status_code == 400
+
+
+def test_a_return_in_another_browser_settles_but_shows_nothing_of_the_draft(app, client):
+    _summary(client)
+    provider_page = _to_provider(client)
+    client.post(provider_page, data={"outcome": "pay"})
+    [attempt] = _payments()
+    stranger = app.test_client().get(_return_url(attempt))
+    assert stranger.status_code in (404, 410)
+    assert "Baugenehmigungsgebühr" not in stranger.text
+    [submission] = _submissions()  # confirmed server-side all the same
+    assert client.get(_return_url(attempt)).headers["Location"].endswith("/confirmation")
+    assert _payments()[0].submission_id == submission.id
