@@ -293,24 +293,34 @@ def confirm(payment: Payment) -> Settled:
     return settle(payment, state)
 
 
-def callback(payment: Payment, form: Mapping[str, str],
-             headers: Mapping[str, str]) -> Settled:
-    """A provider's notification: its signature checked by the provider, then settled."""
-    state = provider_of(payment).verify_callback(form, headers)
+def expected(payment: Payment) -> PaymentRequest:
+    """The attempt as it was asked for: a provider refuses a callback about another reference
+    or amount (`verify_callback(..., expected=…)`)."""
+    return PaymentRequest(reference=payment.reference, amount=payment.amount, description="",
+                          return_url="", callback_url="", language=payment.language,
+                          currency=payment.currency)
+
+
+def callback(payment: Payment, form: Mapping[str, str], headers: Mapping[str, str],
+             body: bytes | None = None) -> Settled:
+    """A provider's notification: its signature checked by the provider (over the raw `body`
+    where it signs that), then settled."""
+    state = provider_of(payment).verify_callback(form, headers, body=body,
+                                                 expected=expected(payment))
     if state.reference is not None and state.reference != payment.reference:
         raise ForgedCallback("the notification names another reference")
     return settle(payment, state)
 
 
-def notification(authority_id: str, form: Mapping[str, str],
-                 headers: Mapping[str, str]) -> Settled | None:
+def notification(authority_id: str, form: Mapping[str, str], headers: Mapping[str, str],
+                 body: bytes | None = None) -> Settled | None:
     """A notification sent to the authority's one address: verified by the authority's
     provider, then settled on the attempt it names (None: no such attempt here)."""
     authority = authority_record(authority_id)
     if authority is None:
         return None
     settings = settings_for(authority)
-    state = provider_for(settings).verify_callback(form, headers)
+    state = provider_for(settings).verify_callback(form, headers, body=body)
     payment = db.session.execute(select(Payment).where(
         Payment.authority_id == authority_id, Payment.provider == settings.provider,
         Payment.provider_payment_id == state.provider_payment_id)).scalar_one_or_none()
@@ -318,6 +328,8 @@ def notification(authority_id: str, form: Mapping[str, str],
         return None
     if state.reference is not None and state.reference != payment.reference:
         raise ForgedCallback("the notification names another reference")
+    if state.amount is not None and state.amount != payment.amount:
+        raise ForgedCallback("the notification confirms another amount")
     return settle(payment, state)
 
 

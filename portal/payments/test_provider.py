@@ -89,8 +89,9 @@ class TestProvider:
         return PaymentState(row.id, row.status, row.amount,
                             _aware(row.paid_at) if row.paid_at else None, row.reference)
 
-    def verify_callback(self, form: Mapping[str, str],
-                        headers: Mapping[str, str]) -> PaymentState:
+    def verify_callback(self, form: Mapping[str, str], headers: Mapping[str, str], *,
+                        body: bytes | None = None,
+                        expected: PaymentRequest | None = None) -> PaymentState:
         payment_id, status = form.get("payment_id", ""), form.get("status", "")
         given = form.get("signature", "")
         if not (payment_id and status and hmac.compare_digest(given,
@@ -99,6 +100,9 @@ class TestProvider:
         state = self.state(payment_id)
         if state.status != status:
             raise ForgedCallback("the notification does not match the test provider's record")
+        if expected is not None and (state.reference != expected.reference
+                                     or state.amount != expected.amount):
+            raise ForgedCallback("the notification is about another payment")
         return state
 
 

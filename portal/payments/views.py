@@ -24,11 +24,9 @@ bp = Blueprint("payments", __name__)
 
 
 def _fields() -> dict[str, str]:
-    """What a provider posted: the form's fields; for another body (JSON webhooks, signed
-    over the raw bytes) one field, `body`, with the request body as text."""
-    if request.form:
-        return request.form.to_dict()
-    return {"body": request.get_data(as_text=True)}
+    """What a provider posted as a form (empty for another body, e.g. a JSON webhook: the
+    provider reads the raw body, passed as `body`)."""
+    return request.form.to_dict()
 
 
 @bp.post("/payments/<payment_id>/callback")
@@ -39,7 +37,8 @@ def callback(payment_id: str) -> Any:
     if payment is None:
         abort(404)
     return _settled(payment.reference,
-                    lambda: service.callback(payment, _fields(), dict(request.headers)))
+                    lambda: service.callback(payment, _fields(), dict(request.headers),
+                                             body=request.get_data()))
 
 
 @bp.post("/payments/notify/<authority_id>")
@@ -47,8 +46,8 @@ def callback(payment_id: str) -> Any:
 def notify(authority_id: str) -> Any:
     """A notification to one address for all of an authority's payments (a provider whose
     webhooks are configured per account): the provider's verified state names the payment."""
-    return _settled(authority_id, lambda: service.notification(authority_id, _fields(),
-                                                               dict(request.headers)))
+    return _settled(authority_id, lambda: service.notification(
+        authority_id, _fields(), dict(request.headers), body=request.get_data()))
 
 
 def _settled(what: str, settle: Any) -> Any:

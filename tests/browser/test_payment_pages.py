@@ -43,7 +43,7 @@ class OtherSite:
     def state(self, provider_payment_id: str) -> PaymentState:
         return PaymentState(provider_payment_id, LEDGER[provider_payment_id])
 
-    def verify_callback(self, form, headers) -> PaymentState:  # not used here
+    def verify_callback(self, form, headers, **_) -> PaymentState:  # not used here
         raise NotImplementedError
 
 

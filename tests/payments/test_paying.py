@@ -186,7 +186,7 @@ class SignedFake:
         return PaymentState(provider_payment_id, status, None,
                             datetime.now(UTC) if status == "paid" else None)
 
-    def verify_callback(self, form, headers) -> PaymentState:
+    def verify_callback(self, form, headers, **_) -> PaymentState:
         expected = hmac.new(KEY, f"{form.get('id')}:{form.get('status')}".encode(),
                             hashlib.sha256).hexdigest()
         if not hmac.compare_digest(headers.get("X-Signature", ""), expected):
