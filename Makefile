@@ -68,12 +68,13 @@ db: install-run
 	$(BIN)/amtsweg db upgrade
 	$(BIN)/amtsweg authorities load --create-destinations
 	$(BIN)/amtsweg jurisdictions import authorities/jurisdictions.csv
-	$(BIN)/amtsweg forms load --create-destinations
+	AMTSWEG_PAYMENT_TEST_PROVIDER=1 $(BIN)/amtsweg forms load --create-destinations
 
 # The embedded server speaks plain HTTP on loopback, so its cookies cannot be
 # marked Secure; production runs behind TLS with Secure cookies (docs/operations.md).
+# Fees are paid with the built-in test provider (no real money, docs/payments.md).
 run: db
-	AMTSWEG_INSECURE_COOKIES=1 $(BIN)/amtsweg run --host 127.0.0.1 --port $(PORT)
+	AMTSWEG_INSECURE_COOKIES=1 AMTSWEG_PAYMENT_TEST_PROVIDER=1 $(BIN)/amtsweg run --host 127.0.0.1 --port $(PORT)
 
 # Lint first: a finding fails make test (and so .ci/run) before the slower tests run.
 test: install lint

@@ -58,6 +58,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     from .cli import register_commands
     from .designer import init_app as init_designer  # the form designer, and its tables
     from .mailbox.views import bp as mailbox  # the citizen's status page, and its tables
+    from .payments.views import init_app as init_payments  # callbacks, test provider, tables
     from .uploads import init_app as init_uploads
     from .wizard import bp as wizard
 
@@ -73,6 +74,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(health.bp)
     app.register_blueprint(api)
     app.register_blueprint(mailbox)
+    init_payments(app)
     csrf.exempt(api)  # bearer tokens, not cookies: there is no session to forge requests with
     init_designer(app)
     limits.init_app(app)

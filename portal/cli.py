@@ -265,11 +265,25 @@ def forms_load(create_destinations: bool) -> None:
     missing = _missing_destinations([version.definition for version, _ in results])
     if not create_destinations:
         _warn_missing_destinations(missing)
-        return
-    for name in missing:
-        configure_destination(name, create=True)
-        click.echo(f"destination {name}: created, pull only (push: amtsweg destinations update "
-                   f"{name} --push-url URL --generate-secret)")
+    else:
+        for name in missing:
+            configure_destination(name, create=True)
+            click.echo(f"destination {name}: created, pull only (push: amtsweg destinations "
+                       f"update {name} --push-url URL --generate-secret)")
+    _check_payments()
+
+
+def _check_payments() -> None:
+    """A fee-bearing form must be payable wherever it is offered: fail here, at deployment,
+    rather than at a citizen's "send" (docs/payments.md)."""
+    from .payments.service import configuration_problems
+    from .publishing import compiled, published_forms
+
+    problems = configuration_problems([compiled(v) for v in published_forms()])
+    if problems:
+        raise click.ClickException("payments are not configured:\n  " + "\n  ".join(problems)
+                                   + "\n(set \"payment\" in the authority's file, see "
+                                   "docs/payments.md; `amtsweg payments check` checks again)")
 
 
 @click.command("cleanup")
@@ -297,3 +311,6 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(cleanup)
     app.cli.add_command(users)
     register_authorities(app.cli)
+    from .payments.cli import payments
+
+    app.cli.add_command(payments)

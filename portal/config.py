@@ -102,6 +102,13 @@ def derive(config: dict, instance_path: Path) -> None:
         # Strict-Transport-Security wherever cookies are Secure, i.e. everywhere but `make run`.
         hsts = os.environ.get("AMTSWEG_HSTS", HSTS_DEFAULT)
         config["HSTS"] = hsts if config["SESSION_COOKIE_SECURE"] and hsts != "off" else None
+    if "PAYMENT_TEST_PROVIDER" not in config:
+        # The built-in test provider (no real money) pays for authorities without a payment
+        # configuration: on for `make run` and the tests (cookies not Secure), off in
+        # production unless AMTSWEG_PAYMENT_TEST_PROVIDER=1 (docs/payments.md).
+        chosen = os.environ.get("AMTSWEG_PAYMENT_TEST_PROVIDER")
+        config["PAYMENT_TEST_PROVIDER"] = chosen == "1" if chosen in ("0", "1") \
+            else not config["SESSION_COOKIE_SECURE"]
     if "SQLALCHEMY_ENGINE_OPTIONS" not in config:
         config["SQLALCHEMY_ENGINE_OPTIONS"] = engine_options(config["SQLALCHEMY_DATABASE_URI"])
 

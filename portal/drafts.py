@@ -113,6 +113,12 @@ def find_draft(draft_id: str | None) -> StoredDraft | None:
     return _live(_read(_BY_ID, draft_id=draft_id))
 
 
+def find_draft_any(draft_id: str | None) -> StoredDraft | None:
+    """The draft with this id even past its expiry (a payment confirmed late still becomes
+    its submission, portal.payments.service); None only once it was deleted."""
+    return _read(_BY_ID, draft_id=draft_id) if draft_id else None
+
+
 def start_draft(version: FormVersion | VersionKey, language: str, ttl_days: int) -> StoredDraft:
     """A new, empty draft of `version`; its random id goes into the citizen's cookie only."""
     draft = StoredDraft(
@@ -240,8 +246,24 @@ def find_by_resume_code(code: str, form_id: str) -> StoredDraft | None:
     return _live(draft)
 
 
+#: How long an open payment keeps its expired draft from being deleted.
+OPEN_PAYMENT_KEEPS = timedelta(days=7)
+
+
 def delete_expired() -> int:
     """Delete drafts past their expiry; returns how many."""
+    from .payments.models import Payment
+
+    _payment = Payment.__table__
+    # A draft whose payment is still open (for up to OPEN_PAYMENT_KEEPS; a provider gives up
+    # on a payment long before), or paid and not yet sent, is kept: a payment confirmed after
+    # the draft expired still becomes its submission (docs/payments.md).
+    waiting = select(_payment.c.id).where(
+        _payment.c.draft_id == _draft.c.id,
+        ((_payment.c.status == "open") & (_payment.c.created_at > now() - OPEN_PAYMENT_KEEPS))
+        | ((_payment.c.status == "paid") & _payment.c.submission_id.is_(None)
+           & _payment.c.note.is_(None)))
     with unit_of_work() as session:
-        result = session.execute(delete(_draft).where(_draft.c.expires_at <= now()))
+        result = session.execute(delete(_draft).where(_draft.c.expires_at <= now(),
+                                                      ~waiting.exists()))
     return result.rowcount or 0

@@ -18,6 +18,7 @@ from .extensions import db, unit_of_work
 from .handover.outbox import enqueue as enqueue_delivery
 from .mailbox.notify import confirm as confirm_by_mail
 from .models import Attachment, Submission
+from .payments.service import link_in_unit as link_payment
 from .publishing import compiled
 from .receipt.service import ensure_receipt
 from .reference import make_reference
@@ -103,16 +104,26 @@ def _recorded(responsible: routing.Responsible | None) -> dict | None:
     return recorded
 
 
-def submit(draft: StoredDraft) -> Submission:
+def check_ready(draft: StoredDraft) -> None:
+    """NotComplete unless the draft could be sent now (before a fee is taken for it)."""
+    form = compiled(draft.form_version)
+    problems = check_answers(form, draft.answers)
+    if problems:
+        raise NotComplete(problems)
+    _responsible(form, draft.answers)
+
+
+def submit(draft: StoredDraft, payment_id: str | None = None) -> Submission:
     """Turn a complete draft into a submission, exactly once, from the newest answers.
 
     When another window changed the draft after this request read it, the
     submission is not written from the old answers: the draft is read again and
-    checked again (NotComplete if the newer answers are not complete).
+    checked again (NotComplete if the newer answers are not complete). `payment_id`: the
+    paid attempt (portal.payments) that is linked to the submission in its unit of work.
     """
     for _ in range(drafts.TRIES):
         try:
-            return _submit_once(draft)
+            return _submit_once(draft, payment_id)
         except drafts.Changed:
             db.session.rollback()
             newest = drafts.find_draft(draft.id)
@@ -122,7 +133,7 @@ def submit(draft: StoredDraft) -> Submission:
     raise drafts.Busy
 
 
-def _submit_once(draft: StoredDraft) -> Submission:
+def _submit_once(draft: StoredDraft, payment_id: str | None = None) -> Submission:
     """Turn a complete draft into a submission, exactly once, then make its receipt.
 
     A second call for the same draft (double click, refresh, back button)
@@ -178,6 +189,8 @@ def _submit_once(draft: StoredDraft) -> Submission:
                 # of this draft fails it as a whole; the loop then tries again or returns the
                 # winner. Answers changed in another window meanwhile fail it too (Changed).
                 drafts.mark_submitted(draft, submission.submitted_at)  # flushes the rest
+                if payment_id is not None:  # the envelope never goes out without it
+                    link_payment(payment_id, submission.id)
             drafts.hold(draft, {"submitted_at": submission.submitted_at})
         except IntegrityError:
             # Either a concurrent request submitted this draft, or the reference collided.

@@ -95,6 +95,18 @@ _SUMMARY = {
         "rejected_at": NULLABLE_TIME,
         "rejection_reason": {"type": ["string", "null"]},
         "deleted_at": NULLABLE_TIME,
+        "payment": {
+            "description": "The fee paid online before the application was sent (the envelope's "
+                           "metadata.payment has the details); null when the form charges none.",
+            "type": ["object", "null"],
+            "required": ["status", "amount", "currency", "reference"],
+            "properties": {
+                "status": {"type": "string", "enum": ["paid", "open"]},
+                "amount": {"type": "integer", "description": "In cents of `currency`."},
+                "currency": {"type": "string"},
+                "reference": {"type": "string", "description": "The Kassenzeichen."},
+            },
+        },
     },
 }
 

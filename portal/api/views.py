@@ -21,6 +21,7 @@ from ..handover.envelope import (
     STATUSES,
     envelope_schema,
     hex_sha256,
+    payments_of,
     receipt_of,
     rfc3339,
     summary,
@@ -142,7 +143,9 @@ def form_data_schema(form_id: str, version: str) -> Response:
 def list_submissions() -> Response:
     statuses, limit, cursor = _query()
     page = pull.list_submissions(current_client(), statuses, limit, cursor)
-    return jsonify(items=[summary(s) for s in page.items], next_cursor=page.next_cursor)
+    paid = payments_of([s.id for s in page.items])
+    return jsonify(items=[summary(s, paid.get(s.id)) for s in page.items],
+                   next_cursor=page.next_cursor)
 
 
 @bp.get("/submissions/<submission_id>")

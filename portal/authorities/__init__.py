@@ -40,6 +40,10 @@ LOGO = re.compile(r"^[a-z0-9][a-z0-9_-]*(\.[a-z0-9_-]+)*\.(svg|png)$")
 #: form. A service's `contacts` (phone, email, web, hours) replace the authority's for it.
 SERVICE_TEXTS = ("privacy_notice", "notice", "emergency")
 CONTACT_KEYS = ("phone", "email", "web")
+#: A service's own fee amounts in euro cents by fee code (docs/payments.md); 0 drops an item.
+SERVICE_FEES = "fees"
+#: Payment providers an authority's file may name (portal.payments.providers.FACTORIES).
+PAYMENT_KEYS = ("provider", "options")
 #: The columns of a jurisdiction table; `postcode` or `ags` (or both) must be given.
 CSV_COLUMNS = ("leika_key", "postcode", "ags", "municipality", "authority", "destination")
 
@@ -66,7 +70,7 @@ def parse_authority(document: Any, where: str) -> dict[str, Any]:
     if not isinstance(document, dict):
         raise AuthorityError(f"{where}: an authority file is a JSON object")
     known = {"$comment", "id", "name", "address", "contacts", "ags", "ars", "legal", "logo",
-             "destination", "services", "owns"}
+             "destination", "services", "owns", "payment"}
     if unknown := sorted(set(document) - known):
         raise AuthorityError(f"{where}: unknown key(s) {', '.join(unknown)}")
     authority_id = document.get("id")
@@ -95,11 +99,13 @@ def parse_authority(document: Any, where: str) -> dict[str, Any]:
         raise AuthorityError(f"{where} /services: an object keyed by LeiKa key")
     for leika_key, texts in services.items():
         if not LEIKA.match(leika_key) or not isinstance(texts, dict) \
-                or set(texts) - set(SERVICE_TEXTS) - {"contacts"}:
+                or set(texts) - {*SERVICE_TEXTS, "contacts", SERVICE_FEES}:
             raise AuthorityError(f"{where} /services/{leika_key}: a 14-digit LeiKa key with "
-                                 f"only {', '.join(SERVICE_TEXTS)}, contacts")
+                                 f"only {', '.join(SERVICE_TEXTS)}, contacts, {SERVICE_FEES}")
         for key, value in texts.items():
-            if key != "contacts":
+            if key == SERVICE_FEES:
+                _fee_amounts(value, f"{where} /services/{leika_key}/fees")
+            elif key != "contacts":
                 _language_map(value, f"{where} /services/{leika_key}/{key}")
             elif not isinstance(value, dict) or set(value) - {*CONTACT_KEYS, "hours"}:
                 raise AuthorityError(f"{where} /services/{leika_key}/contacts: an object "
@@ -112,6 +118,7 @@ def parse_authority(document: Any, where: str) -> dict[str, Any]:
     if logo is not None and not (isinstance(logo, str) and LOGO.match(logo)):
         raise AuthorityError(f"{where} /logo: the name of a file in authorities/logos/ "
                              "(.svg or .png)")
+    payment = _payment(document.get("payment"), f"{where} /payment")
     return {
         "id": authority_id,
         "name": _language_map(document.get("name"), f"{where} /name", required=True),
@@ -124,7 +131,39 @@ def parse_authority(document: Any, where: str) -> dict[str, Any]:
         "destination": document.get("destination"),
         "services": dict(services),
         "owns": sorted(set(owns)),
+        "payment": payment,
     }
+
+
+FEE_CODE = re.compile(r"^[a-z][a-z0-9_]{0,62}$")
+
+
+def _fee_amounts(value: Any, where: str) -> None:
+    if not (isinstance(value, dict) and all(
+            isinstance(code, str) and FEE_CODE.match(code) and isinstance(amount, int)
+            and not isinstance(amount, bool) and 0 <= amount <= 100_000_000
+            for code, amount in value.items())):
+        raise AuthorityError(f'{where}: fee codes with amounts in euro cents ({{"code": 12000}} '
+                             "is 120,00 euros; 0 drops the item)")
+
+
+def _payment(value: Any, where: str) -> dict[str, Any] | None:
+    """An authority's payment provider: its name and non-secret options. Secrets never stand
+    in the file; they come from the environment (docs/payments.md)."""
+    if value is None:
+        return None
+    if not (isinstance(value, dict) and isinstance(value.get("provider"), str)
+            and not set(value) - set(PAYMENT_KEYS)
+            and isinstance(value.get("options", {}), dict)):
+        raise AuthorityError(f'{where}: {{"provider": "govuk" | "redirect" | "test", '
+                             '"options": {…}}')
+    secretish = [key for key in value.get("options", {})
+                 if re.search(r"secret|key|token|password", key, re.IGNORECASE)]
+    if secretish:
+        raise AuthorityError(f"{where}/options: {', '.join(secretish)} looks like a secret; "
+                             "secrets come from the environment (AMTSWEG_PAYMENT_<AUTHORITY>_"
+                             "<NAME>), never from a file")
+    return {"provider": value["provider"], "options": dict(value.get("options") or {})}
 
 
 def load_authorities(folder: Path, create_destinations: bool = False
@@ -230,6 +269,8 @@ class AuthorityRecord:
     logo: str | None
     destination: str | None
     services: dict = field(hash=False, default_factory=dict)
+    #: {"provider": name, "options": {…}} or None (docs/payments.md).
+    payment: dict | None = field(hash=False, default=None)
 
     @classmethod
     def of(cls, row: Authority) -> AuthorityRecord:
@@ -240,7 +281,12 @@ class AuthorityRecord:
         return cls(row.id, dict(row.name or {}), dict(row.address or {}),
                    {k: v for k, v in contacts.items() if v}, row.ags, row.ars,
                    {k: v for k, v in legal.items() if v}, row.logo, row.destination,
-                   service_overrides(row))
+                   service_overrides(row), dict(row.payment) if row.payment else None)
+
+    def fee_overrides(self, leika_key: str | None) -> dict[str, int]:
+        """The authority's own amounts for a service's fee items, by fee code."""
+        return dict((self.services.get(leika_key) or {}).get(SERVICE_FEES) or {}) \
+            if leika_key else {}
 
     def service_text(self, leika_key: str | None, key: str) -> dict | None:
         """The authority's own text for one service (privacy_notice, notice, emergency)."""

@@ -38,6 +38,9 @@ class Authority(db.Model):
     #: Per service (LeiKa key): texts that replace or add to a shared form's for this authority,
     #: {"99125001000000": {"privacy_notice": {language map}, "notice": {language map}}}.
     services: Mapped[dict] = mapped_column(JSON, default=dict)
+    #: How the authority takes fees: {"provider": "govuk" | "redirect" | "test", "options": {…}}
+    #: (non-secret options only; secrets come from the environment, docs/payments.md).
+    payment: Mapped[dict | None] = mapped_column(JSON, nullable=True)
     #: What an administrator of the authority changed in the designer ({"contacts": {…},
     #: "legal": {…}}): laid over the file's values, never touched by `authorities load`.
     edited: Mapped[dict] = mapped_column(JSON, default=dict)

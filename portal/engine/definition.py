@@ -606,6 +606,20 @@ def semantic_problems(definition: Mapping[str, Any], file: str,
     if "rules" not in broken.keys:
         check_rules("", definition.get("rules"), earlier, set(), all_names, "form")
 
+    if "fees" not in broken.keys and isinstance(definition.get("fees"), list):
+        codes: dict[str, int] = {}
+        for k, fee in enumerate(definition["fees"]):
+            if not isinstance(fee, Mapping):
+                continue
+            code = fee.get("code")
+            if isinstance(code, str):
+                if code in codes:
+                    add(f"/fees/{k}/code", f'the fee code "{code}" is already used by fee '
+                        f"{codes[code]}")
+                codes.setdefault(code, k)
+            # A fee is decided when the answers are complete: any answer asked once may count.
+            check_condition(f"/fees/{k}/condition", fee.get("condition"), earlier, set())
+
     problems += _jurisdiction_problems(definition, broken, repeating, file)
 
     problems += _notification_problems(definition, broken, file)

@@ -83,6 +83,8 @@ class Form:
     content_hash: str
     #: Rules over answers of several steps, checked before sending (check_answers).
     rules: list[Rule] = field(default_factory=list)
+    #: What the service costs (portal.engine.fees): items with an optional condition.
+    fees: tuple = ()
     id: str = field(init=False)
     version: str = field(init=False)
 
@@ -214,8 +216,11 @@ def compile_form(definition: Mapping[str, Any]) -> Form:
                 section=spec.get("section"),
             )
         )
+    from .fees import compile_fees  # fees reads submission data, which imports this module
+
     return Form(definition=definition, steps=steps, content_hash=content_hash(definition),
-                rules=_rules(definition.get("rules"), definition["default_language"]))
+                rules=_rules(definition.get("rules"), definition["default_language"]),
+                fees=compile_fees(definition.get("fees")))
 
 
 def _rules(specs: list[Mapping[str, Any]] | None, default_language: str) -> list[Rule]:

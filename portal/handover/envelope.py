@@ -19,6 +19,7 @@ from sqlalchemy import select
 from ..config import PACKAGE_FILES
 from ..extensions import db
 from ..models import Attachment, Submission
+from ..payments.models import Payment
 from ..receipt.models import Receipt
 from ..receipt.service import receipt_for
 from . import encryption
@@ -71,6 +72,11 @@ def attachments_of(submission: Submission) -> list[Attachment]:
     )
 
 
+def payment_of(submission_id: str) -> Payment | None:
+    return db.session.execute(select(Payment).where(Payment.submission_id == submission_id)
+                              ).scalar_one_or_none()
+
+
 def receipt_of(submission: Submission) -> Receipt | None:
     """The submission's PDF receipt (portal.receipt), or None if it has none."""
     return receipt_for(submission)
@@ -113,6 +119,8 @@ def build_envelope(submission: Submission) -> dict[str, Any]:
     }
     if (receipt := receipt_of(submission)) is not None:
         metadata["receipt"] = {"href": f"{path}/receipt", "sha256": hex_sha256(receipt.sha256)}
+    if (payment := payment_record(submission.id)) is not None:
+        metadata["payment"] = payment
     envelope = {"metadata": metadata, "data": submission.data}
     errors = sorted(_envelope_validator().iter_errors(envelope), key=str)
     if errors:
@@ -121,8 +129,50 @@ def build_envelope(submission: Submission) -> dict[str, Any]:
     return envelope
 
 
-def summary(submission: Submission) -> dict[str, Any]:
-    """What a list shows: no personal data, only the state of the handover."""
+def payment_record(submission_id: str) -> dict[str, Any] | None:
+    """The payment that paid for a submission, as the envelope hands it over (or None)."""
+    payment = payment_of(submission_id)
+    if payment is None:
+        return None
+    return {
+        "status": "paid" if payment.status == "paid" else "failed"
+        if payment.status in ("failed", "cancelled") else "open",
+        "amount": payment.amount,
+        "currency": payment.currency,
+        "reference": payment.reference,
+        "provider": payment.provider,
+        "transaction_id": payment.provider_payment_id,
+        "paid_at": rfc3339(payment.paid_at),
+        "items": [{"code": item.get("code", ""), "amount": item.get("amount", 0),
+                   "label": (item.get("label") or {}).get("de", "")}
+                  for item in payment.items or []],
+    }
+
+
+def payments_of(submission_ids: list[str]) -> dict[str, Payment]:
+    """The payments of several submissions in one statement (a list page)."""
+    if not submission_ids:
+        return {}
+    rows = db.session.execute(select(Payment).where(Payment.submission_id.in_(submission_ids)))
+    return {p.submission_id: p for p in rows.scalars()}
+
+
+def payment_summary(payment: Payment | None) -> dict[str, Any] | None:
+    if payment is None:
+        return None
+    return {"status": "paid" if payment.status == "paid" else "open", "amount": payment.amount,
+            "currency": payment.currency, "reference": payment.reference}
+
+
+_UNKNOWN: Any = object()
+
+
+def summary(submission: Submission, payment: Any = _UNKNOWN) -> dict[str, Any]:
+    """What a list shows: no personal data, only the state of the handover (and whether a fee
+    was paid: `payment`, or None for a form without a fee). A list passes each submission's
+    payment (payments_of) instead of one query per row."""
+    if payment is _UNKNOWN:
+        payment = payment_of(submission.id)
     return {
         "id": submission.id,
         "reference": submission.reference,
@@ -135,6 +185,7 @@ def summary(submission: Submission) -> dict[str, Any]:
         "rejected_at": rfc3339(submission.rejected_at),
         "rejection_reason": submission.rejection_reason,
         "deleted_at": rfc3339(submission.deleted_at),
+        "payment": payment_summary(payment),
     }
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from importlib import import_module
 
 from . import PaymentError, PaymentProvider, ProviderSettings, govuk, signed_redirect
 
@@ -11,8 +12,24 @@ from . import PaymentError, PaymentProvider, ProviderSettings, govuk, signed_red
 FACTORIES: dict[str, Callable[[ProviderSettings], PaymentProvider]] = {}
 
 
+#: The modules that ship a provider; each registers itself in FACTORIES when imported.
+BUILT_IN = ("test_provider", "govuk", "signed_redirect")
+
+
+def load_built_in() -> None:
+    """Import every shipped provider module that is present (each adds its factory)."""
+    for name in BUILT_IN:
+        try:
+            import_module(f"{__package__}.{name}")
+        except ModuleNotFoundError as error:
+            if error.name != f"{__package__}.{name}":
+                raise
+
+
 def provider_for(settings: ProviderSettings) -> PaymentProvider:
     """The provider an authority's settings name; PaymentError for an unknown name."""
+    if settings.provider not in FACTORIES:
+        load_built_in()
     try:
         factory = FACTORIES[settings.provider]
     except KeyError:

@@ -13,7 +13,7 @@ from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_date, format_time
-from babel.numbers import format_decimal
+from babel.numbers import format_currency, format_decimal
 
 from ..engine import Field, Form, Step, text_direction
 from ..engine.messages import N_, Message, N_plural, translate
@@ -83,11 +83,16 @@ class ReceiptContent:
         return self.page_label % {"page": page, "pages": pages}
 
 
+#: The locale an amount is written in, per language (a currency needs a territory).
+_LOCALES = {"de": "de_DE", "en": "en_GB", "uk": "uk_UA", "tr": "tr_TR", "ar": "ar_EG"}
+
+
 def receipt_content(form: Form, submission: Any, files: Iterable[SubmittedFile],
-                    access_code: str | None = None) -> ReceiptContent:
+                    access_code: str | None = None, payment: Any = None) -> ReceiptContent:
     """Everything a receipt shows for `submission` (a portal.models.Submission or alike:
     reference, language, data, destination, submitted_at). `access_code` opens the status
-    page (portal.mailbox) with the reference; it is printed beside it."""
+    page (portal.mailbox) with the reference; it is printed beside it. `payment` (a
+    portal.payments.models.Payment or alike: amount, currency, reference) is the fee paid."""
     language = form.language_for(submission.language)
 
     def t(message: Message, **params: object) -> str:
@@ -114,6 +119,11 @@ def receipt_content(form: Form, submission: Any, files: Iterable[SubmittedFile],
             Entry(t(N_("Eingegangen")), received_text),
             Entry(t(N_("Zuständige Stelle")), _authority_text(submission)),
             *([Entry(t(N_("Kontakt")), contact)] if (contact := _contact_text(submission)) else []),
+            *([Entry(t(N_("Gebühr bezahlt")), format_currency(
+                payment.amount / 100, payment.currency or "EUR", locale=_LOCALES.get(
+                    language, language))),
+               Entry(t(N_("Kassenzeichen")), payment.reference)] if payment is not None
+              and payment.status == "paid" else []),
         ],
         intro=form.says("received", language) + " " + t(N_(
             "Diese Bestätigung zeigt alle Angaben und Dateien, die Sie gesendet haben. "

@@ -25,6 +25,7 @@ from ..drafts import normalise_code
 from ..engine import Form
 from ..extensions import db
 from ..models import Attachment, Submission
+from ..payments.models import Payment
 from ..publishing import compiled
 from ..reference import ALPHABET
 from ..reference import normalise as normalise_reference
@@ -45,7 +46,10 @@ def issue_receipt(submission: Submission, form: Form, files: Iterable[SubmittedF
     """
     # The receipt code also opens the status page (portal.mailbox): printed beside the reference.
     printed = receipt_code(submission)
-    pdf = render_receipt(receipt_content(form, submission, files, access_code=printed))
+    payment = db.session.execute(select(Payment).where(
+        Payment.submission_id == submission.id)).scalar_one_or_none()
+    pdf = render_receipt(receipt_content(form, submission, files, access_code=printed,
+                                         payment=payment))
     code = printed or secrets.token_urlsafe(16)  # no draft: cookie-less only
     receipt = Receipt(
         submission=submission,

@@ -10,10 +10,12 @@ from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
 from ..authorities.routing import responsible_of
+from ..payments import service as payment
 from ..receipt.service import ensure_receipt, receipt_by_code, receipt_code
 from ..reference import normalise as normalise_reference
 from ..submissions import NotComplete, submission_for, submit
 from . import bp
+from .pay import pay
 from .views import controller, no_draft_page
 
 # -- check answers, submit, confirmation ----------------------------------------------
@@ -32,6 +34,10 @@ def summary(form_id: str) -> Any:
 def send(form_id: str) -> Any:
     journey = controller()
     try:
+        lines = payment.fee_lines(g.form, g.draft.answers)
+        if lines:
+            # A fee: sent only once the provider confirms the payment (wizard/pay.py).
+            return pay(lines)
         submit(g.draft)
     except NotComplete as incomplete:
         first = g.form.step(next(iter(incomplete.problems)))

@@ -66,9 +66,11 @@ def test_a_destination_configured_later_belongs_to_the_authority_that_names_it(a
     ({"name": {"en": "Only English"}}, "/name: a language map with at least a German text"),
     ({"legal": {"impressum": {"de": "x"}}}, "/legal: only imprint"),
     ({"services": {"123": {"notice": {"de": "x"}}}}, "/services/123: a 14-digit LeiKa key"),
-    ({"services": {"99125001000000": {"fees": {"de": "x"}}}},
+    ({"services": {"99125001000000": {"gebuehren": {"de": "x"}}}},
      "/services/99125001000000: a 14-digit LeiKa key with only privacy_notice, notice, "
-     "emergency, contacts"),
+     "emergency, contacts, fees"),
+    ({"services": {"99125001000000": {"fees": {"de": "x"}}}},
+     "/services/99125001000000/fees: fee codes with amounts in euro cents"),
     ({"services": {"99125001000000": {"contacts": {"fax": "1"}}}},
      "/services/99125001000000/contacts: an object (phone, email, web, hours)"),
     ({"owns": "onlinewache"}, '/owns: a list of form ids'),
@@ -77,6 +79,11 @@ def test_a_destination_configured_later_belongs_to_the_authority_that_names_it(a
     # onlinewache is polizei-mv-rostock's (authorities/polizei-mv-rostock.json, loaded)
     ({"owns": ["onlinewache"]}, "form 'onlinewache' is owned by both 'ordnungsamt-test' and "
                                 "'polizei-mv-rostock': a shipped form has one owner"),
+    ({"services": {"99125001000000": {"fees": {"gebuehr": -5}}}},
+     "/services/99125001000000/fees: fee codes with amounts in euro cents"),
+    ({"payment": {"name": "govuk"}}, '/payment: {"provider": "govuk"'),
+    ({"payment": {"provider": "govuk", "options": {"api_key": "x"}}},
+     "/payment/options: api_key looks like a secret; secrets come from the environment"),
 ])
 def test_a_bad_authority_file_is_refused_with_where_and_why(app, runner, tmp_path, change,
                                                              message):

@@ -12,7 +12,7 @@ from portal.models import Submission
 from portal.publishing import compiled, current_version
 from portal.receipt.content import receipt_content
 from tests.handover.helpers import bearer, destination, token_for
-from tests.walk import Walker
+from tests.walk import Walker, send
 
 
 def _walk(client, form_id: str, postcode: str, choice: str = "0") -> Walker:
@@ -22,7 +22,7 @@ def _walk(client, form_id: str, postcode: str, choice: str = "0") -> Walker:
 
 
 def _send(client, form_id: str = "onlinewache") -> Submission:
-    response = client.post(f"/forms/{form_id}/submit")
+    response = send(client, form_id)  # a fee is paid with the test provider
     assert response.status_code == 303, response.status_code
     return db.session.execute(select(Submission).order_by(Submission.submitted_at.desc())
                               ).scalars().first()

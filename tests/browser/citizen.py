@@ -17,6 +17,7 @@ from tests.walk import file_for, form_data
 ROOT = Path(__file__).resolve().parents[2]
 
 OnPage = Callable[[Page, str], None]
+OnPayment = Callable[[Page], None]
 
 
 def shipped_form(form_id: str) -> Form:
@@ -76,8 +77,11 @@ def press_continue(page: Page) -> None:
 
 def walk(page: Page, base: str, form_id: str, on_page: OnPage | None = None,
          invalid_first: bool = False, max_pages: int = 60, language: str | None = None,
-         postcode: str | None = None) -> str:
+         postcode: str | None = None, on_payment: OnPayment | None = None) -> str:
     """From the start page to the confirmation; returns the reference number.
+
+    A fee is paid with the built-in test provider: `on_payment(page)` on its page (default:
+    press "Pay") must end on the confirmation page.
 
     `on_page(page, label)` runs on every page (axe, width checks); with
     `invalid_first`, each step is first sent empty to show its errors. `postcode`
@@ -97,6 +101,12 @@ def walk(page: Page, base: str, form_id: str, on_page: OnPage | None = None,
         if url.endswith("/summary"):
             check(page, "check your answers")
             page.locator("main form[action$='/submit'] button").click()
+            if "/test-payment/" in page.url:  # a fee: paid with the built-in test provider
+                check(page, "test payment")
+                if on_payment is not None:
+                    on_payment(page)
+                else:
+                    page.locator("#test-pay").click()
             check(page, "confirmation")
             return page.locator("#reference").inner_text()
         step = step_of(form, url)

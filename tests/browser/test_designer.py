@@ -261,7 +261,7 @@ def test_malformed_definitions_are_shown_with_their_position_and_cannot_be_publi
     """Without JavaScript: the textarea is the whole editor."""
     page = _context_page(browser, request, java_script_enabled=False)
     _sign_in(page, server.url, PUBLISHER)
-    page.get_by_role("link", name="Kopieren bauantrag 1.0.0").click()
+    page.get_by_role("link", name="Kopieren bauantrag 1.1.0").click()
     # bauantrag is maintained by Rostock's building authority: Mitte copies it under an id of
     # its own (bauantrag-bezirksamt-mitte, version 1.0.0).
     page.get_by_role("button", name="Entwurf anlegen").click()

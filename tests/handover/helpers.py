@@ -8,14 +8,14 @@ from portal.extensions import db
 from portal.handover import clients
 from portal.models import Submission
 from portal.publishing import compiled, current_version
-from tests.walk import Walker
+from tests.walk import Walker, send
 
 
 def submit(app, form_id: str = "onlinewache") -> Submission:
     """Walk a shipped form through the wizard and submit it, as a new citizen does."""
     client = app.test_client()
     Walker(client, compiled(current_version(form_id))).walk()
-    response = client.post(f"/forms/{form_id}/submit")
+    response = send(client, form_id)  # a fee (bauantrag) is paid with the test provider
     assert response.status_code == 303, response.status_code
     return db.session.execute(
         select(Submission).order_by(Submission.submitted_at.desc())

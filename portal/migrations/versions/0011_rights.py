@@ -13,7 +13,7 @@
   who changed the draft.
 
 Revision ID: 0011
-Revises: 0009
+Revises: 0010
 """
 
 from datetime import UTC, datetime
@@ -22,7 +22,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = '0011'
-down_revision = '0009'
+down_revision = '0010'
 branch_labels = None
 depends_on = None
 
