@@ -1,7 +1,7 @@
 """Small payment providers on 127.0.0.1, started by the tests: one in GOV.UK Pay's shape and
 one municipal signed-redirect service. Each implements its side of the protocol on its own
 (the canonical strings are written out here, not imported), so the tests prove that the
-adapters speak what docs/payments-providers.md documents.
+adapters speak what docs/payments.md ("Providers") documents.
 """
 
 from __future__ import annotations
