@@ -42,6 +42,7 @@ def test_texts_outdated_translation_fixed_and_help_accessible(
     page.goto(f"{base}/designer/")
     page.get_by_role("link", name="Kopieren onlinewache 1.0.0").click()
     page.get_by_role("button", name="Entwurf anlegen").click()
+    page.get_by_role("link", name="JSON-Ansicht (für Fortgeschrittene)").click()
     text = page.locator("#definition").input_value()
     document = json.loads(text)
     document["steps"][0]["fields"][1]["label"]["de"] = "Was ist Ihr Anliegen?"

@@ -17,7 +17,7 @@ from portal.designer import outline_edit as edit
 from portal.designer.models import FormDraft
 from portal.extensions import db
 
-from .conftest import copy_form, editor_text, save
+from .conftest import copy_form, draft_id_of, editor_text, save
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -344,7 +344,7 @@ def test_a_draft_that_is_not_json_goes_to_the_json_view(app, designer):
 def test_a_step_can_be_made_repeating_on_its_page(app, designer):
     created = designer.post("/designer/forms/new", data={"form_id": "hund-anmelden",
                                                          "title": "Hund anmelden"})
-    draft_id = int(created.headers["Location"].rsplit("/", 1)[1])
+    draft_id = draft_id_of(created.headers["Location"])
     url = f"/designer/drafts/{draft_id}/builder/steps/0"
     values = _question_values(designer, url)
     assert "repeat-on" not in values
