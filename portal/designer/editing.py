@@ -57,7 +57,8 @@ def new_form() -> Any:
         if not errors:
             text = workspace.new_form_text(form_id, title, g.staff.authority)
             draft = workspace.create_draft(g.staff, form_id, text, "draft_created")
-            return redirect(url_for("designer.edit", draft_id=draft.id), code=303)
+            # Staff build with the structured editor; the JSON view is one link away.
+            return redirect(url_for("designer.builder", draft_id=draft.id), code=303)
     return render_template("designer/new.html", errors=errors, form_id=form_id, title=title), \
         422 if errors else 200
 
@@ -90,7 +91,7 @@ def copy(version_id: int) -> Any:
             draft = workspace.create_draft(g.staff, form_id, text, "draft_copied", based_on=source)
             flash(_("Der Entwurf ist angelegt. Er ist eine Kopie von %(form)s %(version)s.",
                     form=source.form_id, version=source.version), "success")
-            return redirect(url_for("designer.edit", draft_id=draft.id), code=303)
+            return redirect(url_for("designer.builder", draft_id=draft.id), code=303)
     else:
         form_id = source.form_id if workspace.may_use(source.form_id, g.staff.authority) \
             else f"{source.form_id}-{g.staff.authority}"[:63].rstrip("-")

@@ -26,7 +26,10 @@ from .conftest import AMTSWEG, ROOT, STARTUP_TIMEOUT, LiveServer, _answers, _fre
 PASSWORD = "correct horse battery staple"
 DESIGNER = "dora.designer@mitte.example"
 PUBLISHER = "paul.publisher@mitte.example"
+#: A second publisher of Mitte: under four eyes, who publishes what the first one changed.
+REVIEWER = "rita.reviewer@mitte.example"
 ADMIN = "ada.admin@polizei-rostock.example"
+JSON_VIEW = "JSON-Ansicht (für Fortgeschrittene)"
 NEW_FIELD = {
     "name": "hinweis_quelle", "type": "text", "visible_if": "art == 'hinweis'",
     "label": {"de": "Woher wissen Sie davon?", "en": "How do you know about it?"},
@@ -35,7 +38,8 @@ NEW_FIELD = {
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
-    """Its own application, database and accounts: a designer and a publisher of one authority."""
+    """Its own application, database and accounts: a designer and two publishers of one
+    authority (Mitte), and an administrator of another."""
     tmp = tmp_path_factory.mktemp("designer_server")
     database_url = f"sqlite:///{tmp / 'amtsweg.sqlite3'}"
     env = {**os.environ, "DATABASE_URL": database_url,
@@ -55,6 +59,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
                 (["forms", "load"], None)]
     for email, role, authority in ((DESIGNER, "designer", "bezirksamt-mitte"),
                                    (PUBLISHER, "publisher", "bezirksamt-mitte"),
+                                   (REVIEWER, "publisher", "bezirksamt-mitte"),
                                    (ADMIN, "administrator", "polizei-mv-rostock")):
         commands.append((["users", "create", "--email", email, "--name", email.split("@")[0],
                           "--role", role, "--authority", authority, "--password-stdin"],
@@ -164,6 +169,9 @@ def test_copy_add_a_conditional_field_preview_in_english_diff_and_publish(
     designer.get_by_role("link", name="Kopieren onlinewache 1.0.0").click()
     assert_accessible(designer, "copy page")
     designer.get_by_role("button", name="Entwurf anlegen").click()
+    # A copy opens in the structured editor; the JSON view is one link away.
+    expect(designer.locator("h1")).to_contain_text("Fragen und Schritte: onlinewache")
+    designer.get_by_role("link", name=JSON_VIEW).click()
     expect(designer.locator("h1")).to_contain_text("onlinewache")
     assert_accessible(designer, "editor")
     original = designer.input_value("#definition")
@@ -265,6 +273,7 @@ def test_malformed_definitions_are_shown_with_their_position_and_cannot_be_publi
     # bauantrag is maintained by Rostock's building authority: Mitte copies it under an id of
     # its own (bauantrag-bezirksamt-mitte, version 1.0.0).
     page.get_by_role("button", name="Entwurf anlegen").click()
+    page.get_by_role("link", name=JSON_VIEW).click()
     original = page.input_value("#definition")
     cases = {
         # The line that lacks its comma is the one the message names.
@@ -312,6 +321,8 @@ def test_every_other_designer_page_is_accessible(
     page.fill("#form_id", "hund-anmelden")
     page.fill("#title", "Hund anmelden")
     page.get_by_role("button", name="Entwurf anlegen").click()
+    expect(page.locator("h1")).to_contain_text("Fragen und Schritte: hund-anmelden")
+    page.get_by_role("link", name=JSON_VIEW).click()
     assert_accessible(page, "editor of a new form")
     editor_url = page.url
 
@@ -356,6 +367,7 @@ def test_every_other_designer_page_is_accessible(
     page.goto(f"{base}/designer/")
     page.get_by_role("link", name="Kopieren onlinewache 1.0.0").click()
     page.get_by_role("button", name="Entwurf anlegen").click()
+    page.get_by_role("link", name=JSON_VIEW).click()
     editor_url = page.url
     page.goto(f"{editor_url}/preview/steps/zeugen")
     assert "/entries/new" in page.url  # as in the wizard: an empty list opens its first entry
@@ -390,6 +402,7 @@ def test_the_editor_is_no_keyboard_trap(
     _sign_in(page, server.url, DESIGNER)
     page.get_by_role("link", name="Kopieren hilfe-zum-lebensunterhalt 1.0.0").click()
     page.get_by_role("button", name="Entwurf anlegen").click()
+    page.get_by_role("link", name=JSON_VIEW).click()
     page.focus("#definition")
     page.keyboard.press("Tab")  # indenting is off: Tab leaves the editor
     assert page.evaluate("document.activeElement.id") == "tab-indents"
@@ -412,7 +425,7 @@ def test_four_eyes_and_the_authoritys_own_texts_are_accessible(
     _sign_in(page, base, PUBLISHER)
     page.get_by_role("link", name="Kopieren onlinewache 1.0.0").click()
     page.get_by_role("button", name="Entwurf anlegen").click()
-    page.goto(f"{page.url}/publish")
+    page.get_by_role("link", name="Änderungen ansehen und veröffentlichen").click()
     expect(page.locator("main")).to_contain_text("Vier-Augen-Prinzip: Sie haben diesen Entwurf")
     expect(page.locator("#who-changed")).to_be_visible()
     assert_accessible(page, "publication under four eyes")

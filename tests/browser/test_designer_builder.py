@@ -1,12 +1,13 @@
 """The structured editor in Chromium, as a member of staff would use it: no line of JSON.
 
-Copy onlinewache, add a step with two questions (one shown only for an answer to
-the other), reorder them, change a German label, preview, have the publisher
-publish it, and complete the new version as a citizen. Zero axe violations on
-every page of the structured editor; the reorder is done with the keyboard.
-
-Each part is a function of its own, so that later parts of the designer (texts
-per language, four-eyes publishing) can be put in between.
+Mitte maintains the shared onlinewache on this installation (tests/browser/test_designer.py's
+server), so its staff copy it under its own id to make version 1.1.0 of the shared form. A
+publisher of Mitte copies it, adds a step with two questions (one shown only for an answer
+to the other), reorders them, changes a German label, sees the English marked outdated and
+fixes it on the texts page, previews, and is refused publishing their own change (four
+eyes); a second publisher publishes it, and a citizen completes the new version. The JSON
+view is never opened (every address the browser asks for is checked). Zero axe violations
+on every page of the structured editor; the reorder is done with the keyboard.
 """
 
 from __future__ import annotations
@@ -23,10 +24,24 @@ from portal.engine import compile_form
 
 from .axe import assert_accessible
 from .citizen import fill_step, press_continue, step_of
-from .conftest import LiveServer
-from .test_designer import DESIGNER, PUBLISHER, _context_page, _sign_in, server  # noqa: F401
+from .conftest import ROOT, LiveServer
+from .test_designer import (  # noqa: F401
+    DESIGNER,
+    PUBLISHER,
+    REVIEWER,
+    _context_page,
+    _sign_in,
+    server,
+)
 
 NEW_LABEL = "Was möchten Sie der Polizei mitteilen?"
+OLD_ENGLISH, NEW_ENGLISH = "What would you like to do?", "What would you like to tell the police?"
+#: The shipped onlinewache's steps: the new step comes after them, then moves before the last
+#: (the declaration).
+STEPS = len(json.loads((ROOT / "forms" / "onlinewache.json").read_text())["steps"])
+NEW_STEP, MOVED_STEP = STEPS, STEPS - 1
+#: The JSON view of a draft: /designer/drafts/<id>, nothing after it.
+JSON_VIEW = re.compile(r"/designer/drafts/\d+/?(\?.*)?$")
 
 
 def _named(action: str, what: str) -> re.Pattern[str]:
@@ -37,11 +52,14 @@ def _named(action: str, what: str) -> re.Pattern[str]:
 
 def _copy_onlinewache(page: Page, base: str) -> str:
     """A new draft from the shipped onlinewache; returns the structured editor's address."""
-    _sign_in(page, base, DESIGNER)
+    _sign_in(page, base, PUBLISHER)
     page.get_by_role("link", name="Kopieren onlinewache 1.0.0").click()
+    # Mitte maintains the shared onlinewache: the copy keeps its id and is its next version.
+    expect(page.locator("#form_id")).to_have_value("onlinewache")
     page.get_by_role("button", name="Entwurf anlegen").click()
-    page.get_by_role("link", name="Fragen und Schritte bearbeiten (ohne JSON)").click()
-    expect(page.locator("h1")).to_contain_text("Fragen und Schritte")
+    # A copy opens in the structured editor, not in the JSON view.
+    expect(page.locator("h1")).to_contain_text("Fragen und Schritte: onlinewache")
+    expect(page.locator(".notice--success")).to_contain_text("Kopie von onlinewache 1.0.0")
     assert_accessible(page, "structured editor: outline")
     return page.url
 
@@ -75,7 +93,8 @@ def _add_step_with_two_questions(page: Page) -> None:
     page.get_by_role("button", name="Speichern", exact=True).click()
     expect(page.locator(".notice--success")).to_contain_text("Die Frage ist hinzugefügt")
 
-    page.get_by_role("link", name=re.compile(r"^Frage hinzufügen\s+zu Schritt 11$")).click()
+    add_question = re.compile(rf"^Frage hinzufügen\s+zu Schritt {NEW_STEP + 1}$")
+    page.get_by_role("link", name=add_question).click()
     page.get_by_label("Eine Antwort aus einer Liste (Optionsfelder)").check()
     page.get_by_role("button", name="Weiter").click()
     assert_accessible(page, "new radio question")
@@ -93,11 +112,11 @@ def _reorder_and_make_conditional(page: Page) -> None:
     page.get_by_role("button", name=_named("Nach oben", "Ist das Fahrrad codiert?")).focus()
     page.keyboard.press("Enter")
     expect(page.locator(".notice--success")).to_contain_text("Die Frage ist verschoben")
-    step = page.locator("#step-10")
+    step = page.locator(f"#step-{NEW_STEP}")
     expect(step.locator(".builder__field").first).to_contain_text("Ist das Fahrrad codiert?")
     page.get_by_role("button", name=_named("Schritt nach oben", "Ihr Fahrrad")).focus()
     page.keyboard.press("Enter")
-    expect(page.locator("#step-9 h2")).to_contain_text("Ihr Fahrrad")
+    expect(page.locator(f"#step-{MOVED_STEP} h2")).to_contain_text("Ihr Fahrrad")
     assert_accessible(page, "outline after moving")
 
     page.get_by_role("link", name=_named("Bearbeiten", "Nummer am Rahmen")).click()
@@ -107,7 +126,7 @@ def _reorder_and_make_conditional(page: Page) -> None:
     page.fill("#s-visible_if-value", "ja")
     assert_accessible(page, "question with a condition")
     page.locator("#s-visible_if-value").press("Enter")  # the keyboard sends the page
-    expect(page.locator("#step-9")).to_contain_text("sichtbar wenn codiert == 'ja'")
+    expect(page.locator(f"#step-{MOVED_STEP}")).to_contain_text("sichtbar wenn codiert == 'ja'")
 
 
 def _change_a_german_label(page: Page) -> None:
@@ -125,6 +144,41 @@ def _change_a_german_label(page: Page) -> None:
     expect(page.locator("main")).to_contain_text("Nummer am Rahmen")
 
 
+def _english_outdated_and_fixed(page: Page) -> None:
+    """The German label changed: the language panel counts the English as outdated; the
+    texts page marks it, and an edit of the English there brings it up to date."""
+    english = page.locator(".builder__languages li").filter(has=page.locator("span[lang='en']"))
+    expect(english).to_contain_text("1 Text veraltet")
+    page.get_by_role("link", name="Texte und Übersetzungen bearbeiten").click()
+    expect(page.locator("h1")).to_contain_text("Texte und Übersetzungen")
+    part = page.locator(".parts-list li").filter(has_text="Worum geht es?")
+    expect(part).to_contain_text("4 Übersetzungen offen")  # en, uk, tr, ar
+    part.get_by_role("link").click()
+    box = page.get_by_role("textbox", name=re.compile(
+        rf"Frage „{re.escape(NEW_LABEL)}“, Beschriftung, English$"))
+    expect(box).to_have_value(OLD_ENGLISH)
+    expect(page.locator(f"#{box.get_attribute('id')}-state")).to_have_text("veraltet")
+    assert_accessible(page, "texts of the changed step, English outdated")
+    box.fill(NEW_ENGLISH)
+    page.get_by_role("button", name="Texte speichern").click()
+    expect(page.locator(".notice--success")).to_contain_text("Die Texte sind gespeichert")
+    expect(box).to_have_value(NEW_ENGLISH)
+    expect(page.locator(f"#{box.get_attribute('id')}-state")).to_have_count(0)
+    page.get_by_role("link", name="Zurück zum Entwurf").click()
+    expect(page.locator("h1")).to_contain_text("Fragen und Schritte")
+    expect(english).not_to_contain_text("veraltet")
+
+
+def _four_eyes_refuse_the_author(page: Page) -> None:
+    """The publisher who built the change may not publish it: no button, and why."""
+    page.get_by_role("link", name="Zum Editor").click()  # from the preview to the outline
+    expect(page.locator("h1")).to_contain_text("Fragen und Schritte")
+    page.get_by_role("link", name="Änderungen ansehen und veröffentlichen").click()
+    expect(page.locator("main")).to_contain_text("Vier-Augen-Prinzip: Sie haben diesen Entwurf")
+    expect(page.get_by_role("button", name=re.compile("veröffentlichen"))).to_have_count(0)
+    assert_accessible(page, "publication refused under four eyes")
+
+
 def _preview(page: Page) -> None:
     page.get_by_role("link", name="Vorschau", exact=True).click()
     page.goto(page.url + "/steps/anliegen")
@@ -138,10 +192,17 @@ def _preview(page: Page) -> None:
 
 
 def _publish(browser: Browser, request: pytest.FixtureRequest, base: str, builder: str) -> None:
+    """The second publisher: sees who changed what, and publishes; Ukrainian, Turkish and
+    Arabic still have the old label, which they confirm knowingly (it goes in the log)."""
     publisher = _context_page(browser, request)
-    _sign_in(publisher, base, PUBLISHER, builder.removeprefix(base))
+    _sign_in(publisher, base, REVIEWER, builder.removeprefix(base))
     publisher.get_by_role("link", name="Änderungen ansehen und veröffentlichen").click()
     expect(publisher.locator(".diff-field--added")).to_have_count(2)
+    expect(publisher.locator("#who-changed + table")).to_contain_text(PUBLISHER)
+    expect(publisher.locator("#outdated-texts")).to_contain_text("3 Übersetzungen sind veraltet")
+    publisher.get_by_role("button", name="Version 1.1.0 veröffentlichen").click()
+    expect(publisher.locator("#confirm_outdated-error")).to_be_visible()  # not yet confirmed
+    publisher.get_by_label(re.compile("Ich veröffentliche trotzdem")).check()
     publisher.get_by_role("button", name="Version 1.1.0 veröffentlichen").click()
     expect(publisher.locator(".notice")).to_contain_text("Version 1.1.0 ist veröffentlicht")
 
@@ -184,14 +245,22 @@ def test_a_step_with_two_questions_built_without_json_and_published(
 ) -> None:
     base = server.url
     staff = _context_page(browser, request)
+    asked: list[str] = []
+    staff.on("request", lambda r: asked.append(r.url) if r.resource_type == "document" else None)
     builder = _copy_onlinewache(staff, base)
     _add_step_with_two_questions(staff)
     _reorder_and_make_conditional(staff)
     _change_a_german_label(staff)
+    _english_outdated_and_fixed(staff)
     _preview(staff)
+    _four_eyes_refuse_the_author(staff)
+    assert not [url for url in asked if JSON_VIEW.search(url)], "the JSON view was opened"
     _publish(browser, request, base, builder)
     definition = _published(server, "1.1.0")
-    assert definition["steps"][9]["fields"][1]["visible_if"] == "codiert == 'ja'"
+    assert definition["steps"][MOVED_STEP]["fields"][1]["visible_if"] == "codiert == 'ja'"
+    label = definition["steps"][0]["fields"][1]["label"]
+    assert (label["de"], label["en"], label["uk"]) == (NEW_LABEL, NEW_ENGLISH,
+                                                       "Що ви хочете зробити?")
     _complete_as_citizen(_context_page(browser, request), base, definition)
 
 
@@ -204,7 +273,6 @@ def test_every_kind_of_question_has_an_accessible_page_without_javascript(
     _sign_in(page, server.url, DESIGNER)
     page.get_by_role("link", name="Kopieren hilfe-zum-lebensunterhalt 1.0.0").click()
     page.get_by_role("button", name="Entwurf anlegen").click()
-    page.get_by_role("link", name="Fragen und Schritte bearbeiten (ohne JSON)").click()
     builder = page.url
     assert_accessible(page, "outline of a long form, no JavaScript")
     page.goto(f"{builder}/steps/0/questions/new")

@@ -34,6 +34,13 @@ def test_texts_outdated_translation_fixed_and_help_accessible(
     # The help, from the navigation of every designer page.
     page.get_by_role("link", name="Hilfe", exact=True).click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Hilfe zum Formular-Designer")
+    # The pictures of the structured editor are on it, loaded, at the width they were taken.
+    for name in ("aufbau", "frage"):
+        picture = page.locator(f"main img[src$='/{name}.png']")
+        picture.scroll_into_view_if_needed()
+        expect(picture).to_be_visible()
+        assert picture.evaluate("img => img.complete && img.naturalWidth") == 1280, name
+        assert picture.get_attribute("alt"), name
     assert_accessible(page, "help")
     page.get_by_role("link", name="Formulardefinition (Englisch)").click()
     assert_accessible(page, "help: form definitions")
@@ -42,6 +49,7 @@ def test_texts_outdated_translation_fixed_and_help_accessible(
     page.goto(f"{base}/designer/")
     page.get_by_role("link", name="Kopieren onlinewache 1.0.0").click()
     page.get_by_role("button", name="Entwurf anlegen").click()
+    page.get_by_role("link", name="JSON-Ansicht (für Fortgeschrittene)").click()
     text = page.locator("#definition").input_value()
     document = json.loads(text)
     document["steps"][0]["fields"][1]["label"]["de"] = "Was ist Ihr Anliegen?"

@@ -112,12 +112,20 @@ def shipped(form_id: str) -> FormVersion:
     ).scalars().first()
 
 
+def draft_id_of(location: str) -> int:
+    """The draft a designer's address is about: /designer/drafts/<id>, /designer/drafts/<id>/builder
+    (where a new or copied draft lands), or any page below them."""
+    found = re.search(r"/designer/drafts/(\d+)(?:/|$)", location)
+    assert found is not None, location
+    return int(found.group(1))
+
+
 def copy_form(client: FlaskClient, form_id: str = "onlinewache", new_id: str | None = None) -> int:
     """Copy a shipped form as a new draft; returns the draft id."""
     response = client.post(f"/designer/versions/{shipped(form_id).id}/copy",
                            data={"form_id": new_id or form_id})
     assert response.status_code == 303, response.text
-    return int(response.headers["Location"].rsplit("/", 1)[1])
+    return draft_id_of(response.headers["Location"])
 
 
 def editor_text(client: FlaskClient, draft_id: int) -> tuple[str, int]:

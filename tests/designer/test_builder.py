@@ -6,6 +6,7 @@ view give the same definition, and everything is checked as a JSON save is.
 
 from __future__ import annotations
 
+import html
 import json
 import re
 from pathlib import Path
@@ -14,10 +15,12 @@ import pytest
 from flask.testing import FlaskClient
 
 from portal.designer import outline_edit as edit
+from portal.designer import texts
 from portal.designer.models import FormDraft
 from portal.extensions import db
 
-from .conftest import copy_form, editor_text, save
+from .conftest import copy_form, draft_id_of, editor_text, save
+from .test_texts import _row
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -65,7 +68,6 @@ def _question_values(client: FlaskClient, url: str) -> dict[str, str]:
     for name, body in re.findall(r'<select[^>]*name="([^"]+)"[^>]*>(.*?)</select>', page, re.S):
         chosen = re.search(r'<option value="([^"]*)" selected', body)
         values[name] = chosen.group(1) if chosen else ""
-    import html
     return {k: html.unescape(v) for k, v in values.items()}
 
 
@@ -135,6 +137,68 @@ def test_the_same_edits_through_the_json_view_give_an_identical_definition(app, 
         page = designer.get(f"/designer/drafts/{draft_id}")
         assert "Keine Fehler: Dieser Entwurf kann veröffentlicht werden." in page.text
     assert _document(built)["steps"][0]["fields"][1]["label"]["en"] == "What would you like to do?"
+
+
+#: Translations made on the texts page (key -> English), and the same typed into the JSON view.
+ENGLISH = {
+    "steps[anliegen]/fields[art]/label": "What would you like to tell the police?",
+    "steps[ihr_fahrrad]/title": "Your bicycle",
+    "steps[ihr_fahrrad]/fields[codiert]/label": "Is the bicycle security-coded?",
+}
+
+
+def _texts_page_edits(client: FlaskClient, draft_id: int, part: str, english: dict[str, str]):
+    """On the texts page of one part: the English of some texts typed in, every other box
+    sent as the page showed it (as a browser sends the form)."""
+    url = f"/designer/drafts/{draft_id}/texts?part={part}"
+    page = client.get(url).text
+    form = {"revision": _revision(page)}
+    for name, value in re.findall(r'<textarea[^>]*name="(text-\d+-[a-z]+)"[^>]*>(.*?)</textarea>',
+                                  page, re.S):
+        form[name] = html.unescape(value)
+    for key, value in english.items():
+        row = _row(page, key)
+        form[re.search(r'name="(text-\d+-en)"', row).group(1)] = value
+    response = client.post(url, data=form)
+    assert response.status_code == 303, response.text
+
+
+def _states(draft_id: int) -> dict[str, dict[str, str]]:
+    """Every text's translations: current, missing or outdated."""
+    db.session.expire_all()
+    summary = texts.summary(db.session.get(FormDraft, draft_id))
+    return {t.text.key: t.states for t in summary.texts}
+
+
+def test_translations_on_the_texts_page_and_in_the_json_view_give_the_same_definition(
+        app, designer):
+    """The texts page is a third way to write the definition: the structured editor's edits
+    and their English typed on the texts page give the document (and the state of every
+    translation) that the same typed into the JSON view gives."""
+    built = copy_form(designer)
+    typed = copy_form(designer)
+    steps = len(_document(built)["steps"])
+    _builder_edits(designer, built)
+    label = "steps[anliegen]/fields[art]/label"
+    assert _states(built)[label]["en"] == texts.OUTDATED  # the German changed
+    _texts_page_edits(designer, built, "0", {label: ENGLISH[label]})
+    _texts_page_edits(designer, built, str(steps),
+                      {k: v for k, v in ENGLISH.items() if k != label})
+
+    text, revision = editor_text(designer, typed)
+    document = json.loads(_json_edits(text))
+    document["steps"][0]["fields"][1]["label"]["en"] = ENGLISH[label]
+    document["steps"][-1]["title"]["en"] = ENGLISH["steps[ihr_fahrrad]/title"]
+    document["steps"][-1]["fields"][0]["label"]["en"] = \
+        ENGLISH["steps[ihr_fahrrad]/fields[codiert]/label"]
+    assert save(designer, typed, json.dumps(document, indent=2, ensure_ascii=False),
+                revision).status_code == 303
+
+    assert _document(built) == _document(typed)
+    assert _states(built) == _states(typed)
+    assert _states(built)[label] == {"en": texts.CURRENT, "uk": texts.OUTDATED,
+                                     "tr": texts.OUTDATED, "ar": texts.OUTDATED}
+    assert _states(built)["steps[ihr_fahrrad]/title"]["en"] == texts.CURRENT
 
 
 def test_saving_a_question_page_unchanged_changes_nothing(app, designer):
@@ -344,7 +408,7 @@ def test_a_draft_that_is_not_json_goes_to_the_json_view(app, designer):
 def test_a_step_can_be_made_repeating_on_its_page(app, designer):
     created = designer.post("/designer/forms/new", data={"form_id": "hund-anmelden",
                                                          "title": "Hund anmelden"})
-    draft_id = int(created.headers["Location"].rsplit("/", 1)[1])
+    draft_id = draft_id_of(created.headers["Location"])
     url = f"/designer/drafts/{draft_id}/builder/steps/0"
     values = _question_values(designer, url)
     assert "repeat-on" not in values

@@ -15,7 +15,7 @@ from portal.designer.auth import SESSION_KEY
 from portal.designer.models import AuditEntry, FormDraft
 from portal.extensions import db
 
-from .conftest import PASSWORD, copy_form, editor_text, save, shipped
+from .conftest import PASSWORD, copy_form, draft_id_of, editor_text, save, shipped
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -28,9 +28,14 @@ def test_a_new_form_starts_as_a_valid_skeleton(app, designer):
     created = designer.post("/designer/forms/new", data={"form_id": "hund-anmelden",
                                                           "title": "Hund anmelden"})
     assert created.status_code == 303
+    # The new draft opens in the structured editor; the JSON view is one link away.
+    assert created.headers["Location"].endswith("/builder")
     page = designer.get(created.headers["Location"])
-    assert "Keine Fehler: Dieser Entwurf kann veröffentlicht werden." in page.text
-    text, _ = editor_text(designer, int(created.headers["Location"].rsplit("/", 1)[1]))
+    assert "Fragen und Schritte" in page.text and "JSON-Ansicht (für Fortgeschrittene)" in page.text
+    draft_id = draft_id_of(created.headers["Location"])
+    json_view = designer.get(f"/designer/drafts/{draft_id}")
+    assert "Keine Fehler: Dieser Entwurf kann veröffentlicht werden." in json_view.text
+    text, _ = editor_text(designer, draft_id)
     document = json.loads(text)
     assert (document["id"], document["version"], document["title"]) == (
         "hund-anmelden", "1.0.0", {"de": "Hund anmelden"})
@@ -139,13 +144,13 @@ def test_import_makes_a_draft_of_any_json_file(app, designer):
         "definition_file": (io.BytesIO(b"\xef\xbb\xbf" + content), "bauantrag.json")},
         content_type="multipart/form-data")
     assert response.status_code == 303
-    draft = db.session.get(FormDraft, int(response.headers["Location"].rsplit("/", 1)[1]))
+    draft = db.session.get(FormDraft, draft_id_of(response.headers["Location"]))
     assert draft.form_id == "bauantrag" and draft.text == content.decode()
     broken = designer.post("/designer/import", data={
         "definition_file": (io.BytesIO(b'{"id": "kaputt", '), "kaputt.json")},
         content_type="multipart/form-data")
     assert broken.status_code == 303  # imported as it is, to be fixed in the editor
-    assert db.session.get(FormDraft, int(broken.headers["Location"].rsplit("/", 1)[1])).form_id \
+    assert db.session.get(FormDraft, draft_id_of(broken.headers["Location"])).form_id \
         == "unbenannt"
     latin1 = designer.post("/designer/import", data={
         "definition_file": (io.BytesIO('{"id": "straße"}'.encode("latin-1")), "x.json")},

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+from .conftest import draft_id_of
+
 
 def test_the_guide_is_a_page_of_the_designer(app, designer):
     page = designer.get("/designer/hilfe")
@@ -44,7 +46,7 @@ def test_every_designer_page_links_to_the_help(app, designer):
         assert '<a href="/designer/hilfe"' in page.text, address
     created = designer.post("/designer/forms/new",
                             data={"form_id": "hund-anmelden", "title": "Hund anmelden"})
-    draft_id = int(created.headers["Location"].rsplit("/", 1)[1])
+    draft_id = draft_id_of(created.headers["Location"])
     editor = designer.get(f"/designer/drafts/{draft_id}").text
     assert "docs/form-definitions.md" not in editor
     assert 'href="/designer/hilfe/formulardefinition"' in editor

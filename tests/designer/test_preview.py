@@ -10,7 +10,7 @@ from portal.designer.models import PreviewAnswers
 from portal.extensions import db
 from portal.models import Draft, Submission
 
-from .conftest import copy_form, editor_text, save, with_new_field
+from .conftest import copy_form, draft_id_of, editor_text, save, with_new_field
 
 
 def _draft(designer) -> int:
@@ -80,7 +80,7 @@ def test_the_summary_and_sending_send_nothing(app, designer):
 
 def test_a_complete_preview_shows_the_data_the_authority_would_get(app, designer):
     created = designer.post("/designer/forms/new", data={"form_id": "hund", "title": "Hund"})
-    draft_id = int(created.headers["Location"].rsplit("/", 1)[1])
+    draft_id = draft_id_of(created.headers["Location"])
     base = f"/designer/drafts/{draft_id}/preview"
     designer.post(f"{base}/steps/angaben", data={"anliegen": "Ein Dackel", "action": "continue"})
     sent = designer.post(f"{base}/send")

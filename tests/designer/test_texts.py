@@ -13,7 +13,7 @@ from portal.designer.models import AuditEntry
 from portal.extensions import db
 from portal.publishing import current_version
 
-from .conftest import copy_form, editor_text, save
+from .conftest import copy_form, draft_id_of, editor_text, save
 
 LABEL = "steps[anliegen]/fields[art]/label"
 
@@ -262,7 +262,7 @@ def test_keys_name_steps_fields_and_options_and_stay_short():
 def test_a_german_only_form_and_a_broken_draft_have_a_texts_page(app, designer):
     created = designer.post("/designer/forms/new",
                             data={"form_id": "hund-anmelden", "title": "Hund anmelden"})
-    draft_id = int(created.headers["Location"].rsplit("/", 1)[1])
+    draft_id = draft_id_of(created.headers["Location"])
     page = designer.get(f"/designer/drafts/{draft_id}/texts?part=0")
     assert page.status_code == 200 and "Was ist Ihr Anliegen?" in page.text
     assert ">veraltet<" not in page.text and "XLIFF-Datei für" not in page.text
