@@ -21,6 +21,8 @@ from collections.abc import Callable
 from contextlib import AbstractContextManager, ExitStack
 from urllib.parse import urlencode
 
+import aiohttp
+
 from bench import load, report
 from bench.citizen import Citizen, new_session, shipped_form
 from bench.server import (
@@ -74,6 +76,30 @@ async def _drafts(base_url: str, count: int) -> tuple[list[load.Request], list[l
     return gets, posts
 
 
+async def _refresh(url: str, gets: list[load.Request], posts: list[load.Request]) -> None:
+    """Give every draft's requests the cookie a browser would now hold.
+
+    wrk replays the Cookie header it was given. The portal re-sends the session cookie
+    when the browser's last noted activity is a minute old (portal/wizard/idle.py), and
+    a browser sends the new cookie from then on; a replayed old cookie would instead make
+    every request of the measurement re-sign and re-send it. One GET per draft before each
+    measurement (each lasts less than a minute) takes the cookie the portal sends.
+    """
+    gate = asyncio.Semaphore(8)
+
+    async def one(session: aiohttp.ClientSession, get: load.Request, post: load.Request) -> None:
+        async with gate, session.get(url, headers=get.headers, allow_redirects=False) as page:
+            assert page.status == 200, page.status
+            fresh = {name: morsel.value for name, morsel in page.cookies.items()}
+        if fresh:
+            held = dict(part.split("=", 1) for part in get.headers["Cookie"].split("; "))
+            cookie = "; ".join(f"{k}={v}" for k, v in {**held, **fresh}.items())
+            get.headers["Cookie"] = post.headers["Cookie"] = cookie
+
+    async with aiohttp.ClientSession(cookie_jar=aiohttp.DummyCookieJar()) as session:
+        await asyncio.gather(*(one(session, g, p) for g, p in zip(gets, posts, strict=True)))
+
+
 def _measure(server: Server, url: str, variants: list[load.Request] | None = None,
              ) -> tuple[load.Result, float]:
     """The load's result, and the CPU milliseconds the web workers spent per request."""
@@ -113,6 +139,8 @@ def measure() -> tuple[dict, list[str]]:
             print(f"  round {round_ + 1}: baseline {base[1]:.3f} ms CPU per request", flush=True)
             for database, server, requests in portals:
                 for kind, (url, variants) in requests.items():
+                    if kind != "start":
+                        asyncio.run(_refresh(url, requests["GET"][1], requests["POST"][1]))
                     result, cpu_ms = _measure(server, url, variants)
                     samples.setdefault((kind, database), []).append(
                         (result, cpu_ms, cpu_ms / base[1] if base[1] else float("nan")))

@@ -134,9 +134,9 @@ def defaults(instance_path: Path) -> dict:
         "IDLE_MINUTES": int(os.environ.get("AMTSWEG_IDLE_MINUTES", "30")),
         # The cookie that carries the draft id lives as long as the draft.
         "PERMANENT_SESSION_LIFETIME": ttl_days * 86400,
-        # The cookie naming a draft is renewed when the draft is saved
-        # (wizard.answers.DraftAnswers.write), which is what extends the draft, not re-signed
-        # on every page.
+        # The cookie naming a draft is not re-signed on every page: it is re-sent when the
+        # session changes, at the latest with the activity note of wizard/idle.py (at most
+        # once a minute), which keeps its expiry within a minute of the draft's.
         "SESSION_REFRESH_EACH_REQUEST": False,
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",

@@ -31,11 +31,15 @@ class DraftAnswers:
         return self.draft.completed_steps or []
 
     def write(self, change: Change, current: str | None) -> None:
-        """Write the draft (only over the version read, see drafts.write) and extend its
-        life; the cookie that names it is renewed with it (SESSION_REFRESH_EACH_REQUEST is
-        off: re-signing it on each GET cost a tenth of a step)."""
+        """Write the draft (only over the version read, see drafts.write) and extend its life.
+
+        The cookie that names it is not re-signed here: the request already noted its
+        activity (wizard.idle.touch, in load_form), which re-sends the cookie, and so
+        moves its expiry with the draft's, whenever the last one noted is a minute old.
+        The cookie therefore expires at most a minute before the draft. Re-signing it on
+        every saved step cost a tenth of a step POST (docs/benchmarks.md).
+        """
         drafts.write(self.draft, change, current, self.ttl_days)
-        session.modified = True
 
     def accept_file(self, field: Field, upload: FileStorage) -> str:
         return uploads.accept(self.draft, field, upload.stream, upload.filename).id
