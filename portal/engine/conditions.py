@@ -694,8 +694,11 @@ def _round(value: Any, places: Any = 0) -> Decimal | None:
         return None
     if _too_large(number):
         return None
-    context = Context(prec=len(Decimal(number).as_tuple().digits) + 12)
-    return Decimal(number).quantize(Decimal(1).scaleb(-int(digits)), ROUND_HALF_UP, context)
+    number = Decimal(number)
+    # Enough digits for the integer part written out (2.2E+28 has 29) and the places kept.
+    context = Context(prec=max(len(number.as_tuple().digits), number.adjusted() + 1)
+                      + int(digits) + 12)
+    return number.quantize(Decimal(1).scaleb(-int(digits)), ROUND_HALF_UP, context)
 
 
 def _pick(pick: Callable[..., Any], values: list[Any]) -> int | Decimal | None:
