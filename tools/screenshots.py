@@ -1,8 +1,9 @@
 """Screenshots of every shipped form, as a citizen sees it: `make screenshots`.
 
 For each form in forms/ and each width (1280 px and 320 px): the start page, the
-first step, its error summary, the saved-for-later page, the check-answers page and
-the confirmation, written to docs/screenshots/<form>-<page>-<width>.png. The app runs
+first step, its error summary, the saved-for-later page, the check-answers page, for
+a form with a fee the test provider's page, and the confirmation, written to
+docs/screenshots/<form>-<page>-<width>.png. The app runs
 under gunicorn on a throw-away SQLite database (bench/server.py); the browser is
 Debian's Chromium, driven by Playwright with the same answers the browser tests give
 (tests/browser/citizen.py). Run it again after changing what citizens see.
@@ -25,7 +26,7 @@ OUT = ROOT / "docs" / "screenshots"
 CHROMIUM = Path("/usr/bin/chromium")
 WIDTHS = {1280: {"viewport": {"width": 1280, "height": 900}},
           320: {"viewport": {"width": 320, "height": 640}, "is_mobile": True, "has_touch": True}}
-PAGES = ("start", "step", "error-summary", "saved", "summary", "confirmation")
+PAGES = ("start", "step", "error-summary", "saved", "summary", "payment", "confirmation")
 
 
 def shoot(page: Page, form_id: str, name: str, width: int) -> Path:
@@ -71,6 +72,10 @@ def one_form(browser: Browser, base: str, form_id: str, width: int) -> list[Path
     walk_to_summary(page, form_id)
     shots.append(shoot(page, form_id, "summary", width))
     page.locator("main form[action$='/submit'] button").click()
+    page.locator("#test-pay, #reference").first.wait_for()
+    if page.locator("#test-pay").count():  # a fee: the built-in test provider's page, then paid
+        shots.append(shoot(page, form_id, "payment", width))
+        page.locator("#test-pay").click()
     page.locator("#reference").wait_for()
     shots.append(shoot(page, form_id, "confirmation", width))
     context.close()
