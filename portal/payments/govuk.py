@@ -43,6 +43,7 @@ from . import (
     check_matches,
 )
 from ._http import Answer, call, option_timeout, snippet
+from .providers import FACTORIES
 
 NAME = "govuk"
 DEFAULT_BASE_URL = "https://publicapi.payments.service.gov.uk"
@@ -242,3 +243,6 @@ def _paid_at(data: Mapping[str, Any]) -> datetime:
 
 def factory(settings: ProviderSettings) -> GovUkPay:
     return GovUkPay(settings)
+
+
+FACTORIES[NAME] = factory  # the REST provider in GOV.UK Pay's shape, by name in an authority's file

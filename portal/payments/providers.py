@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from importlib import import_module
 
-from . import PaymentError, PaymentProvider, ProviderSettings, govuk, signed_redirect
+from . import PaymentError, PaymentProvider, ProviderSettings
 
 #: provider name (as written in an authority's file) -> factory. Each provider module adds
 #: its own entry here.
@@ -36,8 +36,3 @@ def provider_for(settings: ProviderSettings) -> PaymentProvider:
         raise PaymentError(f"unknown payment provider {settings.provider!r} "
                            f"(known: {', '.join(sorted(FACTORIES)) or 'none'})") from None
     return factory(settings)
-
-
-# The REST provider in GOV.UK Pay's shape and the signed-redirect provider (pmPayment-like).
-FACTORIES[govuk.NAME] = govuk.factory
-FACTORIES[signed_redirect.NAME] = signed_redirect.factory

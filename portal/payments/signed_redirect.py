@@ -65,6 +65,7 @@ from . import (
     check_matches,
 )
 from ._http import call, option_timeout, snippet
+from .providers import FACTORIES
 
 NAME = "redirect"
 DEFAULT_REPLAY_WINDOW = 900
@@ -253,3 +254,6 @@ def _url_option(options: Mapping[str, Any], name: str, *, required: bool) -> str
 
 def factory(settings: ProviderSettings) -> SignedRedirect:
     return SignedRedirect(settings)
+
+
+FACTORIES[NAME] = factory  # the signed-redirect provider, by name in an authority's file

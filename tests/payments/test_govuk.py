@@ -28,12 +28,6 @@ def fake() -> Iterator[GovUkFake]:
 
 
 @pytest.fixture
-def receiver() -> Iterator[Receiver]:
-    with running(Receiver()) as server:
-        yield server
-
-
-@pytest.fixture
 def secrets(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("AMTSWEG_PAYMENT_BAUAUFSICHT_ROSTOCK_API_KEY", API_KEY)
     monkeypatch.setenv("AMTSWEG_PAYMENT_WEBHOOK_SECRET", WEBHOOK_SECRET)

@@ -29,12 +29,6 @@ def fake() -> Iterator[MunicipalFake]:
 
 
 @pytest.fixture
-def receiver() -> Iterator[Receiver]:
-    with running(Receiver()) as server:
-        yield server
-
-
-@pytest.fixture
 def secrets(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("AMTSWEG_PAYMENT_BAUAUFSICHT_ROSTOCK_HMAC_KEY", KEY)
 
