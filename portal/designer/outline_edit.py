@@ -75,6 +75,7 @@ SETTING_LABELS: dict[str, str] = {
     "usage": N_("Wofür das Land gefragt wird"),
     "first": N_("Länder oben in der Liste (Ländercodes, einer je Zeile)"),
     "only": N_("Nur diese Länder anbieten (Ländercodes, einer je Zeile)"),
+    "codes": N_("Die Antwort ist"),
     "value": N_("Berechnung"),
     "format": N_("Format des Ergebnisses"),
     "error_messages": N_("Eigene Fehlermeldungen"),
@@ -140,6 +141,9 @@ ENUM_LABELS: dict[str, str] = {
     "address": N_("eine Anschrift"),
     "nationality": N_("eine Staatsangehörigkeit"),
     "other": N_("etwas anderes"),
+    "iso": N_("der ISO-Ländercode (zum Beispiel DE)"),
+    "destatis": N_("der Schlüssel des Statistischen Bundesamts (zum Beispiel 000, für "
+                   "XÖV-Empfänger)"),
     "money": N_("Geldbetrag"),
     "decimal": N_("Dezimalzahl"),
     "number": N_("ganze Zahl"),

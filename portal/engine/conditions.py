@@ -18,6 +18,7 @@ from fractions import Fraction
 from typing import Any, NamedTuple
 
 from .countries import EU, EU_EEA
+from .destatis import EU_EEA_KEYS, EU_KEYS
 from .messages import N_, Phrase
 
 __all__ = ["MAX_LENGTH", "MAX_NESTING", "And", "Arith", "Call", "Compare", "Condition",
@@ -33,8 +34,11 @@ FUNCTIONS: dict[str, tuple[int, int | None]] = {
 _FUNCTION_LIST = N_("empty(), count(), today(), round(), min(), max(), sum(), any(), all(), "
                     "eu() und eu_eea()")
 #: eu(x) and eu_eea(x) are written out when parsed: `x in [the states' codes]`, so the engine
-#: and the browser evaluate them as any `in` (portal.engine.countries holds the lists).
-MEMBER_STATES = {"eu": tuple(sorted(EU)), "eu_eea": tuple(sorted(EU_EEA))}
+#: and the browser evaluate them as any `in` (portal.engine.countries holds the lists). The
+#: list holds each state's ISO code and its Destatis key, so that a country field's answer
+#: is judged alike with either `codes` ("IT" and "137").
+MEMBER_STATES = {"eu": tuple(sorted(EU)) + tuple(sorted(EU_KEYS)),
+                 "eu_eea": tuple(sorted(EU_EEA)) + tuple(sorted(EU_EEA_KEYS))}
 DIVISION_PLACES = 10  # a quotient is rounded (half to even) to this many decimal places
 MAX_DIGITS = 1000  # a calculation whose numbers grow beyond this has no result (null)
 _LITERAL_WORDS = ("true", "false", "null")

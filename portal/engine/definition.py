@@ -23,7 +23,7 @@ from jsonschema import Draft202012Validator, ValidationError
 
 from .conditions import Call, Condition, ConditionError, Literal, Name, parse
 from .errors import DefinitionError, Problem
-from .fields import with_registered_types
+from .fields import FIELD_TYPES, with_registered_types
 from .i18n import is_language_map
 from .messages import N_, N_plural, Phrase
 from .model import Form, compile_form
@@ -649,6 +649,10 @@ OPTIONAL_MARK = re.compile(
 
 def _field_problems(spec: Mapping[str, Any], fp: str, file: str) -> list[Problem]:
     problems = []
+    kind = spec.get("type")
+    if isinstance(kind, str) and kind in FIELD_TYPES:
+        problems += [Problem(file, fp + where, reason)
+                     for where, reason in FIELD_TYPES[kind].definition_problems(spec)]
     if spec.get("type") == "computed":
         problems += [Problem(file, f"{fp}/{key}", Phrase(N_(
             "ein berechneter Wert ergibt sich aus den Antworten und wird nie gefragt: Entfernen "

@@ -13,6 +13,7 @@ pure functions, so the engine stays free of Flask and WTForms:
 - `value_schema`: the answer's fragment of the submission data schema;
 - `answer_text`: the answer as the summary page and the receipt show it;
 - `describe`: what the designer's outline says about a field of the type;
+- `definition_problems`: what `forms check` reports about a field beyond the schema;
 - `definition_schema`: the type's keys in a definition, for a type that is not in
   schemas/form.schema.json (the checker adds it from the registry).
 
@@ -31,7 +32,7 @@ from typing import Any, ClassVar
 from .conditions import Condition, parse
 from .errors import Invalid
 from .i18n import resolve
-from .messages import N_, N_plural, fill, translate
+from .messages import N_, N_plural, Phrase, fill, translate
 
 #: The default messages for a missing answer name the question (GOV.UK's error message
 #: patterns): `%(question)s` is the field's `short_label`, or its label in quotation marks.
@@ -263,6 +264,12 @@ class Field:
 
         `spec` is the field as the designer wrote it, perhaps with errors: read it defensively.
         """
+        return []
+
+    @classmethod
+    def definition_problems(cls, spec: Mapping[str, Any]) -> list[tuple[str, Phrase]]:
+        """What the schema cannot see in a field of the type that passed it: a list of (JSON
+        pointer below the field, such as "/only/0", and the reason for the designer)."""
         return []
 
 

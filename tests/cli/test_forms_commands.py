@@ -274,3 +274,20 @@ def test_make_db_creates_the_shipped_forms_destinations():
     makefile = (ROOT / "Makefile").read_text()
     db_target = makefile.split("\ndb:", 1)[1].split("\n\n", 1)[0]
     assert "forms load --create-destinations" in db_target
+
+
+def test_forms_check_names_a_country_without_a_destatis_key(cli, tmp_path):
+    document = json.loads((FORMS_DIR / "hilfe-zum-lebensunterhalt.json").read_text())
+    field = document["steps"][0]["fields"][3]
+    assert field["name"] == "staatsangehoerigkeit"
+    field.update(codes="destatis", only=["DE", "PL", "GI"])
+    path = tmp_path / "hilfe.json"
+    path.write_text(json.dumps(document, ensure_ascii=False))
+    (tmp_path / "codelists").symlink_to(FORMS_DIR / "codelists")
+    result = cli("forms", "check", str(path))
+    assert result.exit_code == 1
+    assert (f"{path} /steps/0/fields/3/only/2: GI has no key in the Federal Statistical "
+            "Office's codelist Staatsangehörigkeit" in result.output)
+    field["only"] = ["DE", "PL"]
+    path.write_text(json.dumps(document, ensure_ascii=False))
+    assert cli("forms", "check", str(path)).exit_code == 0

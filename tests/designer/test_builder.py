@@ -445,3 +445,22 @@ def test_a_page_never_drops_what_it_cannot_show():
     assert errors == []
     _changed, errors = edit.apply_values(spec, settings, values, "de")
     assert [e.key for e in errors] == ["pdf_active_content"]
+
+
+def test_a_country_question_answers_with_iso_codes_or_destatis_keys(app, designer):
+    """The `codes` choice of a country question is offered on its page, in plain German."""
+    draft_id = copy_form(designer, "hilfe-zum-lebensunterhalt")
+    url = f"/designer/drafts/{draft_id}/builder/steps/0/questions/3"
+    page = designer.get(url).text
+    assert "Die Antwort ist" in page
+    chooser = re.search(r'<select[^>]*name="s-codes"[^>]*>(.*?)</select>', page, re.S).group(1)
+    assert [(value, html.unescape(label)) for value, label in re.findall(
+        r'<option value="([^"]*)"[^>]*>([^<]*)</option>', chooser)] == [
+        ("", "Voreinstellung"), ("iso", "der ISO-Ländercode (zum Beispiel DE)"),
+        ("destatis", "der Schlüssel des Statistischen Bundesamts (zum Beispiel 000, für "
+                     "XÖV-Empfänger)")]
+    values = _question_values(designer, url)
+    assert values["s-codes"] == ""
+    _post(designer, url, {**values, "s-codes": "destatis"})
+    field = _document(draft_id)["steps"][0]["fields"][3]
+    assert field["name"] == "staatsangehoerigkeit" and field["codes"] == "destatis"
