@@ -34,7 +34,9 @@ def _answers(step, html: str, token: str) -> dict:
     return data
 
 
-def main(method: str = "GET", database_url: str | None = None) -> None:
+def prepared(database_url: str | None = None):
+    """An app with the shipped forms, a test client holding a draft at STEP, and the
+    answers a POST of STEP sends."""
     from flask_migrate import upgrade
 
     from portal import create_app
@@ -60,6 +62,11 @@ def main(method: str = "GET", database_url: str | None = None) -> None:
     first = client.post("/forms/onlinewache/start", data={"csrf_token": token}).headers["Location"]
     client.post(first, data=_answers(form.step("anliegen"), client.get(first).text, token))
     answers = _answers(form.step("tat"), client.get(STEP).text, token)
+    return app, client, answers
+
+
+def main(method: str = "GET", database_url: str | None = None) -> None:
+    app, client, answers = prepared(database_url)
     expected = 200 if method == "GET" else 303
 
     def serve() -> None:
@@ -77,7 +84,7 @@ def main(method: str = "GET", database_url: str | None = None) -> None:
     profiler.enable()
     serve()
     profiler.disable()
-    pstats.Stats(profiler).sort_stats("cumulative").print_stats(30)
+    pstats.Stats(profiler).sort_stats(__import__("os").environ.get("PROFILE_SORT", "cumulative")).print_stats(int(__import__("os").environ.get("PROFILE_LINES", "30")))
 
 
 if __name__ == "__main__":

@@ -265,9 +265,9 @@ def main() -> None:
 
 def measure_baseline() -> float:
     """Worker CPU ms per request of the minimal Flask app (bench/baseline_app.py), with wrk."""
-    from bench.wizard import _measure
+    from bench.wizard import NOT_RECYCLED, _measure
 
-    with Server("bench.baseline_app:app", ready_path="/") as baseline:
+    with Server("bench.baseline_app:app", env=NOT_RECYCLED, ready_path="/") as baseline:
         return _measure(baseline, baseline.base_url + "/")[1]
 
 

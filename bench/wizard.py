@@ -41,6 +41,9 @@ STEP_ID = "tat"  # the second step: radios from a code list, dates, a time, cond
 DRAFTS = 256
 #: At most this many times the baseline's worker CPU per request (issue 19).
 TARGETS = {"start": 3.0, "GET": 3.0, "POST": 4.0}
+#: Workers are not replaced after max_requests while measured: the CPU time of a replaced
+#: worker would be lost (a quick baseline reaches 20,000 requests in a round).
+NOT_RECYCLED = {"AMTSWEG_MAX_REQUESTS": "0"}
 REPEATS = int(os.environ.get("BENCH_REPEATS", "3"))
 NAMES = {"start": f"start page /forms/{FORM_ID}/ (first visit)",
          "GET": f"step GET {FORM_ID}/{STEP_ID} (with a draft)",
@@ -108,13 +111,16 @@ def _measure(server: Server, url: str, variants: list[load.Request] | None = Non
     before = cpu_seconds(workers)
     result = load.measure(url, variants, warmup=0)
     used = cpu_seconds(workers) - before
+    if sorted(server.worker_pids()) != sorted(workers):
+        # A recycled worker takes its CPU time with it (and its successor adds its start).
+        raise RuntimeError("a web worker was replaced during the measurement")
     return result, used * 1000 / max(1, result.requests)
 
 
 def _portal(stack: ExitStack, opened: Callable[[], AbstractContextManager],
             ) -> tuple[Server, dict[str, tuple[str, list[load.Request] | None]]]:
     url, instance = stack.enter_context(opened())
-    env = app_env(url, instance)
+    env = app_env(url, instance, **NOT_RECYCLED)
     prepare_database(env)
     server = stack.enter_context(Server(env=env))
     gets, posts = asyncio.run(_drafts(server.base_url, DRAFTS))
@@ -128,7 +134,8 @@ def measure() -> tuple[dict, list[str]]:
     samples: dict = {}
     conditions = []
     with ExitStack() as stack:
-        baseline = stack.enter_context(Server("bench.baseline_app:app", ready_path="/"))
+        baseline = stack.enter_context(Server("bench.baseline_app:app", env=NOT_RECYCLED,
+                                               ready_path="/"))
         portals = [(name, *_portal(stack, opened))
                    for name, opened in (("SQLite", sqlite_database),
                                         ("PostgreSQL", postgres_database))]

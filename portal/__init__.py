@@ -54,13 +54,13 @@ class _CookieSessions(SecureCookieSessionInterface):
             if hit is not None:
                 self._verified.move_to_end(val)
         if hit is not None and hit[0] is s and 0 <= time.time() - hit[1] <= max_age:
-            return self.session_class(copy.deepcopy(hit[2]))
+            return self.session_class(_copied(hit[2]))
         try:
             data, signed_at = s.loads(val, max_age=max_age, return_timestamp=True)
         except BadSignature:
             return self.session_class()
         with self._lock:
-            self._verified[val] = (s, signed_at.timestamp(), copy.deepcopy(data))
+            self._verified[val] = (s, signed_at.timestamp(), _copied(data))
             if len(self._verified) > self.VERIFIED_MAX:
                 self._verified.popitem(last=False)
         return self.session_class(data)
@@ -73,12 +73,51 @@ class _CookieSessions(SecureCookieSessionInterface):
         return made[1]
 
 
+class Portal(Flask):
+    """Flask, with what `ensure_sync` decided kept per function.
+
+    Flask asks for every hook and view of every request whether it is a coroutine
+    function (inspect, a dozen times per request); a function's answer does not change.
+    """
+
+    _SYNC_KEPT = 4096
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._sync: dict[Any, Any] = {}
+
+    def ensure_sync(self, func: Any) -> Any:
+        try:
+            return self._sync[func]
+        except KeyError:
+            made = super().ensure_sync(func)
+            if len(self._sync) < self._SYNC_KEPT:
+                self._sync[func] = made
+            return made
+        except TypeError:  # an unhashable callable
+            return super().ensure_sync(func)
+
+
+def _copied(value: Any) -> Any:
+    """A copy of a session's content to change freely: its dicts and lists anew, the rest
+    (strings, numbers, dates) shared. copy.deepcopy did the same at several times the cost."""
+    if isinstance(value, dict):
+        return {key: _copied(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_copied(item) for item in value]
+    if isinstance(value, tuple):
+        return tuple(_copied(item) for item in value)
+    if isinstance(value, str | int | float | bool | bytes) or value is None:
+        return value
+    return copy.deepcopy(value)
+
+
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     """The application factory; `config` overrides the defaults (tests use it)."""
     # Flask's own default: instance/ beside the package in a checkout, <prefix>/var/portal-instance
     # for an installed wheel (docs/operations.md).
     chosen = (config or {}).get("INSTANCE_PATH") or os.environ.get("AMTSWEG_INSTANCE_PATH")
-    app = Flask(__name__, instance_path=str(Path(chosen).resolve()) if chosen else None,
+    app = Portal(__name__, instance_path=str(Path(chosen).resolve()) if chosen else None,
                 instance_relative_config=True)
     instance_path = Path(app.instance_path)
     app.config.update(defaults(instance_path))

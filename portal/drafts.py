@@ -88,7 +88,13 @@ def _read(statement: Any, **params: str) -> StoredDraft | None:
     # never starts one. Nothing the session holds uncommitted is missed: a request
     # reads its draft before it writes anything. One statement needs no transaction
     # around it; in autocommit mode PostgreSQL is spared the BEGIN and the ROLLBACK.
-    with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+    # SQLite's driver begins a transaction only before a write, so a read there has
+    # none to spare, and switching the mode there and back cost as much as the query.
+    engine = db.engine
+    connection = engine.connect()
+    if engine.dialect.name != "sqlite":
+        connection = connection.execution_options(isolation_level="AUTOCOMMIT")
+    with connection:
         return _from_row(connection.execute(statement, params).one_or_none())
 
 

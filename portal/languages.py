@@ -13,6 +13,7 @@ from .engine import LANGUAGES, text_direction
 
 COOKIE = "lang"
 _WANTED = "amtsweg.wanted_language"
+_CURRENT = "amtsweg.current_language"
 _TRANSLATIONS = "amtsweg_translations"
 #: Each language named in itself, for the language switch.
 NATIVE_NAMES = {
@@ -43,11 +44,22 @@ def page_languages() -> list[str]:
 
 
 def current_language() -> str:
+    """The page's language: the one wanted, if the form (`g.form`, when there is one) has it.
+
+    Asked several times per page; kept with the request for the form and wish it was decided for.
+    """
     form = g.get("form")
     wanted = wanted_language()
+    environ = request.environ
+    kept = environ.get(_CURRENT)
+    if kept is not None and kept[0] is form and kept[1] == wanted:
+        return kept[2]
     if form is not None:
-        return form.language_for(wanted)
-    return wanted if wanted in LANGUAGES else "de"
+        language = form.language_for(wanted)
+    else:
+        language = wanted if wanted in LANGUAGES else "de"
+    environ[_CURRENT] = (form, wanted, language)
+    return language
 
 
 @bp.get("/language/<language>")

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
-from flask import Flask
+import threading
+from collections import OrderedDict
+
+from flask import Flask, current_app, session
+from flask_wtf.csrf import generate_csrf
 from werkzeug.wrappers import Response
 
 CSP = "; ".join(
@@ -29,7 +33,41 @@ HEADERS = (
 _HEADERS = tuple((name.lower(), name, value) for name, value in HEADERS)
 
 
+#: Signed CSRF tokens per (session's raw token, secret key), kept per process.
+_signed: OrderedDict[tuple[str, str], str] = OrderedDict()
+_signed_lock = threading.Lock()
+SIGNED_KEPT = 4096
+
+
+def csrf_token() -> str:
+    """The CSRF token a form carries: Flask-WTF's, signed once per session and process.
+
+    Flask-WTF signs the session's token anew on every page (an HMAC and a timestamp);
+    with WTF_CSRF_TIME_LIMIT off the timestamp is never checked, so the token it
+    signed for this session before is as good, and Flask-WTF validates it as its own.
+    The token stays one per session: another session's raw token is another key.
+    """
+    config = current_app.config
+    raw = session.get(config.get("WTF_CSRF_FIELD_NAME", "csrf_token"))
+    if not isinstance(raw, str) or config.get("WTF_CSRF_TIME_LIMIT") is not None:
+        return generate_csrf()
+    key = (raw, str(config.get("WTF_CSRF_SECRET_KEY") or current_app.secret_key))
+    with _signed_lock:
+        token = _signed.get(key)
+        if token is not None:
+            _signed.move_to_end(key)
+            return token
+    token = generate_csrf()
+    with _signed_lock:
+        _signed[key] = token
+        if len(_signed) > SIGNED_KEPT:
+            _signed.popitem(last=False)
+    return token
+
+
 def init_app(app: Flask) -> None:
+    # Every template's csrf_token() (Flask-WTF registers its generate_csrf there).
+    app.jinja_env.globals["csrf_token"] = csrf_token
     every = _HEADERS
     if app.config.get("HSTS"):  # browsers keep to HTTPS for this host (docs/operations.md)
         every += (("strict-transport-security", "Strict-Transport-Security", app.config["HSTS"]),)

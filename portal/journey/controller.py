@@ -22,7 +22,7 @@ from ..engine.messages import N_, N_plural, translate
 from ..extensions import unit_of_work
 from ..languages import current_language
 from . import pages
-from .forms import prefill, raw_input, step_form
+from .forms import prefill, step_input
 from .progress import Journey
 from .store import (
     AnswersChanged,
@@ -155,7 +155,7 @@ class JourneyController:
 
     def _post_step(self, step: Step) -> Any:
         journey, action = self.journey, request.form.get("action")
-        raw = raw_input(step_form(self.form, step, request.form))
+        raw = step_input(step, request.form)
         shown = dict(raw)
         staying = action == "upload" or bool(request.form.get("remove"))
         conflict = None
@@ -335,7 +335,7 @@ class JourneyController:
             return self._render_step(step, prefill(step, current, language), [],
                                      entry_number=index + 1, seen=digest(current))
         seen = request.form.get("answers_seen") or None
-        raw = raw_input(step_form(self.form, step, request.form))
+        raw = step_input(step, request.form)
         result = validate_step(step, dict(raw), journey.earlier_answers(step), language)
         if not result.ok:
             return self._render_step(step, raw, result.errors, 422, entry_number=index + 1,

@@ -1,42 +1,28 @@
-"""The one place that builds WTForms classes from the engine's steps.
+"""What a step posts, collected as the engine's fields clean it; and the other way round.
 
-WTForms collects what a step posts (composite inputs as nested data), as each
-field type declares in its `collect`; the rules are the engine's and the markup
-is the templates' (portal/journey/pages.py). Form classes are built once per
-form version and step.
+Each field type declares in its `collect` which inputs it posts (portal.engine.fields,
+`Collect`): one text, a choice, several choices, a checkbox, a repeated input, or the
+parts of a composite by name ("tatzeit-day"). `step_input` reads them from the
+request's form data in the shape WTForms would give (its names, defaults and
+"false" values: tests/journey/test_collect.py compares the two on every shipped
+step); the rules are the engine's and the markup is the templates'
+(portal/journey/pages.py). WTForms built and bound a form object per request to
+read a dozen keys, a tenth of a step's CPU, so the reading is done here.
 """
 
 from __future__ import annotations
 
-from collections import OrderedDict
 from collections.abc import Mapping
 from functools import cache
 from typing import Any
 
-from wtforms import (
-    BooleanField,
-    FieldList,
-    FormField,
-    RadioField,
-    SelectField,
-    SelectMultipleField,
-    StringField,
-)
-from wtforms import Form as WTForm
-
-from ..engine import Field, FieldError, Form, Step
+from ..engine import FieldError, Step
 from ..engine.fields import Collect
 
-#: The WTForms input of each kind a field type can declare as its `collect`.
-KINDS = {
-    "text": lambda default: StringField(default=default),
-    "radio": lambda default: RadioField(validate_choice=False, default=default),
-    "select": lambda default: SelectField(validate_choice=False, default=default),
-    "multiple": lambda default: SelectMultipleField(validate_choice=False, default=default),
-    "flag": lambda default: BooleanField(false_values=("", "false", "n", "no", "off"),
-                                         default=default),
-    "list": lambda default: FieldList(StringField()),
-}
+#: What a checkbox posts that means "not ticked" (WTForms' BooleanField false_values).
+FALSE_VALUES = ("", "false", "n", "no", "off")
+#: The kinds of input a field type can declare as its `collect`.
+KINDS = ("text", "radio", "select", "multiple", "flag", "list")
 
 
 def _frozen(collect: Collect) -> Any:
@@ -46,43 +32,40 @@ def _frozen(collect: Collect) -> Any:
 
 
 @cache
-def _parts_form(parts: tuple[tuple[str, Any], ...]) -> type[WTForm]:
-    """A WTForms class collecting a composite's parts (built with type(): "from" is a keyword)."""
-    return type("Parts", (WTForm,), {part: _input(how) for part, how in parts})
-
-
-def _input(how: Any) -> Any:
+def _reader(how: Any) -> Any:
+    """A function (name, form data) -> the input's value, for a (frozen) `collect`."""
     if isinstance(how, tuple) and how and isinstance(how[0], tuple):
-        return FormField(_parts_form(how))
+        parts = tuple((part, _reader(sub)) for part, sub in how)
+        return lambda name, data: {part: read(f"{name}-{part}", data) for part, read in parts}
     kind, default = how if isinstance(how, tuple) else (how, None)
-    return KINDS[kind](default)
+    if kind not in KINDS:
+        raise ValueError(f"unknown input kind {kind!r}")
+    if kind in ("text", "radio", "select"):
+        def one(name: str, data: Any) -> Any:
+            values = data.getlist(name)
+            return values[0] if values else default
+        return one
+    if kind == "multiple":
+        return lambda name, data: data.getlist(name)
+    if kind == "flag":
+        def flag(name: str, data: Any) -> bool:
+            values = data.getlist(name)
+            return bool(values) and values[0] not in FALSE_VALUES
+        return flag
+
+    def repeated(name: str, data: Any) -> list[Any]:
+        # "name-0", "name-1", …: in the order of their numbers, gaps closed.
+        prefix = f"{name}-"
+        indices = sorted({int(number) for key in data if key.startswith(prefix)
+                          for number in (key[len(prefix):].split("-", 1)[0],)
+                          if number.isdigit()})
+        return [(data.getlist(f"{prefix}{index}") or [None])[0] for index in indices]
+    return repeated
 
 
-def _wtforms_field(field: Field) -> Any:
-    """The input a field collects, as its type declares in `collect`."""
-    return _input(_frozen(field.collect))
-
-
-#: WTForms classes per (form version's content hash, step id); the oldest are dropped.
-_classes: OrderedDict[tuple[str, str], type[WTForm]] = OrderedDict()
-CLASSES_KEPT = 512
-
-
-def step_form(form: Form, step: Step, formdata: Any) -> WTForm:
-    """The step's inputs collected from the request by WTForms."""
-    key = (form.content_hash, step.id)
-    cls = _classes.get(key)
-    if cls is None:
-        attrs = {f.name: _wtforms_field(f) for f in step.questions}
-        cls = _classes[key] = type(f"Step_{step.id}", (WTForm,), attrs)
-        while len(_classes) > CLASSES_KEPT:
-            _classes.popitem(last=False)
-    return cls(formdata=formdata)
-
-
-def raw_input(wtform: WTForm) -> dict[str, Any]:
-    """What the citizen entered, in the shape the engine's fields clean."""
-    return wtform.data
+def step_input(step: Step, formdata: Any) -> dict[str, Any]:
+    """What the citizen entered on the step, in the shape the engine's fields clean."""
+    return {f.name: _reader(_frozen(f.collect))(f.name, formdata) for f in step.questions}
 
 
 def prefill(step: Step, answers: Mapping[str, Any], language: str) -> dict[str, Any]:

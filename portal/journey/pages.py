@@ -31,13 +31,13 @@ from threading import Lock
 from typing import Any
 
 from flask import current_app, render_template
-from flask_wtf.csrf import generate_csrf
 from jinja2.utils import htmlsafe_json_dumps
 from markupsafe import Markup, escape
 
 from ..authorities.views import footer_authority
 from ..engine import Field, Step
 from ..languages import current_language
+from ..security import csrf_token
 from .forms import error_messages
 from .progress import Journey
 
@@ -107,7 +107,7 @@ class PageState:
         return escape(self.messages.get(name, ""))
 
     def csrf(self) -> str:
-        return generate_csrf()
+        return csrf_token()
 
     def reveal_answers(self) -> str:
         """The earlier answers this page's conditions read, as JSON for amtsweg.js (the
