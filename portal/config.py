@@ -44,7 +44,9 @@ def engine_options(url: str) -> dict:
     web worker keeps a small pool: workers x (pool size + overflow) on every
     node must stay below the server's max_connections (docs/operations.md).
     """
-    options: dict = {"pool_pre_ping": True, "hide_parameters": True}
+    # No pool_pre_ping: a PostgreSQL connection the server closed is found and replaced
+    # at checkout without a round trip (portal.extensions); SQLite has no server to lose.
+    options: dict = {"hide_parameters": True}
     if url.startswith("postgresql"):
         env = os.environ.get
         options.update(

@@ -1,5 +1,6 @@
 """Flask extensions, created unbound here and initialised in create_app()."""
 
+import select
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -9,7 +10,9 @@ from flask_sqlalchemy import SQLAlchemy
 from flask_wtf.csrf import CSRFProtect
 from sqlalchemy import MetaData, event
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.orm import Session
+from sqlalchemy.pool import Pool
 
 # Stable constraint names keep Alembic migrations identical on SQLite and PostgreSQL.
 NAMING = {
@@ -39,6 +42,48 @@ def _sqlite_settings(connection: object, _record: object) -> None:
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA synchronous=FULL")
         cursor.close()
+
+
+_USED = "amtsweg.used"
+
+
+@event.listens_for(Pool, "checkin")
+def _note_used(_connection: object, record: object) -> None:
+    if record is not None:
+        record.info[_USED] = True
+
+
+@event.listens_for(Pool, "checkout")
+def _replace_a_dead_connection(connection: object, record: object, _proxy: object) -> None:
+    """PostgreSQL: a pooled connection the server has closed is replaced before it is used.
+
+    When PostgreSQL restarts (or ends a session: pg_terminate_backend, an idle timeout),
+    it closes the connection's socket, and an idle connection whose socket has anything
+    to read has been closed or is being closed. Looking costs one poll of the socket,
+    not the round trip of `pool_pre_ping`'s SELECT 1 on every checkout (a tenth of a
+    step page's CPU, docs/benchmarks.md). Raising DisconnectionError makes the pool
+    discard the connection and take a fresh one; if the server is still down, that
+    fails and the page is the retry page (portal.errors). A connection over TLS may hold
+    records of the TLS layer unread, so it is asked with SELECT 1 as before. A
+    connection only just opened is not looked at. Firewalls that drop idle connections
+    silently are met by pool_recycle (portal.config).
+    """
+    pgconn = getattr(connection, "pgconn", None)  # psycopg 3; SQLite has no server to lose
+    if pgconn is None or record is None or not record.info.get(_USED):
+        return
+    if connection.closed or connection.broken:
+        raise DisconnectionError("the connection was closed")
+    if pgconn.ssl_in_use:
+        try:
+            connection.execute("SELECT 1")
+            if not connection.autocommit:
+                connection.rollback()
+        except Exception as error:  # noqa: BLE001 - any failure means: take another one
+            raise DisconnectionError("the server did not answer") from error
+        return
+    readable, _, _ = select.select([pgconn.socket], [], [], 0)
+    if readable:
+        raise DisconnectionError("the server closed the connection")
 
 
 @contextmanager
