@@ -163,8 +163,10 @@ def application(browser, base: str, photos: list[bytes]) -> tuple[str, Counter]:
 def measure(database: str, opened: Callable[[], AbstractContextManager],
             browser) -> dict:  # noqa: ANN001
     photos = [phone_photo(1), phone_photo(2)]
+    from bench.wizard import SETUP
+
     with opened() as (url, instance):
-        env = app_env(url, instance)
+        env = app_env(url, instance, **SETUP)  # as the baseline: 2 workers, never recycled
         prepare_database(env)
         with Server(env=env) as server:
             for _ in range(WARMUP):
@@ -265,9 +267,9 @@ def main() -> None:
 
 def measure_baseline() -> float:
     """Worker CPU ms per request of the minimal Flask app (bench/baseline_app.py), with wrk."""
-    from bench.wizard import NOT_RECYCLED, _measure
+    from bench.wizard import SETUP, _measure
 
-    with Server("bench.baseline_app:app", env=NOT_RECYCLED, ready_path="/") as baseline:
+    with Server("bench.baseline_app:app", env=SETUP, ready_path="/") as baseline:
         return _measure(baseline, baseline.base_url + "/")[1]
 
 

@@ -44,6 +44,13 @@ TARGETS = {"start": 3.0, "GET": 3.0, "POST": 4.0}
 #: Workers are not replaced after max_requests while measured: the CPU time of a replaced
 #: worker would be lost (a quick baseline reaches 20,000 requests in a round).
 NOT_RECYCLED = {"AMTSWEG_MAX_REQUESTS": "0"}
+#: The method of issue 19: the project's gunicorn.conf.py with 2 workers, wrk with 16
+#: connections. gunicorn.conf.py's default is 2 workers per core; with 4 workers on this
+#: 2-core machine each worker's code is evicted from the caches between its requests,
+#: which costs the larger portal more than the minimal app (docs/benchmarks.md).
+WORKERS = os.environ.get("BENCH_WORKERS", "2")
+CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "16"))
+SETUP = {**NOT_RECYCLED, "AMTSWEG_WEB_WORKERS": WORKERS}
 REPEATS = int(os.environ.get("BENCH_REPEATS", "3"))
 NAMES = {"start": f"start page /forms/{FORM_ID}/ (first visit)",
          "GET": f"step GET {FORM_ID}/{STEP_ID} (with a draft)",
@@ -106,10 +113,10 @@ async def _refresh(url: str, gets: list[load.Request], posts: list[load.Request]
 def _measure(server: Server, url: str, variants: list[load.Request] | None = None,
              ) -> tuple[load.Result, float]:
     """The load's result, and the CPU milliseconds the web workers spent per request."""
-    load.measure(url, variants, duration=load.WARMUP, warmup=0)
+    load.measure(url, variants, duration=load.WARMUP, warmup=0, connections=CONNECTIONS)
     workers = server.worker_pids()
     before = cpu_seconds(workers)
-    result = load.measure(url, variants, warmup=0)
+    result = load.measure(url, variants, warmup=0, connections=CONNECTIONS)
     used = cpu_seconds(workers) - before
     if sorted(server.worker_pids()) != sorted(workers):
         # A recycled worker takes its CPU time with it (and its successor adds its start).
@@ -120,7 +127,7 @@ def _measure(server: Server, url: str, variants: list[load.Request] | None = Non
 def _portal(stack: ExitStack, opened: Callable[[], AbstractContextManager],
             ) -> tuple[Server, dict[str, tuple[str, list[load.Request] | None]]]:
     url, instance = stack.enter_context(opened())
-    env = app_env(url, instance, **NOT_RECYCLED)
+    env = app_env(url, instance, **SETUP)
     prepare_database(env)
     server = stack.enter_context(Server(env=env))
     gets, posts = asyncio.run(_drafts(server.base_url, DRAFTS))
@@ -134,7 +141,7 @@ def measure() -> tuple[dict, list[str]]:
     samples: dict = {}
     conditions = []
     with ExitStack() as stack:
-        baseline = stack.enter_context(Server("bench.baseline_app:app", env=NOT_RECYCLED,
+        baseline = stack.enter_context(Server("bench.baseline_app:app", env=SETUP,
                                                ready_path="/"))
         portals = [(name, *_portal(stack, opened))
                    for name, opened in (("SQLite", sqlite_database),
@@ -178,13 +185,13 @@ def rows(samples: dict) -> list[list[str]]:
 
 
 def main() -> None:
-    settings = gunicorn_settings()
+    settings = gunicorn_settings(SETUP)
     samples, conditions = measure()
     tool = next(iter(samples.values()))[0][0].tool
     body = "\n\n".join([
         "## Worker CPU per request: start page and wizard steps",
         f"{report.now()} · `{report.command()}` · load generator `{tool}`, "
-        f"{load.CONNECTIONS} concurrent connections, {load.DURATION:.0f} s per measurement "
+        f"{CONNECTIONS} concurrent connections, {load.DURATION:.0f} s per measurement "
         f"after {load.WARMUP:.0f} s warm-up, {REPEATS} rounds · gunicorn "
         f"{settings['workers']} workers × {settings['threads']} threads "
         f"({settings['worker_class']}), preload · load avg · CPU busy before each round: "
