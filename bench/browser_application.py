@@ -189,7 +189,9 @@ def measure(database: str, opened: Callable[[], AbstractContextManager],
 
 
 def main() -> None:
-    settings = gunicorn_settings()
+    from bench.wizard import SETUP
+
+    settings = gunicorn_settings(SETUP)
     heading = "## CPU per complete application in a browser (onlinewache, Chromium)"
     try:
         from playwright.sync_api import sync_playwright
