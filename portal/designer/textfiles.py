@@ -5,7 +5,9 @@ writes (Trados, memoQ, Across, OmegaT, Weblate), while 2.0 support is still patc
 One file per target language; each text is a ``trans-unit`` whose id is the text's
 stable key, with the source, the translation, its state (``needs-translation``,
 ``needs-review-translation`` for an outdated one, ``translated``) and the place in the
-form as a note. CSV has one row per text and one column per language.
+form as a note. CSV has one row per text and one column per language; a cell that a
+spreadsheet program would run as a formula (it begins with = + - @, a tab or a carriage
+return) is written with an apostrophe before it, and read back without it.
 
 Reading never changes anything itself: it returns a report of what each text would
 become, or an error for a file that cannot be read, in which case nothing is imported.
@@ -49,14 +51,33 @@ def to_xliff(summary: Summary, places: dict[str, str], language: str, form_id: s
     return ET.tostring(root, encoding="unicode", xml_declaration=True) + "\n"
 
 
+#: What a spreadsheet program takes for the start of a formula (OWASP: CSV injection).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+#: Written before such a cell, and before a cell that begins with it, so reading is exact.
+GUARD = "'"
+
+
+def _guarded(cell: str) -> str:
+    """A cell as written: never a formula when a spreadsheet program opens the file."""
+    return GUARD + cell if cell.startswith((*FORMULA_STARTS, GUARD)) else cell
+
+
+def _unguarded(cell: str) -> str:
+    """A cell as read: the text that `_guarded` wrote (a translator may drop the guard)."""
+    if cell.startswith(GUARD) and cell[1:].startswith((*FORMULA_STARTS, GUARD)):
+        return cell[1:]
+    return cell
+
+
 def to_csv(summary: Summary, places: dict[str, str]) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     languages = [summary.default, *summary.languages]
     writer.writerow(["key", "place", *languages])
     for state in summary.texts:
-        writer.writerow([state.text.key, places.get(state.text.key, ""),
-                         *(state.text.values.get(lang, "") for lang in languages)])
+        writer.writerow([_guarded(cell) for cell in (
+            state.text.key, places.get(state.text.key, ""),
+            *(state.text.values.get(lang, "") for lang in languages))])
     # A byte order mark: spreadsheet programs then read the file as UTF-8.
     return "\ufeff" + out.getvalue()
 
@@ -165,12 +186,15 @@ def _read_xliff(text: str, summary: Summary) -> Report:
 
 
 def _read_csv(text: str, summary: Summary) -> Report:
+    # Only the delimiter is guessed (a spreadsheet program may save with ";" or tabs), from
+    # the header line. Quoting stays the standard's: a guess from a line without quotes
+    # turned off doubled quotes, and a text with a " in it broke its row.
     try:
-        dialect = csv.Sniffer().sniff(text.split("\n", 1)[0], delimiters=",;\t")
+        delimiter = csv.Sniffer().sniff(text.split("\n", 1)[0], delimiters=",;\t").delimiter
     except csv.Error:
-        dialect = csv.excel
+        delimiter = ","
     try:
-        rows = list(csv.reader(io.StringIO(text), dialect))
+        rows = list(csv.reader(io.StringIO(text), delimiter=delimiter))
     except csv.Error as error:
         return Report(error=_("Die CSV-Datei kann nicht gelesen werden: %(reason)s",
                               reason=str(error)))
@@ -195,5 +219,6 @@ def _read_csv(text: str, summary: Summary) -> Report:
                                   "Zeile aber %(expected)s.", line=number, count=len(row),
                                   expected=len(header)))
         for index, lang in columns:
-            _take(report, summary, row[key_column], lang, row[index], row[source_column])
+            _take(report, summary, _unguarded(row[key_column]), lang, _unguarded(row[index]),
+                  _unguarded(row[source_column]))
     return report

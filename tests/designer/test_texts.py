@@ -198,6 +198,40 @@ def test_csv_round_trip_with_all_languages(app, designer):
     assert "0 Übersetzungen übernommen." in again.text
 
 
+def test_csv_cells_never_open_as_formulas_and_come_back_exactly(app, designer):
+    """A spreadsheet program runs a cell that begins with = + - @ as a formula (CSV
+    injection): such cells are written with an apostrophe before them, read back without."""
+    import csv
+    import io
+
+    draft_id = copy_form(designer)
+    text, revision = editor_text(designer, draft_id)
+    changed = (text.replace('"de": "Was möchten Sie tun?"',
+                            '"de": "=HYPERLINK(\\"http://example.org\\")"')
+               .replace('"en": "What would you like to do?"', '"en": "-5 points"')
+               .replace('"tr": "Ne yapmak istiyorsunuz?"', '"tr": "\'quoted"'))
+    assert save(designer, draft_id, changed, revision).status_code == 303
+    exported = designer.get(f"/designer/drafts/{draft_id}/texts/export?format=csv")
+    content = exported.data.decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(content)))
+    for row in rows:
+        for cell in row:
+            assert not cell.startswith(("=", "+", "-", "@", "\t", "\r")), cell
+    label = next(row for row in rows if row[0] == LABEL)
+    assert label[2:5] == ["'=HYPERLINK(\"http://example.org\")", "'-5 points", label[4]]
+    assert label[5] == "''quoted"
+
+    # The file as exported changes nothing; a translator's formula-like text is taken over.
+    same = _import(designer, draft_id, exported.data, "texte.csv")
+    assert "0 Übersetzungen übernommen." in same.text
+    edited = content.replace("'-5 points", "'+5 points").replace("''quoted", "@home")
+    report = _import(designer, draft_id, edited.encode("utf-8-sig"), "texte.csv")
+    assert "2 Übersetzungen übernommen." in report.text
+    labels = json.loads(editor_text(designer, draft_id)[0])["steps"][0]["fields"][1]["label"]
+    assert labels["de"] == '=HYPERLINK("http://example.org")'
+    assert labels["en"] == "+5 points" and labels["tr"] == "@home"
+
+
 def test_a_translation_of_an_old_source_is_taken_over_but_stays_outdated(app, designer):
     draft_id = copy_form(designer)
     xliff = designer.get(f"/designer/drafts/{draft_id}/texts/export?language=en").text
