@@ -6,7 +6,9 @@ designer itself, linked from every designer page. The Markdown is rendered with
 markdown-it-py in its CommonMark mode (plus tables) with raw HTML switched off: nothing
 in a guide can put markup or scripts on the page. A picture (`screenshots/…png`
 beside the guide, taken by `make screenshots`) is shown once it exists and left out
-until then. DESIGNER_HELP_DIR in the config names another folder for the guides.
+until then. A checkout shows docs/ itself; a wheel carries a copy (setup.py copies the
+guides and their screenshots into portal/designer/help/ when it builds). DESIGNER_HELP_DIR
+in the config names another folder for the guides.
 """
 
 from __future__ import annotations
@@ -22,11 +24,15 @@ from werkzeug.wrappers import Response
 
 from . import bp
 
-#: The guides as the repository has them.
-DOCS = Path(__file__).resolve().parents[2] / "docs"
 #: The help pages: their address below /designer/hilfe, the guide each shows and its language.
 PAGES = {"": ("designer.md", "de"), "formulardefinition": ("form-definitions.md", "en"),
          "bedingungen": ("conditions.md", "en")}
+#: The guides' files; an installed wheel carries them in help/ beside this module (setup.py).
+GUIDES = tuple(name for name, _language in PAGES.values())
+#: The guides as the repository has them (a checkout), else as the wheel carries them.
+_REPOSITORY = Path(__file__).resolve().parents[2] / "docs"
+DOCS = (_REPOSITORY if all((_REPOSITORY / name).is_file() for name in GUIDES)
+        else Path(__file__).resolve().parent / "help")
 #: A link to a guide that is not a help page: its words stay, the link goes.
 _OTHER_GUIDE = re.compile(r"(?<!!)\[([^\]]+)\]\((?![a-z]+:)[A-Za-z0-9_-]+\.md(?:#[^)]*)?\)")
 _HEADING = re.compile(r"<h([23])>(.*?)</h\1>")

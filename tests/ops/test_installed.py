@@ -33,10 +33,15 @@ with app.test_request_context():
     with force_locale("uk"):
         ukrainian = gettext("Weiter")
 page = client.get("/", headers={"Accept-Language": "en"})
+from portal.designer import help as guide
+guides = sorted(name for name, _language in guide.PAGES.values()
+                if (guide.DOCS / name).is_file() and "site-packages" in str(guide.DOCS))
+pictures = len(list((guide.DOCS / "screenshots" / "designer").glob("*.png")))
 print(json.dumps({"schema": schema.status_code, "title": schema.get_json().get("title"),
                   "english": english, "ukrainian": ukrainian,
                   "engine": catalogue("tr").gettext("Weiter"),
-                  "page": page.status_code, "lang": 'lang="en"' in page.get_data(as_text=True)}))
+                  "page": page.status_code, "lang": 'lang="en"' in page.get_data(as_text=True),
+                  "guides": guides, "pictures": pictures}))
 """
 
 
@@ -72,6 +77,7 @@ def test_a_wheel_installed_elsewhere_migrates_checks_forms_and_speaks_every_lang
     run(python, "-m", "pip", "install", "--quiet", "--no-deps", "--no-build-isolation",
         "--no-index", clone)
     shutil.rmtree(clone / "portal")  # nothing may be read from the source tree any more
+    shutil.rmtree(clone / "docs")
     run(venv / "bin" / "amtsweg", "db", "upgrade")
     assert (venv / "var" / "portal-instance" / "amtsweg.sqlite3").is_file()
     checked = run(venv / "bin" / "amtsweg", "forms", "check", clone / "forms" / "onlinewache.json")
@@ -84,3 +90,6 @@ def test_a_wheel_installed_elsewhere_migrates_checks_forms_and_speaks_every_lang
     assert (seen["english"], seen["ukrainian"]) == ("Continue", "Продовжити")
     assert seen["engine"] == "Devam et"
     assert seen["page"] == 200 and seen["lang"]
+    # The designer's help pages: their guides and screenshots travel in the wheel.
+    assert seen["guides"] == ["conditions.md", "designer.md", "form-definitions.md"]
+    assert seen["pictures"] == len(list((ROOT / "docs" / "screenshots" / "designer").glob("*.png")))
