@@ -119,12 +119,14 @@ def import_file() -> Any:
                 error = _("Die Datei ist zu groß: höchstens %(max)s Zeichen.", max=MAX_TEXT_LENGTH)
     if error:
         return render_template("designer/import.html", error=error), 422
-    # Imported as it is, valid or not: the editor shows what needs fixing.
+    # Imported as it is, valid or not. It opens in the structured editor, like a new or
+    # copied draft; a file that is not JSON at all goes on from there to the JSON view,
+    # which says where it breaks.
     form_id = workspace.form_id_of(text) or "unbenannt"
     draft = workspace.create_draft(g.staff, form_id, text, "draft_imported")
     flash(_("Die Datei „%(name)s“ ist als neuer Entwurf importiert.", name=upload.filename),
           "success")
-    return redirect(url_for("designer.edit", draft_id=draft.id), code=303)
+    return redirect(url_for("designer.builder", draft_id=draft.id), code=303)
 
 
 # -- the editor ------------------------------------------------------------------------------

@@ -146,12 +146,20 @@ def test_import_makes_a_draft_of_any_json_file(app, designer):
     assert response.status_code == 303
     draft = db.session.get(FormDraft, draft_id_of(response.headers["Location"]))
     assert draft.form_id == "bauantrag" and draft.text == content.decode()
+    # It opens in the structured editor, as a new or copied draft does.
+    assert response.headers["Location"].endswith(f"/designer/drafts/{draft.id}/builder")
+    outline = designer.get(response.headers["Location"])
+    assert outline.status_code == 200 and "Baubeschreibung" in outline.text
     broken = designer.post("/designer/import", data={
         "definition_file": (io.BytesIO(b'{"id": "kaputt", '), "kaputt.json")},
         content_type="multipart/form-data")
     assert broken.status_code == 303  # imported as it is, to be fixed in the editor
-    assert db.session.get(FormDraft, draft_id_of(broken.headers["Location"])).form_id \
-        == "unbenannt"
+    broken_id = draft_id_of(broken.headers["Location"])
+    assert db.session.get(FormDraft, broken_id).form_id == "unbenannt"
+    # Not JSON at all: on to the JSON view, which says where it breaks.
+    onwards = designer.get(broken.headers["Location"])
+    assert onwards.status_code == 303
+    assert onwards.headers["Location"].endswith(f"/designer/drafts/{broken_id}")
     latin1 = designer.post("/designer/import", data={
         "definition_file": (io.BytesIO('{"id": "straße"}'.encode("latin-1")), "x.json")},
         content_type="multipart/form-data")
