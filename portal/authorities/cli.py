@@ -40,10 +40,11 @@ def authorities_load(folder: str | None, create_destinations: bool) -> None:
 @authorities.command("list")
 @with_appcontext
 def authorities_list() -> None:
-    """Every authority: id, AGS, destination and name, tab-separated."""
+    """Every authority: id, AGS, destination, name and the shared forms it owns (the only
+    authority that publishes their versions), tab-separated."""
     for authority in all_authorities():
         click.echo("\t".join((authority.id, authority.ags or "-", authority.destination or "-",
-                              name_of(authority, "de"))))
+                              name_of(authority, "de"), ",".join(authority.owns or []) or "-")))
 
 
 @jurisdictions.command("import")

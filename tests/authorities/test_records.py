@@ -49,7 +49,10 @@ def test_authorities_load_and_list(app, runner, tmp_path):
     listed = runner.invoke(args=["authorities", "list"]).output.splitlines()
     ids = {line.split("\t")[0] for line in listed}
     assert ids == SHIPPED | {"ordnungsamt-test"}
-    assert "polizei-berlin\t11000000\tpolizei\tPolizei Berlin" in listed
+    assert "polizei-berlin\t11000000\tpolizei\tPolizei Berlin\t-" in listed
+    # The shared forms each owns: the only authority that publishes their versions.
+    owners = {line.split("\t")[0]: line.split("\t")[4] for line in listed}
+    assert owners["polizei-mv-rostock"] == "onlinewache"
 
 
 def test_a_destination_configured_later_belongs_to_the_authority_that_names_it(app):
