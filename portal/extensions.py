@@ -81,8 +81,11 @@ def _replace_a_dead_connection(connection: object, record: object, _proxy: objec
         except Exception as error:  # noqa: BLE001 - any failure means: take another one
             raise DisconnectionError("the server did not answer") from error
         return
-    readable, _, _ = select.select([pgconn.socket], [], [], 0)
-    if readable:
+    # poll, not select: a worker with many open files may have a socket numbered above
+    # select's limit of 1024.
+    waiting = select.poll()
+    waiting.register(pgconn.socket, select.POLLIN | select.POLLERR | select.POLLHUP)
+    if waiting.poll(0):
         raise DisconnectionError("the server closed the connection")
 
 
