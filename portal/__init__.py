@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import copy
 import os
-import threading
 import time
-from collections import OrderedDict
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -17,6 +15,7 @@ from itsdangerous import BadSignature, URLSafeTimedSerializer
 
 from .config import MIGRATIONS_DIR, defaults, derive
 from .extensions import csrf, db, migrate
+from .kept import Kept
 
 
 class _CookieSessions(SecureCookieSessionInterface):
@@ -38,8 +37,7 @@ class _CookieSessions(SecureCookieSessionInterface):
     VERIFIED_MAX = 4096
 
     def __init__(self) -> None:
-        self._verified: OrderedDict[str, tuple[Any, float, dict]] = OrderedDict()
-        self._lock = threading.Lock()
+        self._verified: Kept[tuple[Any, float, dict]] = Kept(self.VERIFIED_MAX)
 
     def open_session(self, app: Flask, request: Request) -> SecureCookieSession | None:
         s = self.get_signing_serializer(app)
@@ -49,20 +47,14 @@ class _CookieSessions(SecureCookieSessionInterface):
         if not val:
             return self.session_class()
         max_age = int(app.permanent_session_lifetime.total_seconds())
-        with self._lock:
-            hit = self._verified.get(val)
-            if hit is not None:
-                self._verified.move_to_end(val)
+        hit = self._verified.get(val)
         if hit is not None and hit[0] is s and 0 <= time.time() - hit[1] <= max_age:
             return self.session_class(_copied(hit[2]))
         try:
             data, signed_at = s.loads(val, max_age=max_age, return_timestamp=True)
         except BadSignature:
             return self.session_class()
-        with self._lock:
-            self._verified[val] = (s, signed_at.timestamp(), _copied(data))
-            if len(self._verified) > self.VERIFIED_MAX:
-                self._verified.popitem(last=False)
+        self._verified.put(val, (s, signed_at.timestamp(), _copied(data)))
         return self.session_class(data)
 
     def get_signing_serializer(self, app: Flask) -> URLSafeTimedSerializer | None:

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
-
 from flask import Flask, current_app, session
 from flask_wtf.csrf import generate_csrf
 from werkzeug.wrappers import Response
+
+from .kept import Kept
 
 CSP = "; ".join(
     [
@@ -33,10 +32,8 @@ HEADERS = (
 _HEADERS = tuple((name.lower(), name, value) for name, value in HEADERS)
 
 
-#: Signed CSRF tokens per (session's raw token, secret key), kept per process.
-_signed: OrderedDict[tuple[str, str], str] = OrderedDict()
-_signed_lock = threading.Lock()
-SIGNED_KEPT = 4096
+#: Signed CSRF tokens per (session's raw token, secret key).
+_signed: Kept[str] = Kept(4096)
 
 
 def csrf_token() -> str:
@@ -52,17 +49,7 @@ def csrf_token() -> str:
     if not isinstance(raw, str) or config.get("WTF_CSRF_TIME_LIMIT") is not None:
         return generate_csrf()
     key = (raw, str(config.get("WTF_CSRF_SECRET_KEY") or current_app.secret_key))
-    with _signed_lock:
-        token = _signed.get(key)
-        if token is not None:
-            _signed.move_to_end(key)
-            return token
-    token = generate_csrf()
-    with _signed_lock:
-        _signed[key] = token
-        if len(_signed) > SIGNED_KEPT:
-            _signed.popitem(last=False)
-    return token
+    return _signed.get(key) or _signed.put(key, generate_csrf())
 
 
 def init_app(app: Flask) -> None:

@@ -12,7 +12,6 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from collections import OrderedDict
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -23,6 +22,7 @@ from flask_babel import gettext as _
 from ..engine import Form, Problem, check_definition, compile_form
 from ..engine.definition import json_reason, syntax_error_position
 from ..engine.messages import localise
+from ..kept import Kept
 from ..languages import current_language
 from ..publishing import configured_codelists
 from .places import place
@@ -158,7 +158,8 @@ def check_text(text: str, forms_dir: Path) -> Checked:
     return checked
 
 
-_compiled: OrderedDict[str, Form | None] = OrderedDict()
+#: Per draft text: (its compiled form, or None while the engine rejects it).
+_compiled: Kept[tuple[Form | None]] = Kept(32)
 
 
 def compiled_text(text: str, forms_dir: Path) -> Form | None:
@@ -169,14 +170,12 @@ def compiled_text(text: str, forms_dir: Path) -> Form | None:
     kept per text (a saved change is a new text).
     """
     key = hashlib.sha256(f"{forms_dir}\0{text}".encode()).hexdigest()
-    if key in _compiled:
-        _compiled.move_to_end(key)
-        return _compiled[key]
+    found = _compiled.get(key)
+    if found is not None:
+        return found[0]
     checked = check_text(text, forms_dir)
     form = compile_form(checked.document) if checked.document is not None else None
-    _compiled[key] = form
-    while len(_compiled) > 32:
-        _compiled.popitem(last=False)
+    _compiled.put(key, (form,))
     return form
 
 

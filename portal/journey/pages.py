@@ -24,10 +24,8 @@ from __future__ import annotations
 
 import re
 import secrets
-from collections import OrderedDict
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from threading import Lock
 from typing import Any
 
 from flask import current_app, render_template
@@ -36,6 +34,7 @@ from markupsafe import Markup, escape
 
 from ..authorities.views import footer_authority
 from ..engine import Field, Step
+from ..kept import Kept
 from ..languages import current_language
 from ..security import csrf_token
 from .forms import error_messages
@@ -225,25 +224,19 @@ class Skeleton:
         return "".join(out)
 
 
-_skeletons: OrderedDict[tuple, Skeleton] = OrderedDict()
-_lock = Lock()
+_skeletons: Kept[Skeleton] = Kept(CACHE_SIZE)
 
 
 def skeleton(render: Callable[[_Recorder], str], key: tuple | None = None) -> Skeleton:
     """The skeleton `render(slot)` makes; kept under `key` (unless None) for later requests."""
     if key is not None:
-        with _lock:
-            found = _skeletons.get(key)
-            if found is not None:
-                _skeletons.move_to_end(key)
-                return found
+        found = _skeletons.get(key)
+        if found is not None:
+            return found
     recorder = _Recorder()
     made = Skeleton(render(recorder), recorder)
     if key is not None:
-        with _lock:
-            _skeletons[key] = made
-            while len(_skeletons) > CACHE_SIZE:
-                _skeletons.popitem(last=False)
+        _skeletons.put(key, made)
     return made
 
 
