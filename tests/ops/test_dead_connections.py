@@ -16,6 +16,7 @@ import sqlalchemy as sa
 from flask import Flask
 from sqlalchemy import select
 
+from portal.config import engine_options
 from portal.extensions import db
 from portal.models import Draft
 from tests.conftest import app_for_test
@@ -70,14 +71,19 @@ def test_connections_ended_by_the_server_are_replaced_unseen(pg_app: Flask) -> N
 def test_a_live_connection_is_taken_without_a_query(pg_app: Flask) -> None:
     """The check at checkout is a look at the socket: the server sees no statement for it
     (pool_pre_ping sent SELECT 1 each time, which moves the session's state_change)."""
-    engine = db.engine
-    with engine.connect() as connection:
-        pid = connection.execute(sa.text("SELECT pg_backend_pid()")).scalar()
-    before = _last_state_change(engine, pid)
-    for _ in range(5):
+    options = {**engine_options(pg_app.config["SQLALCHEMY_DATABASE_URI"]),
+               "pool_size": 1, "max_overflow": 0}  # one connection: every checkout takes it
+    engine = sa.create_engine(pg_app.config["SQLALCHEMY_DATABASE_URI"], **options)
+    try:
         with engine.connect() as connection:
-            assert connection.connection.dbapi_connection.info.backend_pid == pid  # the same one
-    assert _last_state_change(engine, pid) == before
+            pid = connection.execute(sa.text("SELECT pg_backend_pid()")).scalar()
+        before = _last_state_change(engine, pid)
+        for _ in range(5):
+            with engine.connect() as connection:
+                assert connection.connection.dbapi_connection.info.backend_pid == pid
+        assert _last_state_change(engine, pid) == before
+    finally:
+        engine.dispose()
 
 
 def _last_state_change(engine: sa.Engine, pid: int) -> object:
