@@ -318,12 +318,6 @@ class S3Storage:
             self._upload_file(rewritten, key)
         return hashing.size, hashing.digest.hexdigest()
 
-    def replace(self, key: str, stream: BinaryIO) -> tuple[int, str]:
-        def copy(_: BinaryIO, out: BinaryIO) -> None:
-            while chunk := stream.read(CHUNK):
-                out.write(chunk)
-
-        return self.rewrite(key, copy)
 
     def delete(self, key: str) -> None:
         with _translated("delete"):

@@ -100,14 +100,6 @@ class LocalStorage:
             partial.unlink(missing_ok=True)
         return hashing.size, hashing.digest.hexdigest()
 
-    def replace(self, key: str, stream: BinaryIO) -> tuple[int, str]:
-        """Rewrite a stored file with the bytes of `stream`; returns the new size and sha256."""
-
-        def copy(_: BinaryIO, out: BinaryIO) -> None:
-            while chunk := stream.read(CHUNK):
-                out.write(chunk)
-
-        return self.rewrite(key, copy)
 
     @contextmanager
     def local_path(self, key: str) -> Iterator[Path]:
