@@ -24,7 +24,7 @@ from bench._profile_step import STEP, prepared
 ROUNDS, REQUESTS = 7, 300
 
 
-def _environ(app, path: str, method: str = "GET", data: dict | None = None,
+def _environ(path: str, method: str = "GET", data: dict | None = None,
              cookie: str = "") -> tuple[dict, bytes]:
     body = urlencode(data or {}, doseq=True).encode() if method == "POST" else b""
     headers = {"Cookie": cookie} if cookie else {}
@@ -81,10 +81,10 @@ def main(database_url: str | None = None, profile: str | None = None) -> None:
     session = client.get_cookie(app.config["SESSION_COOKIE_NAME"])
     cookie = f"{session.key}={session.value}"
     cases = [
-        ("baseline: minimal Flask app", baseline, *_environ(baseline, "/"), 200),
-        ("portal /health/live", app, *_environ(app, "/health/live"), 200),
-        ("step GET", app, *_environ(app, STEP, cookie=cookie), 200),
-        ("step POST", app, *_environ(app, STEP, "POST", answers, cookie), 303),
+        ("baseline: minimal Flask app", baseline, *_environ("/"), 200),
+        ("portal /health/live", app, *_environ("/health/live"), 200),
+        ("step GET", app, *_environ(STEP, cookie=cookie), 200),
+        ("step POST", app, *_environ(STEP, "POST", answers, cookie), 303),
     ]
     if profile:
         for name, wsgi, environ, body, _expected in cases:
