@@ -15,7 +15,7 @@ from typing import Any
 
 from sqlalchemy import bindparam, delete, insert, select, update
 
-from .extensions import db, unit_of_work
+from .extensions import db, transaction_open, unit_of_work
 from .models import Draft, FormVersion
 from .reference import ALPHABET
 
@@ -168,28 +168,47 @@ def write(draft: StoredDraft, change: Callable[[StoredDraft], tuple[dict[str, An
     finds no row, and `change` is called again with the newest draft, inside this
     unit of work. So a stale write never reverts newer answers: `change` merges
     this request's step into what is stored, or raises to say it cannot (the
-    journey's AnswersChanged). Runs in the request's unit of work (the step's
-    attachments commit with it); `draft` shows what was written afterwards.
+    journey's AnswersChanged). Inside a unit of work (or a transaction the session
+    began) it joins it: the step's attachments commit with it. Otherwise it is a unit
+    of work of its own. `draft` shows what was
+    written afterwards.
     """
+    if transaction_open():
+        # Joins it (a step's new files commit with its answers): Core statements on the
+        # unit's own connection, in its transaction.
+        with unit_of_work() as session:
+            _write(session.connection(), draft, change, current, ttl_days)
+        return
+    # The write is the whole unit of work: its UPDATE is one statement, atomic on its own,
+    # and the version it names keeps a stale write out (a retry reads again). So it runs on
+    # a pooled connection of its own, without the ORM session, and on PostgreSQL without
+    # BEGIN and COMMIT: one round trip instead of three.
+    engine = db.engine
+    with engine.connect() as connection:
+        if engine.dialect.name != "sqlite":
+            connection.execution_options(isolation_level="AUTOCOMMIT")
+        _write(connection, draft, change, current, ttl_days)
+        connection.commit()
+
+
+def _write(connection: Any, draft: StoredDraft,
+           change: Callable[[StoredDraft], tuple[dict[str, Any], list[str]]],
+           current: str | None, ttl_days: int) -> None:
     stored = draft
-    with unit_of_work() as session:
-        # Core statements on the unit's own connection (its transaction): the ORM session's
-        # execute (compile state, events, result wrapping) cost more than the UPDATE.
-        connection = session.connection()
-        for _ in range(TRIES):
-            answers, completed = change(stored)
-            moment = now()
-            values = dict(zip(_STEP_COLUMNS, (answers, completed, current, moment,
-                                              moment + timedelta(days=ttl_days)), strict=True))
-            params = {"draft_id": draft.id, "read": stored.version,
-                      **{f"new_{k}": v for k, v in values.items()}}
-            if connection.execute(_SAVE, params).rowcount == 1:
-                hold(draft, {**values, "version": stored.version + 1})
-                return
-            stored = _from_row(connection.execute(_BY_ID, {"draft_id": draft.id}).one_or_none())
-            if stored is None or _live(stored) is None:
-                raise DraftGone  # deleted meanwhile (expired and cleaned up)
-        raise Busy
+    for _ in range(TRIES):
+        answers, completed = change(stored)
+        moment = now()
+        values = dict(zip(_STEP_COLUMNS, (answers, completed, current, moment,
+                                          moment + timedelta(days=ttl_days)), strict=True))
+        params = {"draft_id": draft.id, "read": stored.version,
+                  **{f"new_{k}": v for k, v in values.items()}}
+        if connection.execute(_SAVE, params).rowcount == 1:
+            hold(draft, {**values, "version": stored.version + 1})
+            return
+        stored = _from_row(connection.execute(_BY_ID, {"draft_id": draft.id}).one_or_none())
+        if stored is None or _live(stored) is None:
+            raise DraftGone  # deleted meanwhile (expired and cleaned up)
+    raise Busy
 
 
 def save(draft: StoredDraft, answers: dict[str, Any], completed: list[str], current: str | None,

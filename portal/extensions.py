@@ -114,4 +114,13 @@ def unit_of_work() -> Iterator[Session]:
         session.info[_DEPTH] = depth
 
 
+def transaction_open() -> bool:
+    """Whether a write now has a transaction to join: a unit of work is open, or the ORM
+    session has begun one (a test or a tool that holds the application context)."""
+    if not db.session.registry.has():
+        return False
+    session = db.session()
+    return session.info.get(_DEPTH, 0) > 0 or session.in_transaction()
+
+
 _DEPTH = "amtsweg.unit_of_work.depth"

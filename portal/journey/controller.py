@@ -10,6 +10,7 @@ step and its answers commit together or not at all.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from contextlib import nullcontext
 from typing import Any, Protocol
 
 from flask import g, redirect, render_template, request
@@ -159,7 +160,9 @@ class JourneyController:
         shown = dict(raw)
         staying = action == "upload" or bool(request.form.get("remove"))
         conflict = None
-        with unit_of_work():
+        # New or removed files commit with the answers; without file fields the answers'
+        # write is the whole unit of work (portal.drafts.write).
+        with unit_of_work() if any(f.uploads for f in step.questions) else nullcontext():
             files, upload_errors = self._receive_files(step)
             raw.update(files.apply(step, journey.answers))
             result = validate_step(step, raw, journey.earlier_answers(step), current_language())
