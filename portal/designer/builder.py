@@ -284,8 +284,13 @@ def _check_question(loaded: Loaded, spec: dict[str, Any], document: dict[str, An
     outcome = _check(loaded.checked, document, pointer)
     for key, message in outcome.at.items():
         errors.setdefault(key, message)
-    others = [f.message for f in outcome.blocking if not _under(f.pointer, pointer)]
+    others = [_placed(f) for f in outcome.blocking if not _under(f.pointer, pointer)]
     return errors, list(dict.fromkeys(others))
+
+
+def _placed(finding: Any) -> str:
+    """A problem elsewhere in the form, with the place it is at (the edit caused it there)."""
+    return f"{finding.place}: {finding.message}" if finding.place else finding.message
 
 
 def _under(where: str | None, pointer: str) -> bool:
@@ -449,7 +454,7 @@ def builder_step(draft_id: int, s: int) -> Any:
     if not errors:
         outcome = _check(loaded.checked, document, pointer)
         errors = {k: v for k, v in outcome.at.items() if k in {x.key for x in settings}}
-        others = [f.message for f in outcome.blocking if not _under(f.pointer, pointer)]
+        others = [_placed(f) for f in outcome.blocking if not _under(f.pointer, pointer)]
         others += [v for k, v in outcome.at.items() if k not in errors]
         others = list(dict.fromkeys(others))
     if errors or others:
@@ -491,7 +496,7 @@ def builder_form(draft_id: int) -> Any:
     if not errors:
         outcome = _check(loaded.checked, changed, "", frozenset(s.key for s in settings))
         errors = dict(outcome.at)
-        others = list(dict.fromkeys(f.message for f in outcome.blocking
+        others = list(dict.fromkeys(_placed(f) for f in outcome.blocking
                                     if f.message not in errors.values()))
     if errors or others:
         return _form_page(loaded, values, errors, others, 422)

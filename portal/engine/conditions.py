@@ -771,6 +771,29 @@ def _calculated(node: Node) -> Iterator[Node]:
             yield from _calculated(operand)
 
 
+_MEMBER_STATE_LISTS = frozenset(MEMBER_STATES.values())
+
+
+def _compared(node: Node) -> Iterator[tuple[tuple[str, ...], str, Value]]:
+    """(answer's path, operator, value) for each comparison of an answer with a value written
+    in the condition: `a == 'x'`, `'x' != a`, `a in ['x', 'y']`, `'x' in a` (a list answer)."""
+    match node:
+        case Compare(op, Name(path), Literal(value)) | Compare(op, Literal(value), Name(path)):
+            yield path, op, value
+        case Compare(("in" | "not in") as op, Name(path), ListLiteral(items)):
+            if items not in _MEMBER_STATE_LISTS:  # eu() and eu_eea() hold ISO codes and keys
+                for value in items:
+                    yield path, op, value
+        case Compare(_, left, right):
+            yield from _compared(left)
+            yield from _compared(right)
+        case Call(_, children) | And(children) | Or(children) | Arith(children, _):
+            for child in children:
+                yield from _compared(child)
+        case Not(operand):
+            yield from _compared(operand)
+
+
 def _aggregated(node: Node) -> set[tuple[str, str]]:
     """(step, name) for each name read inside sum(), any() or all() over a repeating step."""
     found: set[tuple[str, str]] = set()
@@ -814,6 +837,12 @@ class Condition:
         """What the condition calculates with: operands of + - * /, round(), min(), max() and
         the step.field of sum(). The form check says when one of them is never a number."""
         return tuple(_calculated(self.root))
+
+    @property
+    def compared(self) -> tuple[tuple[tuple[str, ...], str, Value], ...]:
+        """Each comparison of an answer with a written value: (path, operator, value). The
+        form check says when the answer can never be that value."""
+        return tuple(_compared(self.root))
 
     @property
     def aggregated(self) -> frozenset[tuple[str, str]]:

@@ -21,6 +21,7 @@ from typing import Any
 
 from jsonschema import Draft202012Validator, ValidationError
 
+from . import destatis
 from .conditions import Call, Condition, ConditionError, Literal, Name, parse
 from .errors import DefinitionError, Problem
 from .fields import FIELD_TYPES, with_registered_types
@@ -338,6 +339,41 @@ def _fields(definition: Mapping[str, Any], broken: Broken
                 yield i, j, spec
 
 
+def _possible_answers(definition: Mapping[str, Any], broken: Broken
+                      ) -> dict[str, tuple[frozenset[Any], Any]]:
+    """For each field with a fixed set of answers (options, countries): that set, and the
+    field. The set is what the field's answer schema lists (Field.value_schema)."""
+    found: dict[str, tuple[frozenset[Any], Any]] = {}
+    for i, j, spec in _fields(definition, broken):
+        cls = FIELD_TYPES.get(spec.get("type"))
+        if (i, j) in broken.fields or cls is None or not isinstance(spec.get("name"), str):
+            continue
+        try:
+            built = cls(spec)
+            schema = built.value_schema()
+        except (KeyError, TypeError, ValueError):
+            continue  # reported as the field's own problem
+        listed = schema.get("enum") or (schema.get("items") or {}).get("enum")
+        if listed:
+            found[spec["name"]] = (frozenset(listed), built)
+    return found
+
+
+def _meant(built: Any, possible: frozenset[Any], value: Any) -> Any:
+    """What a comparison with an impossible answer probably meant: the Destatis key of an
+    ISO code (or the other way round) for a country field, else the nearest answer."""
+    if built.type == "country" and isinstance(value, str):
+        mapped = (destatis.KEYS if built.destatis else destatis.ISO).get(value.upper())
+        return mapped if mapped in possible else None
+    return near_miss(value, sorted(v for v in possible if isinstance(v, str)))
+
+
+def _few(values: frozenset[Any], shown: int = 8) -> str:
+    listed = sorted(values, key=str)
+    text = ", ".join(_show_literal(v) for v in listed[:shown])
+    return text + (", …" if len(listed) > shown else "")
+
+
 def _not_a_field(name: Any, types: Mapping[Any, Any]) -> Phrase:
     if meant := near_miss(name, sorted(n for n in types if isinstance(n, str))):
         return Phrase(N_("„%(name)s“ ist kein Feld dieses Formulars; meinten Sie "
@@ -467,6 +503,7 @@ def semantic_problems(definition: Mapping[str, Any], file: str,
                               reason=e.message))
             return None
         check_calculation(where, condition)
+        check_compared(where, condition)
         aggregated = condition.aggregated
         for step_name, name in sorted(aggregated):
             if (step_name in repeating_steps and name not in repeating_steps[step_name]
@@ -518,6 +555,32 @@ def semantic_problems(definition: Mapping[str, Any], file: str,
 
     types = {spec["name"]: spec.get("type") for _, _, spec in _fields(definition, broken)
              if isinstance(spec.get("name"), str)}
+    answers_of = _possible_answers(definition, broken)
+
+    def check_compared(where: str, condition: Condition) -> None:
+        """A comparison with a value the answer can never have is never true (or, with != and
+        not in, always): a misspelt option, or an ISO code against a field that answers
+        with Destatis keys."""
+        for path, op, value in condition.compared:
+            name = path[-1] if len(path) == 2 and path[0] in repeating_steps else \
+                path[0] if len(path) == 1 else None
+            possible = answers_of.get(name)
+            if possible is None or value is None or value in possible[0]:
+                continue
+            never = op in ("==", "in")
+            meant = _meant(possible[1], possible[0], value)
+            add(where, Phrase(
+                (N_("„%(name)s“ hat nie die Antwort %(value)s, der Vergleich ist also nie "
+                    "wahr; meinten Sie %(suggestion)s?") if never else
+                 N_("„%(name)s“ hat nie die Antwort %(value)s, der Vergleich ist also immer "
+                    "wahr; meinten Sie %(suggestion)s?")) if meant else
+                (N_("„%(name)s“ hat nie die Antwort %(value)s, der Vergleich ist also nie "
+                    "wahr; möglich sind: %(allowed)s") if never else
+                 N_("„%(name)s“ hat nie die Antwort %(value)s, der Vergleich ist also immer "
+                    "wahr; möglich sind: %(allowed)s")),
+                name=".".join(path), value=_show_literal(value),
+                suggestion=_show_literal(meant) if meant else "",
+                allowed=_few(possible[0])))
 
     def check_rules(base: str, rules: Any, known: set[str], entry_names: set[str],
                     fields: set[Any], where: str) -> None:

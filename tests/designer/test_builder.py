@@ -461,6 +461,22 @@ def test_a_country_question_answers_with_iso_codes_or_destatis_keys(app, designe
                      "XÖV-Empfänger)")]
     values = _question_values(designer, url)
     assert values["s-codes"] == ""
-    _post(designer, url, {**values, "s-codes": "destatis"})
+    # Later questions of this form ask `staatsangehoerigkeit != 'DE'`: with keys, that would
+    # always hold. The change is refused, naming those questions and the key meant.
+    refused = html.unescape(_post(designer, url, {**values, "s-codes": "destatis"}, 422).text)
+    assert "Frage „Aufenthaltstitel" in refused
+    assert "„staatsangehoerigkeit“ hat nie die Antwort 'DE', der Vergleich ist also immer " \
+        "wahr; meinten Sie '000'?" in refused
+    assert _document(draft_id)["steps"][0]["fields"][3].get("codes") is None
+    # With those conditions written in keys, it is saved.
+    document = _document(draft_id)
+    for spec in document["steps"][0]["fields"]:
+        if "staatsangehoerigkeit" in spec.get("visible_if", ""):
+            spec["visible_if"] = spec["visible_if"].replace("'DE'", "'000'").replace(
+                "'CH'", "'158'")
+    _, revision = editor_text(designer, draft_id)
+    assert save(designer, draft_id, json.dumps(document, ensure_ascii=False),
+                revision).status_code == 303
+    _post(designer, url, {**_question_values(designer, url), "s-codes": "destatis"})
     field = _document(draft_id)["steps"][0]["fields"][3]
     assert field["name"] == "staatsangehoerigkeit" and field["codes"] == "destatis"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -104,3 +105,51 @@ def test_passive_formats_are_accepted():
     resolved, problems = check_definition(definition(file_field("application/pdf", "image/png",
                                                                 "image/jpeg")))
     assert resolved is not None, problems
+
+
+def options(name: str, *values: str, **spec) -> dict:
+    return {"name": name, "type": "radio", "label": {"de": name.upper()},
+            "options": [{"value": v, "label": {"de": v.upper()}} for v in values], **spec}
+
+
+def test_a_condition_comparing_with_an_answer_the_field_never_gives_is_refused():
+    found = errors(definition(
+        options("art", "diebstahl", "betrug"),
+        {"name": "land", "type": "country", "usage": "nationality", "codes": "destatis",
+         "label": {"de": "Staatsangehörigkeit"}},
+        {"name": "woher", "type": "country", "label": {"de": "Land"}},
+        text("a", visible_if="art == 'diebstal'"),  # a misspelt option: never shown
+        text("b", visible_if="art != 'raub'"),  # no such option at all: always shown
+        text("c", visible_if="land == 'DE'"),  # an ISO code where the answer is a key
+        text("d", visible_if="woher in ['DE', '000']"),  # a key where the answer is ISO
+        text("e", required_if="art in ['betrug'] and eu(land) and land != '000'"),
+        text("f", visible_if="art == null or woher == 'AT'"),
+    ))
+    assert found["/steps/0/fields/3/visible_if"] == (
+        "\"art\" never has the answer 'diebstal', so the comparison is never true; "
+        "did you mean 'diebstahl'?")
+    assert found["/steps/0/fields/4/visible_if"] == (
+        "\"art\" never has the answer 'raub', so the comparison is always true; "
+        "possible answers: 'betrug', 'diebstahl'")
+    assert found["/steps/0/fields/5/visible_if"] == (
+        "\"land\" never has the answer 'DE', so the comparison is never true; "
+        "did you mean '000'?")
+    assert found["/steps/0/fields/6/visible_if"] == (
+        "\"woher\" never has the answer '000', so the comparison is never true; "
+        "did you mean 'DE'?")
+    # Comparisons with answers the fields give, with no answer, and eu() pass.
+    assert set(found) == {f"/steps/0/fields/{n}/visible_if" for n in (3, 4, 5, 6)}
+
+
+def test_the_guide_shows_the_messages_the_check_gives():
+    guide = (Path(__file__).resolve().parents[2] / "docs" / "conditions.md").read_text("utf-8")
+    table = guide[guide.index("### Comparisons that cannot hold"):guide.index("## On the page")]
+    rows = re.findall(r"^\| `(.+?)`(?: \(.*?\))? \| (.+?) \|$", table, re.MULTILINE)
+    assert len(rows) == 2
+    for source, message in rows:
+        found = errors(definition(
+            options("delikt", "diebstahl", "raub"),
+            {"name": "staatsangehoerigkeit", "type": "country", "usage": "nationality",
+             "codes": "destatis", "label": {"de": "Staatsangehörigkeit"}},
+            text("folge", visible_if=source)))
+        assert found == {"/steps/0/fields/2/visible_if": message}
