@@ -8,13 +8,10 @@ counts as failed.
 
 from __future__ import annotations
 
-import http.client
 import json
 import logging
 import threading
 import time
-import urllib.error
-import urllib.request
 from collections import Counter
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -24,6 +21,7 @@ from flask import Flask, current_app
 from sqlalchemy import select
 from sqlalchemy.exc import OperationalError
 
+from .. import outbound
 from ..extensions import db
 from ..mailbox.mail import send_due as send_mails
 from ..mailbox.models import Message
@@ -51,32 +49,19 @@ class Outcome:
         return self.status is not None and 200 <= self.status < 300
 
 
-class _NoRedirects(urllib.request.HTTPRedirectHandler):
-    def redirect_request(self, *args: Any, **kwargs: Any) -> None:
-        return None  # the 3xx surfaces as an HTTPError, i.e. a failed attempt
-
-
-_opener = urllib.request.build_opener(_NoRedirects)
-
-
 def post(url: str, body: bytes, headers: dict[str, str], timeout: float) -> Outcome:
-    """One HTTP POST; any status is an outcome, any network error too. Never raises."""
-    request = urllib.request.Request(  # noqa: S310 - scheme checked when the URL is configured
-        url, data=body, method="POST",
-        headers={"Content-Type": "application/json", "User-Agent": USER_AGENT, **headers},
-    )
+    """One HTTP POST (portal.outbound: no redirects, a 3xx is a failed attempt); any status
+    is an outcome, any network error too. Never raises."""
     try:
-        with _opener.open(request, timeout=timeout) as response:
-            response.read(4096)
-            return Outcome(response.status, None)
-    except urllib.error.HTTPError as error:
-        snippet = error.read(200).decode("utf-8", "replace").strip()
-        error.close()
-        return Outcome(error.code, f"HTTP {error.code}" + (f": {snippet}" if snippet else ""))
-    except urllib.error.URLError as error:
-        return Outcome(None, str(error.reason)[:500])
-    except (OSError, http.client.HTTPException) as error:
-        return Outcome(None, f"{type(error).__name__}: {error}"[:500])
+        answer = outbound.send("POST", url, agent=USER_AGENT, timeout=timeout, data=body,
+                               headers={"Content-Type": "application/json", **headers},
+                               limit=4096)
+    except outbound.Unreachable as failure:
+        return Outcome(None, failure.reason)
+    if answer.ok:
+        return Outcome(answer.status, None)
+    snippet = answer.body[:200].decode("utf-8", "replace").strip()
+    return Outcome(answer.status, f"HTTP {answer.status}" + (f": {snippet}" if snippet else ""))
 
 
 def message_body(submission: Submission, destination: Destination,

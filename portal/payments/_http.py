@@ -1,5 +1,5 @@
-"""The one outbound HTTP call the provider adapters make: timeouts, no redirects, and every
-failure turned into a PaymentError that says what went wrong and where."""
+"""The one outbound HTTP call the provider adapters make (portal.outbound: timeouts, no
+redirects), every failure turned into a PaymentError that says what went wrong and where."""
 
 from __future__ import annotations
 
@@ -8,8 +8,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-import requests
-
+from .. import outbound
 from . import PaymentError
 
 USER_AGENT = "Amtsweg-Payments/1"
@@ -40,22 +39,18 @@ def snippet(body: bytes, limit: int = 200) -> str:
 def call(method: str, url: str, *, what: str, timeout: float,
          headers: Mapping[str, str] | None = None, json_body: Any = None,
          form: Mapping[str, str] | None = None) -> Answer:
-    """One request; any HTTP status comes back as an Answer, a network failure (connection
-    refused, timeout, TLS, ...) as a PaymentError naming `what` and the URL. Redirects are
-    not followed: a provider's API answers where it is configured or not at all."""
+    """One request (portal.outbound: a timeout, no redirects): any HTTP status comes back as
+    an Answer, a network failure (connection refused, timeout, TLS, ...) as a PaymentError
+    naming `what` and the URL."""
     try:
-        response = requests.request(
-            method, url, headers={"User-Agent": USER_AGENT, "Accept": "application/json",
-                                  **(headers or {})},
-            json=json_body, data=form, timeout=timeout, allow_redirects=False,
-        )
-    except requests.Timeout:
-        raise PaymentError(f"{what} did not answer within {timeout:g} s ({url})") from None
-    except requests.RequestException as error:
-        raise PaymentError(f"{what} is not reachable ({url}): "
-                           f"{type(error).__name__}: {error}"[:500]) from None
-    with response:
-        return Answer(response.status_code, response.content)
+        answer = outbound.send(method, url, agent=USER_AGENT, timeout=timeout,
+                               headers={"Accept": "application/json", **(headers or {})},
+                               json_body=json_body, data=form)
+    except outbound.Unreachable as failure:
+        if failure.timed_out:
+            raise PaymentError(f"{what} did not answer within {timeout:g} s ({url})") from None
+        raise PaymentError(f"{what} is not reachable ({url}): {failure.reason}"[:500]) from None
+    return Answer(answer.status, answer.body)
 
 
 def option_timeout(options: Mapping[str, Any]) -> float:
