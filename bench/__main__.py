@@ -40,9 +40,9 @@ def write_machine(names: list[str]) -> None:
         ["load average at start (1 / 5 / 15 min)", report.load_average()],
         ["command", f"`{report.command()}`"],
         ["modules", ", ".join(names)],
-        ["load generator", f"{load.tool()}, {load.CONNECTIONS} connections, "
-                           f"{load.DURATION:.0f} s per measurement after "
-                           f"{load.WARMUP:.0f} s warm-up"],
+        ["load generator", f"{load.tool()}, {load.CONNECTIONS} connections (where a section "
+                           f"names no other number), {load.DURATION:.0f} s per measurement "
+                           f"after {load.WARMUP:.0f} s warm-up"],
     ]
     report.write_section("machine", "\n\n".join([
         f"## Machine and run\n\n{report.now()}",

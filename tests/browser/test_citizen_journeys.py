@@ -113,6 +113,7 @@ def test_pages_fit_320_css_pixels_without_horizontal_scrolling(
     live_server: LiveServer, mobile_page: Page
 ) -> None:
     def fits(p: Page, label: str) -> None:
+        p.wait_for_load_state()  # a page still being replaced has no document element yet
         overflow = p.evaluate("document.documentElement.scrollWidth - window.innerWidth")
         assert overflow <= 0, f"{label}: {overflow}px wider than the 320px screen"
 

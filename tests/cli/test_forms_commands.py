@@ -123,7 +123,7 @@ def test_a_definition_outside_forms_finds_the_shared_codelists(cli, tmp_path):
 def test_forms_check_takes_a_codelist_folder(cli, tmp_path):
     """An authority's own codelist, kept in a folder of its own, is found with --codelists."""
     document = json.loads((FORMS_DIR / "onlinewache.json").read_text())
-    document["steps"][0]["fields"][1]["options"] = "codelists/eigene-delikte.json"
+    document["steps"][1]["fields"][0]["options"] = "codelists/eigene-delikte.json"  # delikt
     path = tmp_path / "onlinewache.json"
     path.write_text(json.dumps(document, ensure_ascii=False))
     shared = tmp_path / "shared"
@@ -288,6 +288,18 @@ def test_forms_check_names_a_country_without_a_destatis_key(cli, tmp_path):
     assert result.exit_code == 1
     assert (f"{path} /steps/0/fields/3/only/2: GI has no key in the Federal Statistical "
             "Office's codelist Staatsangehörigkeit" in result.output)
+    # Without GI, what is left are the form's conditions, written in ISO codes.
     field["only"] = ["DE", "PL"]
     path.write_text(json.dumps(document, ensure_ascii=False))
-    assert cli("forms", "check", str(path)).exit_code == 0
+    result = cli("forms", "check", str(path))
+    assert result.exit_code == 1 and "/only/" not in result.output
+    assert ("/steps/0/fields/4/visible_if: \"staatsangehoerigkeit\" never has the answer 'DE', "
+            "so the comparison is always true; did you mean '000'?") in result.output
+    # Every nationality, the conditions in keys: correct.
+    del field["only"]
+    for spec in document["steps"][0]["fields"]:
+        if "staatsangehoerigkeit" in spec.get("visible_if", ""):
+            spec["visible_if"] = spec["visible_if"].replace("'DE'", "'000'").replace(
+                "'CH'", "'158'")
+    path.write_text(json.dumps(document, ensure_ascii=False))
+    assert cli("forms", "check", str(path)).exit_code == 0, result.output
