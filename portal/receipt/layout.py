@@ -84,8 +84,9 @@ class Layout:
 
 @lru_cache(maxsize=8192)
 def wrapped(face: FontFace, size: float, text: str, rtl: bool, width: float) -> list[Line]:
-    """A paragraph's lines. Labels, headings and common answers ("Ja", an address) recur
-    within a receipt and across the receipts of a form, so they are shaped once."""
+    """A paragraph's lines. Labels, headings and the platform's texts recur within a
+    receipt and across the receipts of a form, so they are shaped once per process; a
+    citizen's answers are not kept here (`_Composer.lines`)."""
     return Paragraph(face, size, text, rtl).lines(width)
 
 
@@ -98,6 +99,8 @@ class _Composer:
         self.content = content
         self.rtl = content.rtl
         self.regular, self.bold = load_face("regular"), load_face("bold")
+        #: This receipt's own texts, shaped (see `lines`).
+        self.shaped: dict[tuple, list[Line]] = {}
         self.document = Node("Document")
         self.qr_modules, self.qr_runs = qr_rectangles(content.reference)
         self.pages: list[Page] = []
@@ -122,11 +125,24 @@ class _Composer:
     # -- text ------------------------------------------------------------------
 
     def lines(self, text: str, face: FontFace, size: float, width: float,
-              typed: bool = False) -> list[Line]:
+              typed: bool = False, once: bool = False) -> list[Line]:
         """`typed` text (answers, codes) takes its direction from its first strong letter;
-        the receipt's own texts run in the document's direction."""
+        the receipt's own texts run in the document's direction.
+
+        The form's and the platform's texts recur from receipt to receipt and are kept
+        shaped (`wrapped`). What belongs to this receipt alone (`typed` answers, and
+        `once`: a text with the reference) is shaped for it only: kept across receipts it
+        would fill the cache with answers that never recur, and a worker would hold
+        citizens' answers after their receipts are made.
+        """
         rtl = first_strong_is_rtl(text) if typed else self.rtl
-        return wrapped(face, size, text, rtl, width)
+        if not (typed or once):
+            return wrapped(face, size, text, rtl, width)
+        key = (face, size, text, rtl, width)
+        found = self.shaped.get(key)
+        if found is None:
+            found = self.shaped[key] = Paragraph(face, size, text, rtl).lines(width)
+        return found
 
     def place(self, line: Line, left: float, width: float, baseline: float, size: float,
               node: Node | None, grey: float = 0.0) -> None:
@@ -258,7 +274,7 @@ class _Composer:
         c, total = self.content, len(self.pages)
         y = MARGIN
         for number, page in enumerate(self.pages, 1):
-            label = self.lines(c.footer, self.regular, SMALL, WIDTH / 2)[0]
+            label = self.lines(c.footer, self.regular, SMALL, WIDTH / 2, once=True)[0]
             count = self.lines(c.page_text(number, total), self.regular, SMALL, WIDTH / 2)[0]
             first, last = (count, label) if self.rtl else (label, count)
             page.items.append(Text(MARGIN, y, SMALL, first, None, GREY_TEXT))

@@ -111,3 +111,36 @@ def test_the_qr_code_draws_every_module_of_the_reference_and_nothing_else() -> N
     matrix = segno.make_qr(content.reference, error="m", boost_error=False).matrix
     dark = {(r, c) for r, cells in enumerate(matrix) for c, on in enumerate(cells) if on}
     assert drawn == dark
+
+
+def test_a_worker_keeps_the_forms_texts_shaped_but_no_citizens_answers() -> None:
+    """Receipts with other references and other answers add nothing to the shaped texts a
+    worker keeps: memory stays flat over thousands of receipts, and no answer outlives
+    its receipt there."""
+    from dataclasses import replace
+
+    from portal.receipt.layout import wrapped
+
+    from .samples import FREE_TEXT
+
+    form = shipped_form("onlinewache")
+    submission, files = fully_answered(form, "de")
+
+    def own(value, n: int):  # every free-text answer made this citizen's own
+        if isinstance(value, dict):
+            return {k: own(v, n) for k, v in value.items()}
+        if isinstance(value, list):
+            return [own(v, n) for v in value]
+        return f"{value} Nummer {n}" if value == FREE_TEXT["de"] else value
+
+    def receipt(n: int) -> None:
+        citizen = replace(submission, reference=f"OW-7K3M-{n:04d}", data=own(submission.data, n))
+        content = receipt_content(form, citizen, files)
+        write_pdf(lay_out(content), content)
+
+    receipt(1)
+    kept = wrapped.cache_info().currsize
+    for n in range(2, 12):
+        receipt(n)
+    assert wrapped.cache_info().currsize == kept
+    assert "Nummer" in str(own(submission.data, 5))  # the answers did differ
