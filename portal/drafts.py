@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -83,18 +84,26 @@ _BY_ID = _SELECT.where(_draft.c.id == bindparam("draft_id"))
 _BY_CODE = _SELECT.where(_draft.c.resume_code_hash == bindparam("code_hash"))
 
 
-def _read(statement: Any, **params: str) -> StoredDraft | None:
-    # Its own pooled connection, not the request's ORM session: a page that only reads
-    # never starts one. Nothing the session holds uncommitted is missed: a request
-    # reads its draft before it writes anything. One statement needs no transaction
-    # around it; in autocommit mode PostgreSQL is spared the BEGIN and the ROLLBACK.
-    # SQLite's driver begins a transaction only before a write, so a read there has
-    # none to spare, and switching the mode there and back cost as much as the query.
+@contextmanager
+def _own_connection() -> Iterator[Any]:
+    """A pooled connection of its own, not the request's ORM session, for one statement.
+
+    One statement needs no transaction around it; in autocommit mode PostgreSQL is
+    spared the BEGIN and the COMMIT or ROLLBACK. SQLite's driver begins a transaction
+    only before a write (which the writer commits), so a read there has none to spare,
+    and switching the mode there and back cost as much as the query.
+    """
     engine = db.engine
-    connection = engine.connect()
-    if engine.dialect.name != "sqlite":
-        connection = connection.execution_options(isolation_level="AUTOCOMMIT")
-    with connection:
+    with engine.connect() as connection:
+        if engine.dialect.name != "sqlite":
+            connection.execution_options(isolation_level="AUTOCOMMIT")
+        yield connection
+
+
+def _read(statement: Any, **params: str) -> StoredDraft | None:
+    # A page that only reads never starts the ORM session. Nothing the session holds
+    # uncommitted is missed: a request reads its draft before it writes anything.
+    with _own_connection() as connection:
         return _from_row(connection.execute(statement, params).one_or_none())
 
 
@@ -170,8 +179,7 @@ def write(draft: StoredDraft, change: Callable[[StoredDraft], tuple[dict[str, An
     this request's step into what is stored, or raises to say it cannot (the
     journey's AnswersChanged). Inside a unit of work (or a transaction the session
     began) it joins it: the step's attachments commit with it. Otherwise it is a unit
-    of work of its own. `draft` shows what was
-    written afterwards.
+    of work of its own. `draft` shows what was written afterwards.
     """
     if transaction_open():
         # Joins it (a step's new files commit with its answers): Core statements on the
@@ -180,13 +188,9 @@ def write(draft: StoredDraft, change: Callable[[StoredDraft], tuple[dict[str, An
             _write(session.connection(), draft, change, current, ttl_days)
         return
     # The write is the whole unit of work: its UPDATE is one statement, atomic on its own,
-    # and the version it names keeps a stale write out (a retry reads again). So it runs on
-    # a pooled connection of its own, without the ORM session, and on PostgreSQL without
-    # BEGIN and COMMIT: one round trip instead of three.
-    engine = db.engine
-    with engine.connect() as connection:
-        if engine.dialect.name != "sqlite":
-            connection.execution_options(isolation_level="AUTOCOMMIT")
+    # and the version it names keeps a stale write out (a retry reads again). So it runs
+    # without the ORM session, and on PostgreSQL in one round trip instead of three.
+    with _own_connection() as connection:
         _write(connection, draft, change, current, ttl_days)
         connection.commit()
 

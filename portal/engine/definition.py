@@ -368,6 +368,19 @@ def _meant(built: Any, possible: frozenset[Any], value: Any) -> Any:
     return near_miss(value, sorted(v for v in possible if isinstance(v, str)))
 
 
+#: A comparison with an answer the question never gives: (never true?, a value meant?).
+_IMPOSSIBLE = {
+    (True, True): N_("„%(name)s“ hat nie die Antwort %(value)s, der Vergleich ist also nie "
+                     "wahr; meinten Sie %(suggestion)s?"),
+    (False, True): N_("„%(name)s“ hat nie die Antwort %(value)s, der Vergleich ist also "
+                      "immer wahr; meinten Sie %(suggestion)s?"),
+    (True, False): N_("„%(name)s“ hat nie die Antwort %(value)s, der Vergleich ist also nie "
+                      "wahr; möglich sind: %(allowed)s"),
+    (False, False): N_("„%(name)s“ hat nie die Antwort %(value)s, der Vergleich ist also "
+                       "immer wahr; möglich sind: %(allowed)s"),
+}
+
+
 def _few(values: frozenset[Any], shown: int = 8) -> str:
     listed = sorted(values, key=str)
     text = ", ".join(_show_literal(v) for v in listed[:shown])
@@ -567,20 +580,11 @@ def semantic_problems(definition: Mapping[str, Any], file: str,
             possible = answers_of.get(name)
             if possible is None or value is None or value in possible[0]:
                 continue
-            never = op in ("==", "in")
             meant = _meant(possible[1], possible[0], value)
-            add(where, Phrase(
-                (N_("„%(name)s“ hat nie die Antwort %(value)s, der Vergleich ist also nie "
-                    "wahr; meinten Sie %(suggestion)s?") if never else
-                 N_("„%(name)s“ hat nie die Antwort %(value)s, der Vergleich ist also immer "
-                    "wahr; meinten Sie %(suggestion)s?")) if meant else
-                (N_("„%(name)s“ hat nie die Antwort %(value)s, der Vergleich ist also nie "
-                    "wahr; möglich sind: %(allowed)s") if never else
-                 N_("„%(name)s“ hat nie die Antwort %(value)s, der Vergleich ist also immer "
-                    "wahr; möglich sind: %(allowed)s")),
-                name=".".join(path), value=_show_literal(value),
-                suggestion=_show_literal(meant) if meant else "",
-                allowed=_few(possible[0])))
+            add(where, Phrase(_IMPOSSIBLE[op in ("==", "in"), bool(meant)],
+                              name=".".join(path), value=_show_literal(value),
+                              suggestion=_show_literal(meant) if meant else "",
+                              allowed=_few(possible[0])))
 
     def check_rules(base: str, rules: Any, known: set[str], entry_names: set[str],
                     fields: set[Any], where: str) -> None:
