@@ -6,11 +6,12 @@ start page, every step (one entry in each repeating step), two phone photos
 (JPEG with EXIF and GPS, 1600 × 1200) on the step that takes evidence, check
 answers, submit, confirmation, and the receipt downloaded. Every application
 is a new browser context: an empty cache and no cookie, as a new citizen has.
-The measure is the CPU time (user + system, from /proc) of the gunicorn
-workers from the start page to the downloaded receipt; the median of
+The measure is the CPU time (user + system, from each process's CPU-time
+clock) of the gunicorn workers from the start page to the downloaded receipt; the median of
 BENCH_BROWSER_APPLICATIONS applications (default 5, after BENCH_BROWSER_WARMUP,
 default 4) is reported, with the requests the server answered (from gunicorn's
-access log) and the baseline's CPU per request measured in the same run.
+access log) and the baseline's CPU per request measured in the same run, under
+wrk and at a browser's pace (measure_paced_baseline).
 Without Chromium or Playwright the section says so.
 """
 
@@ -215,6 +216,9 @@ def main() -> None:
             for database, opened in (("SQLite", sqlite_database),
                                      ("PostgreSQL", postgres_database)):
                 results.append(measure(database, opened, browser))
+            answered = statistics.median(sum(served.values()) for result in results
+                                         for _, served, _ in result["runs"])
+            paced = measure_paced_baseline(browser, int(answered))
         finally:
             browser.close()
     baselines.append(measure_baseline())
@@ -227,11 +231,13 @@ def main() -> None:
         served = sorted(result["runs"], key=lambda run: run[0])[len(cpu) // 2][1]
         asked = sorted(result["runs"], key=lambda run: run[0])[len(cpu) // 2][2]
         kinds = ", ".join(f"{k} {v}" for k, v in sorted(served.items()))
-        rows.append([result["database"], f"**{median:.0f}**",
+        per_request = median / max(1, sum(served.values()))
+        rows.append([result["database"], f"**{median:.1f}**",
                      " · ".join(f"{value:.0f}" for value in cpu),
                      f"{median / baseline:.0f} ({median / baseline * REFERENCE_MS:.0f} ms)",
+                     f"{median / paced:.0f} ({per_request / paced:.1f}× per request)",
                      f"{sum(served.values())} ({kinds})", str(sum(asked.values())),
-                     f"{median / max(1, sum(served.values())):.2f}",
+                     f"{per_request:.2f}",
                      f"{'met' if median <= TARGET_MS else 'missed'} (≤ {TARGET_MS:.0f} ms); "
                      f"{'met' if median / baseline <= TARGET_MS / REFERENCE_MS else 'missed'} "
                      f"(≤ {TARGET_MS / REFERENCE_MS:.0f} × baseline)",
@@ -245,6 +251,7 @@ def main() -> None:
         report.table(["database", "worker CPU ms per application (median)",
                       f"each of {APPLICATIONS} applications, ms",
                       "÷ baseline CPU per request (as ms where that is 0.20 ms)",
+                      "÷ the baseline's CPU per request at a browser's pace",
                       "requests the server answered (median application)",
                       "requests the browser made, its cache included", "ms per request served",
                       "target", "steps the browser sent twice"], rows),
@@ -252,8 +259,9 @@ def main() -> None:
         f"repeating step), two JPEG photos ({photos}, {PHOTO_SIZE[0]} × {PHOTO_SIZE[1]}, EXIF "
         "with GPS) uploaded on the step that takes evidence, check answers, submit, "
         "confirmation, receipt downloaded. Worker CPU is what the gunicorn workers used "
-        "(user + system, from /proc) from the first request to the downloaded receipt, "
-        f"the database server's own CPU not included. {WARMUP} applications run first, as a "
+        "(user + system, from each worker's CPU-time clock) from the first request to the "
+        "downloaded receipt, the database server's own CPU not included. "
+        f"{WARMUP} applications run first, as a "
         "warm-up (imports, statement caches, the skeletons of the pages each worker served); "
         "a worker that has not yet served a page still builds its skeleton in the "
         "measurement, as a freshly started portal does.",
@@ -264,6 +272,16 @@ def main() -> None:
         "machines and loads better than milliseconds; the issue measured the baseline at "
         f"{REFERENCE_MS:.2f} ms, so the target of {TARGET_MS:.0f} ms is "
         f"{TARGET_MS / REFERENCE_MS:.0f} baseline requests.",
+        "wrk asks again the moment an answer arrives, which keeps a worker's CPU caches warm; "
+        "a browser's requests come tens of milliseconds apart. Asked by Chromium at its own "
+        f"pace ({int(answered)} page loads in a new context, as many requests as an "
+        f"application), the same minimal app cost {paced:.3f} ms of worker CPU per request "
+        f"in this run, {paced / baseline:.1f} times its cost under wrk. The column \"at a "
+        "browser's pace\" divides by that: how many minimal requests, asked the way a "
+        "browser asks, an application costs, and what one of its requests costs against "
+        "one of them. The targets are judged as the issue set them (60 ms, and 300 times "
+        "the baseline under wrk), not by this column. Worker CPU is read from each "
+        "worker's CPU-time clock (to the nanosecond).",
     ]))
 
 
@@ -273,6 +291,38 @@ def measure_baseline() -> float:
 
     with Server("bench.baseline_app:app", env=SETUP, ready_path="/") as baseline:
         return _measure(baseline, baseline.base_url + "/")[1]
+
+
+def measure_paced_baseline(browser, requests: int) -> float:  # noqa: ANN001
+    """Worker CPU ms per request of the minimal Flask app asked by Chromium at its own pace.
+
+    wrk sends the next request the moment an answer arrives; a browser's requests come
+    milliseconds apart, and a worker that waited in between works on cold CPU caches
+    (on this machine the same minimal request costs two to four times as much). Each
+    round is a new browser context loading the minimal app's page `requests` times, as
+    many requests as an application; the median of the rounds after the warm-up.
+    """
+    from bench.wizard import SETUP
+
+    per_request = []
+    with Server("bench.baseline_app:app", env=SETUP, ready_path="/") as baseline:
+        for number in range(WARMUP + APPLICATIONS):
+            context = browser.new_context()
+            try:
+                page = context.new_page()
+                workers = baseline.worker_pids()
+                mark = baseline.log_path.stat().st_size
+                before = cpu_seconds(workers)
+                for _ in range(requests):
+                    page.goto(baseline.base_url + "/")
+                used = (cpu_seconds(workers) - before) * 1000
+            finally:
+                context.close()
+            time.sleep(0.5)  # the access log line of the last response
+            served = sum(_served(baseline.log_path, mark).values())
+            if number >= WARMUP and served:
+                per_request.append(used / served)
+    return statistics.median(per_request)
 
 
 if __name__ == "__main__":

@@ -3,8 +3,8 @@
 The baseline (bench/baseline_app.py), a SQLite and a PostgreSQL portal run
 side by side under the same gunicorn settings. Each round measures the
 baseline, then every request of both portals; the measure is the CPU time
-(user + system, from /proc) the gunicorn workers spent per request, divided by
-the baseline's of the same round. The table gives the median of the rounds
+(user + system, from each process's CPU-time clock) the gunicorn workers spent
+per request, divided by the baseline's of the same round. The table gives the median of the rounds
 (BENCH_REPEATS, default 3). Requests/s are shown too but mean little on a shared
 machine. The start page is a first visit (no cookie: a new session and CSRF
 token each time); the step GET and POST carry a draft; the POST sends valid
@@ -200,13 +200,14 @@ def main() -> None:
                       "× baseline (median)", "each round (× baseline; baseline: ms)",
                       "requests/s (median)", "p99 ms (median)", "errors", "target"],
                      rows(samples)),
-        "The measure is the CPU time (user + system, from /proc) that the gunicorn workers "
-        "spent per request, divided by what the minimal Flask app's workers spent per request "
-        "in the same round; the median of the rounds is reported. Requests/s and latency "
-        "depend on what else the machine does (the load generator shares it) and are given "
-        "for information only. Targets (issue 19): start page and step GET at most 3×, step "
-        "POST at most 4× the baseline. The start page is a first visit (no cookie, so a new "
-        f"session and CSRF token each time); the POST cycles through {DRAFTS} drafts.",
+        "The measure is the CPU time (user + system, from each worker's CPU-time clock) that "
+        "the gunicorn workers spent per request, divided by what the minimal Flask app's "
+        "workers spent per request in the same round; the median of the rounds is reported. "
+        "Requests/s and latency depend on what else the machine does (the load generator "
+        "shares it) and are given for information only. Targets (issue 19): start page and "
+        "step GET at most 3×, step POST at most 4× the baseline. The start page is a first "
+        "visit (no cookie, so a new session and CSRF token each time); the POST cycles "
+        f"through {DRAFTS} drafts.",
     ])
     report.write_section("wizard", body)
 
