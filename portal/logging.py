@@ -29,6 +29,7 @@ from sqlalchemy import exc as sa_exc
 from werkzeug.wrappers import Response
 
 REQUEST_ID_HEADER = "X-Request-ID"
+_REQUEST_ID_KEY = "HTTP_" + REQUEST_ID_HEADER.upper().replace("-", "_")  # in a WSGI environ
 _SAFE_REQUEST_ID = re.compile(r"[A-Za-z0-9._-]{8,64}")
 _CODE = "[2-9A-HJKMNP-TW-Z]{4}"  # the resume code's alphabet (portal.reference.ALPHABET)
 
@@ -115,9 +116,13 @@ def request_id() -> str:
     Made on first use, not in a before_request hook, so that errors raised before
     any hook ran (a URL value preprocessor, say) carry it too.
     """
-    environ = request.environ  # per request; `g` may outlive one (an app context in tests)
+    return request_id_of(request.environ)  # per request; `g` may outlive one (tests)
+
+
+def request_id_of(environ: dict) -> str:
+    """The id of the request `environ` describes (request_id() for a WSGI layer before Flask)."""
     if "amtsweg.request_id" not in environ:
-        given = request.headers.get(REQUEST_ID_HEADER, "")
+        given = environ.get(_REQUEST_ID_KEY, "")
         safe = _SAFE_REQUEST_ID.fullmatch(given)
         environ["amtsweg.request_id"] = given if safe else uuid.uuid4().hex
     return environ["amtsweg.request_id"]

@@ -57,7 +57,7 @@ class PreviewWay:
             return url_for(target, draft_id=self.draft.id, **values)
         return url_for(endpoint, **values)
 
-    def skeleton_key(self, step: Step, entry_number: int | None) -> None:
+    def skeleton_key(self, page: str, step: Step, entry_number: int | None = None) -> None:
         return None  # a draft's text changes with every save
 
     def save_for_later(self) -> Any:

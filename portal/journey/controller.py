@@ -62,8 +62,9 @@ class Adapter(Protocol):
     def url_for(self, endpoint: str, **values: Any) -> str:
         """The address of a wizard endpoint ("wizard.step", …) on this way through."""
 
-    def skeleton_key(self, step: Step, entry_number: int | None) -> tuple | None:
-        """The key to keep a step page's skeleton under, or None to keep none."""
+    def skeleton_key(self, page: str, step: Step, entry_number: int | None = None) -> tuple | None:
+        """The key to keep the skeleton of a step's page ("step": a step or an entry of a
+        repeating step, "entries": the list of entries) under, or None to keep none."""
 
     def save_for_later(self) -> Any:
         """The answer to "save and continue later"."""
@@ -118,7 +119,7 @@ class JourneyController:
         state.seen_digest = seen if seen is not None else digest(own_answers(step, journey.answers))
         state.conflict = bool(conflict)
         html = pages.render_page(
-            self.adapter.templates["step"], state, self.adapter.skeleton_key(step, entry_number),
+            self.adapter.templates["step"], state, self.adapter.skeleton_key("step", step, entry_number),
             url_for=self.adapter.url_for, form=self.form, step=step, entry_number=entry_number,
             action_url=request.path if entry_number else None, applies=journey.applies(step),
             **self.adapter.context())
@@ -315,12 +316,16 @@ class JourneyController:
                 return redirect(self._next_url(step), code=303)
         elif not entries and step.repeat.min > 0:
             return redirect(self.url("wizard.entry", step_id=step.id, entry="new"))
-        back_url = self._back_url(step)
-        state = pages.step_state(self.journey, step, {}, [], current_language(), back_url)
+        # The list is the page's only part that differs between citizens: it is rendered
+        # anew (macros.html: entry_list), the rest is the kept skeleton.
+        state = pages.step_state(self.journey, step, {}, [], current_language(),
+                                 self._back_url(step), entries=entries, answers_digest=digest,
+                                 url_for=self.adapter.url_for)
+        state.errors = [error] if error else []  # the list's own message (macros.html)
         html = pages.render_page(
-            self.adapter.templates["entries"], state, url_for=self.adapter.url_for,
-            form=self.form, step=step, entries=entries, error=error, back_url=back_url,
-            answers_digest=digest, applies=self.journey.applies(step), **self.adapter.context())
+            self.adapter.templates["entries"], state, self.adapter.skeleton_key("entries", step),
+            url_for=self.adapter.url_for, form=self.form, step=step,
+            applies=self.journey.applies(step), **self.adapter.context())
         return html, (422 if error else 200)
 
     def entry(self, step_id: str, entry: str) -> Any:

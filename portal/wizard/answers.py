@@ -59,8 +59,8 @@ class CitizenWay:
     guarded = True
     url_for = staticmethod(url_for)
 
-    def skeleton_key(self, step: Step, entry_number: int | None) -> tuple:
-        return ("wizard/step.html", g.form.content_hash, step.id, current_language(),
+    def skeleton_key(self, page: str, step: Step, entry_number: int | None = None) -> tuple:
+        return (self.templates[page], g.form.content_hash, step.id, current_language(),
                 request.path, entry_number)
 
     def save_for_later(self) -> Any:

@@ -50,3 +50,54 @@ def test_a_changed_file_gets_a_new_address(tmp_path: Path) -> None:
     assert digests("site.css") not in (None, first)
     assert digests("missing.css") is None
     assert digests("../outside.css") is None
+
+
+def test_an_asset_asked_again_is_the_same_answer_with_a_request_id_of_its_own(client) -> None:
+    page = client.get("/forms/onlinewache/").get_data(as_text=True)
+    url = _linked(page, "amtsweg.css")
+    first = client.get(url)
+    again = client.get(url, headers={"X-Request-ID": "lb-0123456789"})
+    third = client.get(url)
+    assert first.data == again.data == third.data == (STATIC / "amtsweg.css").read_bytes()
+
+    def others(response) -> dict:
+        return {k: v for k, v in response.headers.items() if k != "X-Request-ID"}
+
+    assert others(first) == others(again) == others(third)
+    assert again.headers["X-Request-ID"] == "lb-0123456789"  # the load balancer's, as on pages
+    assert first.headers["X-Request-ID"] != third.headers["X-Request-ID"]
+    assert again.headers["X-Content-Type-Options"] == "nosniff"
+    assert "immutable" in again.headers["Cache-Control"]
+    # A browser that revalidates gets its 304, a HEAD its headers, a range its part.
+    assert client.get(url, headers={"If-None-Match": first.headers["ETag"]}).status_code == 304
+    head = client.head(url)
+    assert head.status_code == 200 and head.data == b""
+    ranged = client.get(url, headers={"Range": "bytes=0-9"})
+    assert ranged.status_code == 206 and ranged.data == first.data[:10]
+
+
+def test_a_kept_asset_is_not_given_once_its_file_changed(tmp_path: Path) -> None:
+    from flask import Flask, url_for
+
+    from portal import assets
+
+    (tmp_path / "site.css").write_text("body { color: black }")
+    app = Flask(__name__, static_folder=str(tmp_path))
+    assets.init_app(app)
+    client = app.test_client()
+    with app.test_request_context():
+        old = url_for("static", filename="site.css")
+    for _ in range(2):
+        assert client.get(old).data == b"body { color: black }"
+
+    (tmp_path / "site.css").write_text("body { color: navy }")
+    moment = os.stat(tmp_path / "site.css").st_mtime + 5
+    os.utime(tmp_path / "site.css", (moment, moment))
+    with app.test_request_context():
+        new = url_for("static", filename="site.css")
+    assert new != old
+    stale = client.get(old)
+    assert stale.data == b"body { color: navy }" and "immutable" not in stale.headers.get(
+        "Cache-Control", "")
+    fresh = client.get(new)
+    assert fresh.data == b"body { color: navy }" and "immutable" in fresh.headers["Cache-Control"]
