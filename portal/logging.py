@@ -197,20 +197,23 @@ class GunicornLogger(_GunicornBaseLogger):
     def access(self, resp: Any, req: Any, environ: dict, request_time: Any) -> None:
         if not self.access_log_enabled:
             return
-        status = resp.status
-        if isinstance(status, str):
-            status = status.split(None, 1)[0]
-        headers = resp.headers.items() if hasattr(resp.headers, "items") else resp.headers
-        request_id = next((v for k, v in headers if k.lower() == REQUEST_ID_HEADER.lower()), None)
-        fields = {
-            "method": environ.get("REQUEST_METHOD"),
-            "path": environ.get("PATH_INFO"),
-            "status": int(status),
-            "bytes": getattr(resp, "sent", None),
-            "duration_ms": round(request_time.total_seconds() * 1000, 2),
-            "request_id": request_id,
-        }
         try:
+            # No status when the application raised before it answered: gunicorn then logs
+            # that error, which a failing access line must not replace.
+            status = resp.status
+            if isinstance(status, str):
+                status = status.split(None, 1)[0]
+            headers = resp.headers.items() if hasattr(resp.headers, "items") else resp.headers
+            request_id = next((v for k, v in headers or ()
+                               if k.lower() == REQUEST_ID_HEADER.lower()), None)
+            fields = {
+                "method": environ.get("REQUEST_METHOD"),
+                "path": environ.get("PATH_INFO"),
+                "status": int(status) if status is not None else None,
+                "bytes": getattr(resp, "sent", None),
+                "duration_ms": round(request_time.total_seconds() * 1000, 2),
+                "request_id": request_id,
+            }
             self.access_log.info("request", extra={"fields": fields})
         except Exception:  # noqa: BLE001 - a log line must never break a response
             self.error("could not write the access log line")

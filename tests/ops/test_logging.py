@@ -126,6 +126,24 @@ def test_gunicorn_access_line_is_json_without_query_or_headers(capsys) -> None:
         assert leak not in text
 
 
+def test_an_application_that_raised_before_answering_still_gets_its_access_line(capsys) -> None:
+    # gunicorn logs the access line (in a finally) before the error the application raised:
+    # a response without status or headers must not replace that error with one of its own.
+    from gunicorn.config import Config
+
+    config = Config()
+    config.set("accesslog", "-")
+    logger = GunicornLogger(config)
+    unanswered = SimpleNamespace(status=None, sent=0, headers=[])
+    capsys.readouterr()
+    logger.access(unanswered, SimpleNamespace(headers=[]),
+                  {"REQUEST_METHOD": "GET", "PATH_INFO": "/forms/onlinewache/"},
+                  timedelta(milliseconds=3))
+    line = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
+    assert line["logger"] == "gunicorn.access" and line["path"] == "/forms/onlinewache/"
+    assert line["status"] is None and line["request_id"] is None
+
+
 @pytest.mark.parametrize("raw, kept, gone", [
     ("GET /forms/x/?code=AB12&next=/y HTTP/1.1", "GET /forms/x/?", "AB12"),
     ("Authorization: Bearer abc.def", "Authorization", "abc.def"),
