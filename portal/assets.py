@@ -28,11 +28,14 @@ from typing import Any
 from flask import Flask, request
 from werkzeug.wrappers import Response
 
+from .kept import Kept
 from .logging import REQUEST_ID_HEADER, request_id_of
 
 #: A year: what browsers keep an asset whose address names its content.
 YEAR = 365 * 24 * 3600
-#: Answers kept by KeptAssets are at most this large (the shipped assets are a few KB).
+#: Answers kept by KeptAssets: how many, and how large each at most (the shipped assets are
+#: seven files of a few KB).
+KEPT_ANSWERS = 64
 KEPT_BODY_LIMIT = 512 * 1024
 #: A request with one of these is answered by Flask (a 304, a part of the file).
 _CONDITIONAL = ("HTTP_IF_NONE_MATCH", "HTTP_IF_MODIFIED_SINCE", "HTTP_RANGE", "HTTP_IF_RANGE")
@@ -73,7 +76,7 @@ class KeptAssets:
         self.wsgi_app = wsgi_app
         self.prefix = prefix
         self.digests = digests
-        self.kept: dict[tuple[str, str], tuple[str, list[tuple[str, str]], bytes]] = {}
+        self.kept: Kept[tuple[str, list[tuple[str, str]], bytes]] = Kept(KEPT_ANSWERS)
 
     def __call__(self, environ: dict, start_response: Callable) -> Iterable[bytes]:
         path = environ.get("PATH_INFO", "")
@@ -110,8 +113,8 @@ class KeptAssets:
             finally:
                 if hasattr(body, "close"):
                     body.close()
-            self.kept[key] = (status, [(name, value) for name, value in headers
-                                       if name.lower() != REQUEST_ID_HEADER.lower()], data)
+            self.kept.put(key, (status, [(name, value) for name, value in headers
+                                         if name.lower() != REQUEST_ID_HEADER.lower()], data))
             return [data]
         return body
 

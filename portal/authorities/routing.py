@@ -118,13 +118,16 @@ def _responsible(form: Form, answers: dict[str, Any] | None) -> Responsible | No
     return Responsible(authority_record(destination_owner(form.destination)), form.destination)
 
 
-def responsible_of(submission: Any) -> Responsible | None:
-    """The authority a submission went to (as it recorded it), for its pages."""
+def responsible_of(submission: Any, form: Form) -> Responsible | None:
+    """The authority a submission of `form` went to (as it recorded it), for its pages.
+
+    `form` is the compiled form of the submission's version (publishing.compiled), so that
+    its service key is read without loading the stored definition."""
     if not submission.authority_id:
         return None
     authority = authority_record(submission.authority_id)
     if authority is not None:
-        authority = authority.for_service(submission.form_version.definition.get("leika_key"))
+        authority = authority.for_service(form.leika_key)
     return Responsible(authority, submission.destination, submission.authority)
 
 

@@ -52,7 +52,7 @@ def confirmation(form_id: str) -> Any:
     # The reference is shown whatever became of the receipt; one that could not be made at
     # the submit is tried again here, and until then the page says it is being prepared.
     stored = ensure_receipt(submission)
-    g.responsible = responsible_of(submission)  # the footer links the authority's pages
+    g.responsible = responsible_of(submission, g.form)  # the footer links the authority's pages
     return render_template(
         "wizard/confirmation.html", form=g.form, submission=submission,
         receipt_url=url_for("wizard.receipt", form_id=form_id) if stored else None,

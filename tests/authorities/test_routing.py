@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, update
 
+from portal.authorities import forget_cached
+from portal.authorities.models import Authority
 from portal.drafts import find_draft
 from portal.extensions import db
 from portal.handover.envelope import build_envelope
@@ -21,9 +23,14 @@ def _walk(client, form_id: str, postcode: str, choice: str = "0") -> Walker:
     return walker
 
 
-def _send(client, form_id: str = "onlinewache") -> Submission:
+def _send_response(client, form_id: str = "onlinewache"):  # noqa: ANN202 - a test response
     response = send(client, form_id)  # a fee is paid with the test provider
     assert response.status_code == 303, response.status_code
+    return response
+
+
+def _send(client, form_id: str = "onlinewache") -> Submission:
+    _send_response(client, form_id)
     return db.session.execute(select(Submission).order_by(Submission.submitted_at.desc())
                               ).scalars().first()
 
@@ -87,6 +94,20 @@ def test_the_pages_show_the_authority_once_the_postcode_decided_it(app, client):
     confirmation = client.get(client.post("/forms/onlinewache/submit").headers["Location"])
     assert "Polizeipräsidium Land Brandenburg" in confirmation.text
     assert "https://polizei.brandenburg.de" in confirmation.text
+
+
+def test_the_confirmation_gives_the_contacts_the_authority_set_for_this_service(app, client):
+    leika_key = compiled(current_version("onlinewache")).leika_key
+    db.session.execute(update(Authority).where(Authority.id == "polizei-berlin").values(
+        services={leika_key: {"contacts": {"web": "https://www.berlin.de/polizei/onlinewache"}}}))
+    db.session.commit()
+    forget_cached()
+    try:
+        _walk(client, "onlinewache", "10117")
+        confirmation = client.get(_send_response(client).headers["Location"])
+        assert "https://www.berlin.de/polizei/onlinewache" in confirmation.text
+    finally:
+        forget_cached()
 
 
 def test_the_footer_links_the_operators_pages_then_the_authoritys(app, client):
