@@ -88,3 +88,27 @@ def test_markers_in_a_definition_text_are_not_taken_for_slots():
     page = pages.Skeleton(text, recorder)
     filled = page.fill(pages.PageState(data={"name": "Kim"}), render_live=None)
     assert filled == "<label>\x000:0\x00</label>Kim"
+
+
+def test_without_javascript_both_residence_questions_say_for_whom_and_only_one_is_kept(app):
+    from sqlalchemy import select
+
+    from portal.extensions import db
+    from portal.models import Draft
+
+    client, form, location = _first_step(app)
+    assert location.endswith("/steps/antragsteller")
+    page = client.get(location).text
+    # Nothing hides a question whose condition reads an answer on the same page until a
+    # script runs: without one, both are shown, and each says whom it is for.
+    assert 'name="aufenthaltsstatus"' in page and 'name="freizuegigkeit"' in page
+    assert "Nur für Staatsangehörige eines Staates außerhalb der EU, des EWR und der" in page
+    assert "Als Staatsangehörige oder Staatsangehöriger eines Staates der EU" in page
+    # A Turkish national who answered both: the one that applies is kept, the other is not.
+    data = Walker(client, form).step_data(form.step("antragsteller"), page)
+    data.update(staatsangehoerigkeit="TR", aufenthaltsstatus="Niederlassungserlaubnis",
+                freizuegigkeit="Arbeit")
+    assert client.post(location, data=data).status_code == 303
+    answers = db.session.execute(select(Draft.answers)).scalar_one()
+    assert answers["aufenthaltsstatus"] == "Niederlassungserlaubnis"
+    assert "freizuegigkeit" not in answers
