@@ -118,8 +118,9 @@ class JourneyController:
             conflicts=conflicts)
         state.seen_digest = seen if seen is not None else digest(own_answers(step, journey.answers))
         state.conflict = bool(conflict)
+        key = self.adapter.skeleton_key("step", step, entry_number)
         html = pages.render_page(
-            self.adapter.templates["step"], state, self.adapter.skeleton_key("step", step, entry_number),
+            self.adapter.templates["step"], state, key,
             url_for=self.adapter.url_for, form=self.form, step=step, entry_number=entry_number,
             action_url=request.path if entry_number else None, applies=journey.applies(step),
             **self.adapter.context())
