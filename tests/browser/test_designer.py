@@ -400,7 +400,7 @@ def test_the_editor_is_no_keyboard_trap(
 ) -> None:
     page = _context_page(browser, request)
     _sign_in(page, server.url, DESIGNER)
-    page.get_by_role("link", name="Kopieren hilfe-zum-lebensunterhalt 1.0.0").click()
+    page.get_by_role("link", name="Kopieren hilfe-zum-lebensunterhalt 1.0.1").click()
     page.get_by_role("button", name="Entwurf anlegen").click()
     page.get_by_role("link", name=JSON_VIEW).click()
     page.focus("#definition")

@@ -271,7 +271,7 @@ def test_every_kind_of_question_has_an_accessible_page_without_javascript(
     question's page, the condition on it, and a move, in German and in Arabic (right to left)."""
     page = _context_page(browser, request, java_script_enabled=False)
     _sign_in(page, server.url, DESIGNER)
-    page.get_by_role("link", name="Kopieren hilfe-zum-lebensunterhalt 1.0.0").click()
+    page.get_by_role("link", name="Kopieren hilfe-zum-lebensunterhalt 1.0.1").click()
     page.get_by_role("button", name="Entwurf anlegen").click()
     builder = page.url
     assert_accessible(page, "outline of a long form, no JavaScript")

@@ -175,7 +175,7 @@ def test_every_version_downloads_as_a_file_that_forms_check_accepts(
     version = shipped("hilfe-zum-lebensunterhalt")
     response = designer.get(f"/designer/versions/{version.id}/download")
     assert response.headers["Content-Disposition"] == \
-        'attachment; filename="hilfe-zum-lebensunterhalt-1.0.0.json"'
+        'attachment; filename="hilfe-zum-lebensunterhalt-1.0.1.json"'
     document = json.loads(response.data)
     assert document["$schema"] == "../schemas/form.schema.json"
     assert not any(isinstance(f.get("options"), str)

@@ -51,7 +51,7 @@ def test_another_authority_cannot_publish_a_version_of_a_shared_form(
     refused = other_publisher.post(f"/designer/drafts/{draft_id}/publish",
                                    data={"revision": "2"})
     assert refused.status_code == 422 and message in refused.text
-    assert current_version("hilfe-zum-lebensunterhalt").version == "1.0.0"
+    assert current_version("hilfe-zum-lebensunterhalt").version == "1.0.1"
     _still_delivered(app, token)
 
 
@@ -74,7 +74,7 @@ def test_even_the_owner_cannot_send_a_shared_forms_applications_elsewhere(
     assert message in page.text
     refused = publisher.post(f"/designer/drafts/{draft_id}/publish", data={"revision": "2"})
     assert refused.status_code == 422 and message in refused.text
-    assert current_version("hilfe-zum-lebensunterhalt").version == "1.0.0"
+    assert current_version("hilfe-zum-lebensunterhalt").version == "1.0.1"
     _still_delivered(app, token)
 
 
