@@ -205,6 +205,21 @@ def test_the_total_per_application_is_enforced(app, client, upload_dir):
     _assert_intact(client, url, "Mein Fahrrad", ["Teil 1.pdf"])
 
 
+def test_the_total_counts_a_file_sent_with_the_same_page(app, client, upload_dir):
+    # Two files chosen at once: the first fills the allowance, the second is refused.
+    app.config["MAX_UPLOAD_TOTAL_MB"] = 1
+    url = publish_form(max_size_mb=5, max_files=3)
+    start(client)
+    page = post_step(client, url, belege=[(files.padded_pdf(600_000), "Teil 1.pdf"),
+                                          (files.padded_pdf(600_000), "Teil 2.pdf")])
+    assert page.status_code == 422
+    assert error_messages(page.text) == [
+        "„Teil 2.pdf“ passt nicht mehr dazu: Alle Dateien zusammen dürfen höchstens "
+        "1 MB groß sein, frei sind noch 0,4 MB."]
+    assert len(stored_files(upload_dir)) == 1
+    _assert_intact(client, url, "Mein Fahrrad", ["Teil 1.pdf"])
+
+
 def test_defaults_when_the_definition_is_silent(app, client):
     url = publish_form()  # no accept, no max_size_mb, no max_files
     start(client)
