@@ -23,7 +23,7 @@ import statistics
 import time
 from collections.abc import Callable
 from contextlib import AbstractContextManager, ExitStack
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 import aiohttp
 
@@ -176,16 +176,14 @@ def measure() -> tuple[dict, list[str]]:
 
 def _paced(server: Server, url: str, variants: list[load.Request] | None) -> float:
     """Worker CPU ms per request when the requests come one at a time, PACED_PAUSE apart."""
-    address = url.split("//", 1)[1]
-    host, _, rest = address.partition("/")
-    path = "/" + rest
-    hostname, port = host.split(":")
+    parts = urlsplit(url)
+    path = parts.path or "/"
     requests = variants or [load.Request()]
     workers = server.worker_pids()
     before = cpu_seconds(workers)
     for number in range(PACED_REQUESTS):
         request = requests[number % len(requests)]
-        connection = http.client.HTTPConnection(hostname, int(port), timeout=30)
+        connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=30)
         try:
             connection.request(request.method, path, body=request.body or None,
                                headers=request.headers)
@@ -202,11 +200,11 @@ def _paced(server: Server, url: str, variants: list[load.Request] | None) -> flo
 def measure_paced(baseline: Server, portals: list) -> dict:
     """{(kind, database): CPU ms per request} at a browser's pace, the baseline's included."""
     paced = {("baseline", "–"): _paced(baseline, baseline.base_url + "/", None)}
-    for database, _server, requests in portals:
+    for database, server, requests in portals:
         for kind, (url, variants) in requests.items():
             if kind != "start":
                 asyncio.run(_refresh(url, requests["GET"][1], requests["POST"][1]))
-            paced[(kind, database)] = _paced(_server, url, variants)
+            paced[(kind, database)] = _paced(server, url, variants)
     return paced
 
 

@@ -191,27 +191,20 @@ def test_too_many_files_are_refused_and_the_first_ones_kept(app, client, step_ur
     assert listed_files(page.text) == ["Foto 1.png", "Foto 2.png", "Foto 3.png"]
 
 
-def test_the_total_per_application_is_enforced(app, client, upload_dir):
+@pytest.mark.parametrize("at_once", [False, True], ids=["one page after another",
+                                                      "two files chosen at once"])
+def test_the_total_per_application_is_enforced(app, client, upload_dir, at_once):
+    # At once, the first file fills the allowance before the second is checked.
     app.config["MAX_UPLOAD_TOTAL_MB"] = 1
     url = publish_form(max_size_mb=5, max_files=3)
     start(client)
-    post_step(client, url, belege=(files.padded_pdf(600_000), "Teil 1.pdf"))
-    page = post_step(client, url, belege=(files.padded_pdf(600_000), "Teil 2.pdf"))
-    assert page.status_code == 422
-    assert error_messages(page.text) == [
-        "„Teil 2.pdf“ passt nicht mehr dazu: Alle Dateien zusammen dürfen höchstens "
-        "1 MB groß sein, frei sind noch 0,4 MB."]
-    assert len(stored_files(upload_dir)) == 1
-    _assert_intact(client, url, "Mein Fahrrad", ["Teil 1.pdf"])
-
-
-def test_the_total_counts_a_file_sent_with_the_same_page(app, client, upload_dir):
-    # Two files chosen at once: the first fills the allowance, the second is refused.
-    app.config["MAX_UPLOAD_TOTAL_MB"] = 1
-    url = publish_form(max_size_mb=5, max_files=3)
-    start(client)
-    page = post_step(client, url, belege=[(files.padded_pdf(600_000), "Teil 1.pdf"),
-                                          (files.padded_pdf(600_000), "Teil 2.pdf")])
+    first = (files.padded_pdf(600_000), "Teil 1.pdf")
+    second = (files.padded_pdf(600_000), "Teil 2.pdf")
+    if at_once:
+        page = post_step(client, url, belege=[first, second])
+    else:
+        post_step(client, url, belege=first)
+        page = post_step(client, url, belege=second)
     assert page.status_code == 422
     assert error_messages(page.text) == [
         "„Teil 2.pdf“ passt nicht mehr dazu: Alle Dateien zusammen dürfen höchstens "
