@@ -245,7 +245,8 @@ def main() -> None:
     photos = " and ".join(f"{size / 1024:.0f} KB" for size in results[0]["photos"])
     report.write_section("browser-application", "\n\n".join([
         heading,
-        f"{report.now()} · `{report.command()}` · Chromium (Playwright), one new browser context "
+        f"{report.now()} · `{report.command()}` · {report.machine()['CPU']} · "
+        "Chromium (Playwright), one new browser context "
         f"per application · gunicorn {settings['workers']} workers × {settings['threads']} "
         f"threads ({settings['worker_class']}), preload · load avg · CPU busy before: {loadavg}",
         report.table(["database", "worker CPU ms per application (median)",

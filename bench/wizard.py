@@ -239,7 +239,8 @@ def main() -> None:
     tool = next(iter(samples.values()))[0][0].tool
     body = "\n\n".join([
         "## Worker CPU per request: start page and wizard steps",
-        f"{report.now()} · `{report.command()}` · load generator `{tool}`, "
+        f"{report.now()} · `{report.command()}` · {report.machine()['CPU']} · "
+        f"load generator `{tool}`, "
         f"{CONNECTIONS} concurrent connections, {load.DURATION:.0f} s per measurement "
         f"after {load.WARMUP:.0f} s warm-up, {REPEATS} rounds · gunicorn "
         f"{settings['workers']} workers × {settings['threads']} threads "
