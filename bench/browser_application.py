@@ -299,7 +299,8 @@ def measure_paced_baseline(browser, requests: int) -> float:  # noqa: ANN001
 
     wrk sends the next request the moment an answer arrives; a browser's requests come
     milliseconds apart, and a worker that waited in between works on cold CPU caches
-    (on this machine the same minimal request costs two to four times as much). Each
+    (the same minimal request costs two to five times as much: docs/benchmarks.md, fifth
+    and sixth rounds). Each
     round is a new browser context loading the minimal app's page `requests` times, as
     many requests as an application; the median of the rounds after the warm-up.
     """
